@@ -1,0 +1,63 @@
+"""Root fixtures: one user per role over a two-station world, and API clients logged in as each."""
+import pytest
+from rest_framework.test import APIClient
+
+from parkbeat.core.testing import World
+
+
+@pytest.fixture(autouse=True)
+def _settings(settings, tmp_path):
+    settings.HUEY = {**settings.HUEY, "immediate": True}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.fixture
+def station_leader(world):
+    return world.leader
+
+
+@pytest.fixture
+def park_officer(world):
+    return world.officer
+
+
+@pytest.fixture
+def enterprise_liaison(world):
+    return world.liaison
+
+
+@pytest.fixture
+def volunteer(world):
+    return world.volunteer
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) -> an APIClient authenticated as `user` (session-less force_authenticate)."""
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def page_as(client):
+    """page_as(user) -> Django test client logged in as `user`."""
+
+    def make(user):
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,45 @@
+"""API plumbing shared by every app: bearer tokens, pagination, readable errors, scoped viewsets."""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from parkbeat.core.services import ConflictError
+
+
+def exception_handler(exc, context):
+    """Every error is JSON with a `detail` a person can read; model validation errors become 400."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
+        if "__all__" in detail:
+            detail["detail"] = " ".join(detail.pop("__all__"))
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, ConflictError):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
+        first = next(iter(response.data.values()), "")
+        if isinstance(first, list) and first:
+            first = first[0]
+        response.data["detail"] = str(first) if not isinstance(first, dict) else _("Invalid input.")
+    elif response is not None and isinstance(response.data, list):
+        response.data = {"detail": " ".join(str(x) for x in response.data)}
+    return response
+
+
+class ScopedViewSetMixin:
+    """Every API queryset goes through `visible_to(request.user)`: 404 outside the user's scope."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass

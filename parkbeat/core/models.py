@@ -1,0 +1,41 @@
+"""Base models and the scoped queryset every domain model uses; no domain models live here."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimestampedModel):
+    """Editable records carry a version: a save from a stale copy is refused instead of overwriting."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Declares each model's path to the jurisdiction; `visible_to` applies core.scoping to it.
+
+    scope_park: lookup to the park id (seen by leaders, officers, auxiliaries — `scope_park_roles`);
+    scope_enterprise: lookup to the enterprise id (seen by that enterprise's liaisons);
+    scope_team: lookup to the volunteer team id (seen by its volunteers);
+    scope_owner: lookups to user ids that always see their own rows.
+    """
+
+    scope_park = None
+    scope_park_roles = ("station_leader", "park_officer", "auxiliary")
+    scope_enterprise = None
+    scope_team = None
+    scope_owner = ()
+
+    def visible_to(self, user, roles=None):
+        from parkbeat.core.scoping import restrict
+
+        return restrict(self, user, roles=roles)

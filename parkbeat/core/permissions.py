@@ -1,0 +1,52 @@
+"""Which roles may do what. Combined with scoping: a role grants an action only where that role reaches.
+
+`can(user, "enterprise.change", enterprise)` is true when one of the user's roles that grants
+"enterprise.change" has the enterprise in its scope. For creating, pass the container instead
+(the park for a new enterprise, the enterprise for a new visit or demand).
+"""
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from parkbeat.core.scoping import access_for, is_visible
+
+LEADER, OFFICER, AUXILIARY = "station_leader", "park_officer", "auxiliary"
+MEDIATOR, AGENCY, LIAISON, VOLUNTEER = "mediator", "agency_staff", "liaison", "volunteer"
+SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR = "system_admin", "security_admin", "auditor"
+POLICE = {LEADER, OFFICER, AUXILIARY}
+
+PERMISSIONS = {
+    "park.change": {LEADER},
+    "duty.change": {LEADER, OFFICER},
+    "enterprise.add": POLICE,
+    "enterprise.change": POLICE,
+    "enterprise.import": {LEADER, OFFICER},
+    "enterprise.export": POLICE,
+    "liaison.add": POLICE | {LIAISON},
+    "liaison.change": POLICE | {LIAISON},
+    "visit.add": POLICE,
+    "visit.change": POLICE,
+    "demand.add": POLICE | {LIAISON},
+    "demand.assign": {LEADER, OFFICER},
+    "demand.answer": POLICE,  # and the assignee, checked in the service
+    "demand.close": {LEADER, OFFICER},
+    "audit.view": {AUDITOR},
+    "user.manage": {SYSTEM_ADMIN},
+    "role.assign": {SECURITY_ADMIN},
+}
+
+
+def has_role(user, *roles):
+    return bool(access_for(user).roles & set(roles))
+
+
+def can(user, perm, obj=None):
+    """True if a role of `user` grants `perm` and (when given) reaches `obj`."""
+    roles = PERMISSIONS[perm]
+    if obj is None:
+        return has_role(user, *roles)
+    return is_visible(user, obj, roles=roles)
+
+
+def require(user, perm, obj=None):
+    if not can(user, perm, obj):
+        raise PermissionDenied(_("You are not allowed to do this here."))

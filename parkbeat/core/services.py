@@ -1,0 +1,51 @@
+"""Write helpers every service uses: optimistic versions and field-by-field updates with audit."""
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parkbeat.audit.services import record, snapshot
+
+
+class ConflictError(Exception):
+    """Someone else saved the record since it was loaded; the caller reloads and tries again (HTTP 409)."""
+
+
+class IllegalTransition(ConflictError):
+    """A state change the model's TRANSITIONS table does not allow (HTTP 409)."""
+
+
+def model_update(*, actor, obj, data, expected_version=None, note=""):
+    """Set `data` on `obj`, validate, and save only the changed fields, with one audit event.
+
+    With `expected_version` the UPDATE applies only where the stored version still matches, so two
+    people editing the same record never silently overwrite each other.
+    """
+    fields = [name for name, value in data.items() if getattr(obj, name) != value]
+    before = snapshot(obj, fields)
+    for name, value in data.items():
+        setattr(obj, name, value)
+    if not fields:
+        if expected_version is not None and expected_version != obj.version:
+            raise ConflictError(_("This record was changed by someone else. Reload it and try again."))
+        return obj, False
+    obj.full_clean()
+    with transaction.atomic():
+        version = obj.version if expected_version is None else expected_version
+        # Claim the next version only if nobody else has; then save the changed fields in the same transaction.
+        updated = type(obj)._base_manager.filter(pk=obj.pk, version=version).update(version=version + 1)
+        if not updated:
+            raise ConflictError(_("This record was changed by someone else. Reload it and try again."))
+        obj.version = version + 1
+        extra = ["updated_at"] if hasattr(obj, "updated_at") else []
+        obj.save(update_fields=[*fields, *extra])
+        record(actor=actor, verb="update", obj=obj, before=before, after=snapshot(obj, fields), note=note)
+    return obj, True
+
+
+def model_create(*, actor, obj, note=""):
+    """Validate and insert `obj` with its audit event in one transaction."""
+    obj.full_clean()
+    with transaction.atomic():
+        obj.save()
+        fields = [f.name for f in type(obj)._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at")]
+        record(actor=actor, verb="create", obj=obj, after=snapshot(obj, fields), note=note)
+    return obj

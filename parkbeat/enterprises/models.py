@@ -1,0 +1,321 @@
+"""The enterprise registry: enterprises, their liaisons, visits made to them and demands they raise."""
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import uscc
+
+from parkbeat.core.models import ScopedQuerySet, VersionedModel
+from parkbeat.core.personal import validate_mobile
+from parkbeat.org.models import Park
+
+
+def validate_credit_code(value):
+    """Unified social credit code (GB 32100-2015), checked by python-stdnum."""
+    try:
+        uscc.validate(value)
+    except Exception:
+        raise ValidationError(_("Not a valid unified social credit code."), code="invalid_uscc") from None
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def validate_production_hours(value):
+    """{"mon": [["08:00", "12:00"], ["13:00", "17:30"]], ...}: a weekly timetable of production periods."""
+    if value in (None, {}):
+        return
+    if not isinstance(value, dict) or set(value) - set(WEEKDAYS):
+        raise ValidationError(_("Production hours must map weekdays (mon…sun) to lists of periods."))
+    for day, periods in value.items():
+        if not isinstance(periods, list):
+            raise ValidationError(_("Production hours for %(day)s must be a list of periods.") % {"day": day})
+        for period in periods:
+            if (not isinstance(period, (list, tuple)) or len(period) != 2
+                    or not all(isinstance(t, str) and len(t) == 5 and t[2] == ":" for t in period)
+                    or not period[0] < period[1]):
+                raise ValidationError(_("Each period is [\"HH:MM\", \"HH:MM\"] with the start before the end."))
+
+
+class Industry(models.TextChoices):
+    MACHINERY = "machinery", _("Machinery and equipment")
+    RAIL = "rail", _("Rail transit equipment")
+    AUTO = "auto", _("Automotive parts")
+    ELECTRONICS = "electronics", _("Electronics")
+    CHEMICAL = "chemical", _("Chemicals")
+    MATERIALS = "materials", _("New materials")
+    MEDICAL = "medical", _("Medicine and medical devices")
+    FOOD = "food", _("Food processing")
+    TEXTILE = "textile", _("Textiles and garments")
+    LOGISTICS = "logistics", _("Logistics and warehousing")
+    CONSTRUCTION = "construction", _("Construction")
+    SERVICES = "services", _("Services")
+    OTHER = "other", _("Other")
+
+
+class RiskCategory(models.TextChoices):
+    NONE = "", _("None")
+    FIRE = "fire", _("Fire")
+    HAZMAT = "hazmat", _("Hazardous chemicals")
+    DUST = "dust", _("Combustible dust")
+    MACHINERY = "machinery", _("Heavy machinery")
+    CROWD = "crowd", _("Dense workforce")
+    LABOUR = "labour", _("Labour disputes")
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    scope_park = "park_id"
+    scope_park_roles = ("station_leader", "park_officer", "auxiliary", "mediator", "agency_staff")
+    scope_enterprise = "id"
+
+
+class Enterprise(VersionedModel):
+    """An enterprise in a park. Closed or moved ones are kept, never deleted."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        MOVED = "moved", _("Moved away")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=100)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True,
+                                   validators=[validate_credit_code],
+                                   error_messages={"unique": _("An enterprise with this credit code already exists.")})
+    park = models.ForeignKey(Park, models.PROTECT, related_name="enterprises", verbose_name=_("park"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, default=Industry.OTHER)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    production_hours = models.JSONField(_("production hours"), default=dict, blank=True,
+                                        validators=[validate_production_hours])
+    is_key = models.BooleanField(_("key enterprise"), default=False)
+    key_reason = models.CharField(_("reason for key status"), max_length=200, blank=True)
+    risk_category = models.CharField(_("risk category"), max_length=20, choices=RiskCategory.choices, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["park", "name"]),
+            models.Index(fields=["park", "status", "name"]),
+            models.Index(fields=["industry", "name"]),
+            models.Index(fields=["is_key", "name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_key=False) | ~Q(key_reason=""), name="enterprise_key_needs_reason",
+                violation_error_message=_("A key enterprise needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(lon__isnull=True) & Q(lat__isnull=True))
+                | (Q(lon__gte=-180) & Q(lon__lte=180) & Q(lat__gte=-90) & Q(lat__lte=90)),
+                name="enterprise_location_valid",
+                violation_error_message=_("Give both longitude and latitude, within range."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    def clean(self):
+        if (self.lon is None) != (self.lat is None):
+            raise ValidationError(_("Give both longitude and latitude, or neither."))
+        if self.is_key and not self.key_reason:
+            raise ValidationError({"key_reason": _("A key enterprise needs a reason.")})
+
+
+class LiaisonQuerySet(ScopedQuerySet):
+    scope_park = "enterprise__park_id"
+    scope_enterprise = "enterprise_id"
+    scope_owner = ("user_id",)
+
+
+class Liaison(VersionedModel):
+    """An enterprise's contact with the station: its security head or its administration head."""
+
+    class Kind(models.TextChoices):
+        SECURITY_HEAD = "security_head", _("Security head")
+        ADMIN_HEAD = "admin_head", _("Administration head")
+
+    enterprise = models.ForeignKey(Enterprise, models.CASCADE, related_name="liaisons", verbose_name=_("enterprise"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("job title"), max_length=50, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, validators=[validate_mobile])
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                             related_name="liaison_roles", verbose_name=_("user account"))
+
+    objects = LiaisonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("liaison")
+        verbose_name_plural = _("liaisons")
+        ordering = ["enterprise_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "kind"], name="liaison_one_per_kind",
+                                    violation_error_message=_("This enterprise already has a liaison of that kind.")),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_kind_display()}）"
+
+
+class VisitQuerySet(ScopedQuerySet):
+    scope_park = "enterprise__park_id"
+    scope_owner = ("visitor_id",)
+
+
+class Visit(VersionedModel):
+    """A visit (走访) to an enterprise: who went, whom they met, what they found."""
+
+    enterprise = models.ForeignKey(Enterprise, models.PROTECT, related_name="visits", verbose_name=_("enterprise"))
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="visits",
+                                verbose_name=_("visitor"))
+    visited_at = models.DateTimeField(_("visited at"), default=timezone.now)
+    companions = models.CharField(_("companions"), max_length=200, blank=True)
+    met_with = models.CharField(_("met with"), max_length=200, blank=True)
+    findings = models.TextField(_("findings"))
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-visited_at"]), models.Index(fields=["visited_at"])]
+
+    def __str__(self):
+        return f"{self.enterprise} · {timezone.localtime(self.visited_at):%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("enterprises:visit_detail", args=[self.pk])
+
+
+class DemandQuerySet(ScopedQuerySet):
+    scope_park = "enterprise__park_id"
+    scope_enterprise = "enterprise_id"
+    scope_owner = ("raised_by_id", "assignee_id")
+
+    def open(self):
+        return self.filter(status__in=Demand.OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+
+class Demand(VersionedModel):
+    """A demand (诉求) from an enterprise, tracked until it is answered and closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    # The state machine: from -> allowed targets. Answered can be reopened if the answer does not satisfy.
+    TRANSITIONS = {
+        Status.OPEN: {Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED},
+        Status.IN_PROGRESS: {Status.ANSWERED, Status.CLOSED},
+        Status.ANSWERED: {Status.CLOSED, Status.IN_PROGRESS},
+        Status.CLOSED: set(),
+    }
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    class Category(models.TextChoices):
+        SECURITY = "security", _("Public security")
+        LABOUR = "labour", _("Labour relations")
+        TRAFFIC = "traffic", _("Traffic")
+        FIRE_SAFETY = "fire_safety", _("Fire and work safety")
+        ENVIRONMENT = "environment", _("Business environment")
+        PERMITS = "permits", _("Permits and household registration")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        LIAISON = "liaison", _("Raised by liaison")
+        VISIT = "visit", _("Collected on a visit")
+        OFFICER = "officer", _("Recorded by staff")
+
+    enterprise = models.ForeignKey(Enterprise, models.PROTECT, related_name="demands", verbose_name=_("enterprise"))
+    visit = models.ForeignKey(Visit, models.SET_NULL, null=True, blank=True, related_name="demands",
+                              verbose_name=_("visit"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.OFFICER)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
+    content = models.TextField(_("content"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="demands_raised",
+                                  verbose_name=_("recorded by"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                 related_name="demands_assigned", verbose_name=_("assignee"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    due_at = models.DateTimeField(_("answer due"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = DemandQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["enterprise", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="answered") | ~Q(answer=""),
+                name="demand_answered_has_answer",
+                violation_error_message=_("An answered demand needs an answer."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_category_display()} · {self.content[:20]}"
+
+    def get_absolute_url(self):
+        return reverse("enterprises:demand_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self):
+        return self.status in self.OPEN_STATUSES and self.due_at < timezone.now()
+
+
+DEFAULT_DEMAND_DAYS = 7
+
+
+def default_due_at(now=None):
+    return (now or timezone.now()) + timedelta(days=DEFAULT_DEMAND_DAYS)
+
+
+class DemandTransition(models.Model):
+    """Every status change of a demand: who, when, from, to, note."""
+
+    demand = models.ForeignKey(Demand, models.CASCADE, related_name="transitions", verbose_name=_("demand"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    from_status = models.CharField(_("from"), max_length=12, choices=Demand.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Demand.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("demand transition")
+        verbose_name_plural = _("demand transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.demand_id}: {self.from_status} → {self.to_status}"

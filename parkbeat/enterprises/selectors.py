@@ -1,0 +1,62 @@
+"""Every read of the registry a user sees starts from `visible_to(user)`."""
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
+from parkbeat.org.models import Park
+
+
+def enterprise_list(*, user):
+    return Enterprise.objects.visible_to(user).select_related("park")
+
+
+def enterprise_get(*, user, pk):
+    """The enterprise if the user may see it, else 404 (never a hint that it exists)."""
+    try:
+        return enterprise_list(user=user).get(pk=pk)
+    except (Enterprise.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def liaison_list(*, user):
+    return Liaison.objects.visible_to(user).select_related("enterprise", "user")
+
+
+def visit_list(*, user):
+    return Visit.objects.visible_to(user).select_related("enterprise", "enterprise__park", "visitor")
+
+
+def demand_list(*, user):
+    return Demand.objects.visible_to(user).select_related("enterprise", "enterprise__park", "raised_by", "assignee")
+
+
+def get_visible(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def my_open_demands(*, user):
+    """Open demands the user must act on: assigned to them, or raised by them, or (police) in their parks."""
+    return demand_list(user=user).open().order_by("due_at", "id")
+
+
+def home_counts(*, user, now=None):
+    """The home page's figures, all within the user's scope, in a handful of queries."""
+    now = timezone.localtime(now or timezone.now())
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    enterprises = Enterprise.objects.visible_to(user).exclude(status=Enterprise.Status.CLOSED).aggregate(
+        total=Count("id"), key=Count("id", filter=Q(is_key=True)))
+    demands = Demand.objects.visible_to(user).aggregate(
+        open=Count("id", filter=Q(status__in=Demand.OPEN_STATUSES)),
+        overdue=Count("id", filter=Q(status__in=Demand.OPEN_STATUSES, due_at__lt=now)))
+    return {
+        "parks": Park.objects.visible_to(user, roles=None).count(),
+        "enterprises": enterprises["total"],
+        "key_enterprises": enterprises["key"],
+        "open_demands": demands["open"],
+        "overdue_demands": demands["overdue"],
+        "visits_this_month": Visit.objects.visible_to(user).filter(visited_at__gte=month_start).count(),
+    }

@@ -1,0 +1,138 @@
+"""Every write to the enterprise registry: permission, validation, version check and audit in one place."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkbeat.audit.services import record
+from parkbeat.core.permissions import can, require
+from parkbeat.core.services import IllegalTransition, model_create, model_update
+from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit, default_due_at
+
+ENTERPRISE_FIELDS = ("name", "credit_code", "park", "address", "lon", "lat", "industry", "headcount",
+                     "production_hours", "is_key", "key_reason", "risk_category", "status")
+LIAISON_FIELDS = ("kind", "name", "title", "mobile", "user")
+VISIT_FIELDS = ("visited_at", "companions", "met_with", "findings")
+DEMAND_EDIT_FIELDS = ("category", "content", "due_at")
+
+
+def _require_park_move_allowed(actor, enterprise, data):
+    park = data.get("park")
+    if park is not None and park.pk != enterprise.park_id:
+        require(actor, "enterprise.add", park)
+
+
+def enterprise_create(*, actor, **data):
+    require(actor, "enterprise.add", data.get("park"))
+    enterprise = Enterprise(**{k: v for k, v in data.items() if k in ENTERPRISE_FIELDS})
+    return model_create(actor=actor, obj=enterprise)
+
+
+def enterprise_update(*, actor, enterprise, data, expected_version=None):
+    require(actor, "enterprise.change", enterprise)
+    _require_park_move_allowed(actor, enterprise, data)
+    data = {k: v for k, v in data.items() if k in ENTERPRISE_FIELDS}
+    obj, _changed = model_update(actor=actor, obj=enterprise, data=data, expected_version=expected_version)
+    return obj
+
+
+def liaison_create(*, actor, enterprise, **data):
+    require(actor, "liaison.add", enterprise)
+    liaison = Liaison(enterprise=enterprise, **{k: v for k, v in data.items() if k in LIAISON_FIELDS})
+    return model_create(actor=actor, obj=liaison)
+
+
+def liaison_update(*, actor, liaison, data, expected_version=None):
+    require(actor, "liaison.change", liaison.enterprise)
+    data = {k: v for k, v in data.items() if k in LIAISON_FIELDS}
+    obj, _changed = model_update(actor=actor, obj=liaison, data=data, expected_version=expected_version)
+    return obj
+
+
+def visit_create(*, actor, enterprise, demands=(), **data):
+    """Record a visit and, in the same transaction, each demand raised during it."""
+    require(actor, "visit.add", enterprise)
+    visit = Visit(enterprise=enterprise, visitor=actor, **{k: v for k, v in data.items() if k in VISIT_FIELDS})
+    with transaction.atomic():
+        model_create(actor=actor, obj=visit)
+        for demand in demands:
+            demand_create(actor=actor, enterprise=enterprise, visit=visit, source=Demand.Source.VISIT, **demand)
+    return visit
+
+
+def visit_update(*, actor, visit, data, expected_version=None):
+    require(actor, "visit.change", visit.enterprise)
+    data = {k: v for k, v in data.items() if k in VISIT_FIELDS}
+    obj, _changed = model_update(actor=actor, obj=visit, data=data, expected_version=expected_version)
+    return obj
+
+
+def demand_create(*, actor, enterprise, category, content, due_at=None, assignee=None, visit=None, source=None):
+    """A liaison raises a demand for their own enterprise; staff record one for any enterprise they cover."""
+    require(actor, "demand.add", enterprise)
+    if source is None:
+        source = Demand.Source.OFFICER if can(actor, "visit.add", enterprise) else Demand.Source.LIAISON
+    if assignee is not None and not can(actor, "demand.assign", enterprise):
+        raise ValidationError({"assignee": _("Only the station leader or the park officer assigns demands.")})
+    now = timezone.now()
+    if due_at is not None and due_at <= now:
+        raise ValidationError({"due_at": _("The answer deadline must lie in the future.")})
+    demand = Demand(enterprise=enterprise, visit=visit, source=source, category=category, content=content,
+                    raised_by=actor, assignee=assignee, due_at=due_at or default_due_at(now))
+    with transaction.atomic():
+        model_create(actor=actor, obj=demand)
+        DemandTransition.objects.create(demand=demand, actor=actor, from_status="", to_status=demand.status,
+                                        note=_("Raised"))
+    return demand
+
+
+def demand_update(*, actor, demand, data, expected_version=None):
+    require(actor, "demand.assign", demand)
+    data = {k: v for k, v in data.items() if k in DEMAND_EDIT_FIELDS}
+    obj, _changed = model_update(actor=actor, obj=demand, data=data, expected_version=expected_version)
+    return obj
+
+
+def demand_assign(*, actor, demand, assignee, expected_version=None):
+    require(actor, "demand.assign", demand)
+    if demand.status == Demand.Status.CLOSED:
+        raise ValidationError(_("A closed demand cannot be reassigned."))
+    obj, _changed = model_update(actor=actor, obj=demand, data={"assignee": assignee},
+                                 expected_version=expected_version, note=_("Assigned"))
+    return obj
+
+
+def _may_answer(actor, demand):
+    return demand.assignee_id == actor.pk or can(actor, "demand.answer", demand)
+
+
+def demand_transition(*, actor, demand, to, note="", answer="", expected_version=None):
+    """Move a demand along its state machine; illegal moves and missing answers are refused."""
+    to = Demand.Status(to)
+    if to == Demand.Status.CLOSED or (demand.status == Demand.Status.ANSWERED and to == Demand.Status.IN_PROGRESS):
+        require(actor, "demand.close", demand)
+    elif not _may_answer(actor, demand):
+        require(actor, "demand.answer", demand)
+    if to not in Demand.TRANSITIONS[demand.status]:
+        raise IllegalTransition(_("A demand that is “%(from)s” cannot become “%(to)s”.") % {
+            "from": demand.get_status_display(), "to": to.label})
+    data = {"status": to}
+    now = timezone.now()
+    if to == Demand.Status.ANSWERED:
+        if not answer.strip():
+            raise ValidationError({"answer": _("Write the answer given to the enterprise.")})
+        data.update(answer=answer.strip(), answered_at=now)
+    elif to == Demand.Status.CLOSED:
+        data["closed_at"] = now
+    from_status = demand.status
+    with transaction.atomic():
+        model_update(actor=actor, obj=demand, data=data, expected_version=expected_version, note=note)
+        DemandTransition.objects.create(demand=demand, actor=actor, at=now, from_status=from_status,
+                                        to_status=to, note=note)
+    return demand
+
+
+def enterprise_export_logged(*, actor, count, filters):
+    """The export itself is a read; this leaves its trace on the audit trail."""
+    record(actor=actor, verb="export", object_type="enterprises.Enterprise",
+           object_repr=_("%(count)s enterprises") % {"count": count}, note=str(filters)[:500])
