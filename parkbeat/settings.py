@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("PARKBEAT_VAR_DIR", BASE_DIR.parent / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 
 def env_bool(name, default=False):
@@ -221,6 +222,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "DemandStatusEnum": "parkbeat.enterprises.models.Demand.Status",
+        "EnterpriseStatusEnum": "parkbeat.enterprises.models.Enterprise.Status",
+        "VolunteerStatusEnum": "parkbeat.volunteers.models.Volunteer.Status",
+        "AuditOutcomeEnum": "parkbeat.audit.models.AuditEvent.Outcome",
+    },
 }
 
 # ---------------------------------------------------------------- logging

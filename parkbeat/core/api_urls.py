@@ -1,1 +1,8 @@
-urlpatterns = []
+"""/api/v1/: each app registers its routes here."""
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("parkbeat.org.api.urls")),
+    path("", include("parkbeat.enterprises.api.urls")),
+    path("", include("parkbeat.audit.api_urls")),
+]

@@ -1,10 +1,43 @@
 """Navigation by role: each entry appears only to the roles that can use it."""
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from parkbeat.core.permissions import (AGENCY, AUDITOR, AUXILIARY, LEADER, LIAISON, MEDIATOR, OFFICER,
+                                       SECURITY_ADMIN, SYSTEM_ADMIN, VOLUNTEER)
 from parkbeat.core.scoping import access_for
+
+CASE_ROLES = {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON, VOLUNTEER}
+NAV = [
+    # (url name, icon, label, roles that see it)
+    ("home", "speedometer2", _("Overview"), CASE_ROLES),
+    ("org:park_list", "geo-alt", _("Parks"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY}),
+    ("enterprises:enterprise_list", "building", _("Enterprises"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON}),
+    ("enterprises:visit_list", "clipboard-check", _("Visits"), {LEADER, OFFICER, AUXILIARY}),
+    ("enterprises:demand_list", "chat-square-text", _("Demands"), {LEADER, OFFICER, AUXILIARY, AGENCY, LIAISON}),
+    ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),
+    ("org:user_list", "people", _("Accounts"), {SYSTEM_ADMIN}),
+    ("org:role_list", "person-badge", _("Roles"), {SECURITY_ADMIN}),
+    ("audit:event_list", "journal-text", _("Audit trail"), {AUDITOR}),
+]
 
 
 def navigation(request):
-    access = access_for(getattr(request, "user", None))
-    return {"access": access, "user_roles": access.roles, "DEMO_MODE": settings.DEMO_MODE,
-            "MAP_TILE_URL": settings.MAP_TILE_URL}
+    user = getattr(request, "user", None)
+    access = access_for(user)
+    items = []
+    path = request.path
+    for name, icon, label, roles in NAV:
+        if access.roles & roles:
+            url = reverse(name)
+            active = path == url if url == "/" else path.startswith(url)
+            items.append({"url": url, "icon": icon, "label": label, "active": active})
+    from parkbeat.org.models import Role
+
+    return {
+        "access": access,
+        "nav_items": items,
+        "role_labels": [Role(r).label for r in sorted(access.roles)],
+        "DEMO_MODE": settings.DEMO_MODE,
+        "MAP_TILE_URL": settings.MAP_TILE_URL,
+    }

@@ -26,7 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"测试用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", "Correct-Horse-9")
+    password = factory.django.Password("Correct-Horse-9")
 
 
 class OrgUnitFactory(factory.django.DjangoModelFactory):

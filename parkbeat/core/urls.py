@@ -1,2 +1,13 @@
-app_name = "core"
-urlpatterns = []
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from parkbeat.core import views
+from parkbeat.core.forms import LoginForm
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=LoginForm,
+                                                redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.health, name="health"),
+]

@@ -60,3 +60,17 @@ def home_counts(*, user, now=None):
         "overdue_demands": demands["overdue"],
         "visits_this_month": Visit.objects.visible_to(user).filter(visited_at__gte=month_start).count(),
     }
+
+
+def demand_assignee_candidates(*, demand):
+    """Who may be handed a demand: police of its park and its station's leaders, and staff of agencies serving it."""
+    from django.contrib.auth import get_user_model
+
+    from parkbeat.org.models import Role
+
+    park = demand.enterprise.park
+    return get_user_model().objects.filter(is_active=True).filter(
+        Q(role_assignments__role__in=[Role.PARK_OFFICER, Role.AUXILIARY], role_assignments__park=park)
+        | Q(role_assignments__role=Role.STATION_LEADER, role_assignments__unit_id=park.station_id)
+        | Q(role_assignments__role=Role.AGENCY_STAFF, role_assignments__agency__parks=park)
+    ).distinct().order_by("full_name", "username")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkbeat.audit.services import record
-from parkbeat.core.permissions import can, require
+from parkbeat.core.permissions import AGENCY, can, has_role, require
 from parkbeat.core.services import IllegalTransition, model_create, model_update
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit, default_due_at
 
@@ -72,8 +72,10 @@ def demand_create(*, actor, enterprise, category, content, due_at=None, assignee
     require(actor, "demand.add", enterprise)
     if source is None:
         source = Demand.Source.OFFICER if can(actor, "visit.add", enterprise) else Demand.Source.LIAISON
-    if assignee is not None and not can(actor, "demand.assign", enterprise):
-        raise ValidationError({"assignee": _("Only the station leader or the park officer assigns demands.")})
+    if assignee is not None:
+        if not can(actor, "demand.assign", enterprise):
+            raise ValidationError({"assignee": _("Only the station leader or the park officer assigns demands.")})
+        _check_assignee(assignee, enterprise)
     now = timezone.now()
     if due_at is not None and due_at <= now:
         raise ValidationError({"due_at": _("The answer deadline must lie in the future.")})
@@ -93,8 +95,15 @@ def demand_update(*, actor, demand, data, expected_version=None):
     return obj
 
 
+def _check_assignee(assignee, enterprise):
+    """Only someone who can answer for this enterprise may be handed its demand."""
+    if not can(assignee, "demand.answer", enterprise) and not has_role(assignee, AGENCY):
+        raise ValidationError({"assignee": _("%(user)s does not cover this enterprise.") % {"user": assignee}})
+
+
 def demand_assign(*, actor, demand, assignee, expected_version=None):
     require(actor, "demand.assign", demand)
+    _check_assignee(assignee, demand.enterprise)
     if demand.status == Demand.Status.CLOSED:
         raise ValidationError(_("A closed demand cannot be reassigned."))
     obj, _changed = model_update(actor=actor, obj=demand, data={"assignee": assignee},

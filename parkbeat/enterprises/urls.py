@@ -1,2 +1,22 @@
+from django.urls import path
+
+from parkbeat.enterprises import views
+
 app_name = "enterprises"
-urlpatterns = []
+urlpatterns = [
+    path("", views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path("new/", views.EnterpriseCreateView.as_view(), name="enterprise_create"),
+    path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
+    path("<int:pk>/edit/", views.EnterpriseUpdateView.as_view(), name="enterprise_update"),
+    path("<int:pk>/liaisons/new/", views.LiaisonCreateView.as_view(), name="liaison_create"),
+    path("<int:pk>/liaisons/<int:liaison_pk>/edit/", views.LiaisonUpdateView.as_view(), name="liaison_update"),
+    path("<int:pk>/visits/new/", views.VisitCreateView.as_view(), name="visit_create"),
+    path("<int:pk>/demands/new/", views.DemandCreateView.as_view(), name="demand_create"),
+    path("visits/", views.VisitListView.as_view(), name="visit_list"),
+    path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
+    path("demands/", views.DemandListView.as_view(), name="demand_list"),
+    path("demands/<int:pk>/", views.DemandDetailView.as_view(), name="demand_detail"),
+    path("demands/<int:pk>/action/", views.DemandActionView.as_view(), name="demand_action"),
+    path("demands/<int:pk>/assign/", views.DemandAssignView.as_view(), name="demand_assign"),
+    # IO_URLS
+]

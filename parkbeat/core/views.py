@@ -1,0 +1,126 @@
+"""Page view bases: every list and detail is scoped, every form writes through a service.
+
+Subclasses declare a few attributes (NetBox-style); they never filter by hand.
+"""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+
+from parkbeat.core.permissions import can
+from parkbeat.core.services import ConflictError
+
+
+class PermissionRequiredMixin(LoginRequiredMixin):
+    """`required_perm`: the user must hold a role that grants it (scope is checked per object)."""
+
+    required_perm = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.required_perm and not can(request.user, self.required_perm):
+            raise PermissionDenied(_("You are not allowed to do this."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedListView(PermissionRequiredMixin, FilterView):
+    """A filtered, paginated list of what the user may see; with HTMX only the table partial is returned."""
+
+    paginate_by = 50
+    partial_template_name = None
+    strict = False
+
+    def get_base_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and self.partial_template_name:
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+    def get_paginate_by(self, queryset):
+        try:
+            size = int(self.request.GET.get("page_size", self.paginate_by))
+        except ValueError:
+            return self.paginate_by
+        return max(10, min(size, 200))
+
+    def paginate_queryset(self, queryset, page_size):
+        """An out-of-range page shows the last page instead of a 404."""
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            self.kwargs["page"] = "last"
+            return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query_string"] = query.urlencode()
+        return ctx
+
+
+class ScopedDetailView(PermissionRequiredMixin, DetailView):
+    """Loads the object only within the user's scope: anything else is a 404, never a hint."""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+class ServiceFormView(PermissionRequiredMixin, FormView):
+    """A form whose valid data goes to `perform(form)` (a service call).
+
+    ValidationError from the service lands on the form, a version conflict says so plainly,
+    and nothing is half-saved because services are atomic.
+    """
+
+    success_message = None
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from parkbeat.enterprises.selectors import home_counts, my_open_demands
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["counts"] = home_counts(user=self.request.user)
+        ctx["my_demands"] = my_open_demands(user=self.request.user)[:8]
+        return ctx
+
+
+def health(request):
+    """For load balancers: no auth, no data."""
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from parkbeat.enterprises.api import views
+
+router = SimpleRouter()
+router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
+router.register("liaisons", views.LiaisonViewSet, basename="liaison")
+router.register("visits", views.VisitViewSet, basename="visit")
+router.register("demands", views.DemandViewSet, basename="demand")
+urlpatterns = router.urls

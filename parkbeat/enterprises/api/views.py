@@ -1,0 +1,143 @@
+"""Thin viewsets: scoping comes from ScopedViewSetMixin, every write goes through enterprises.services."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from parkbeat.core.api import ScopedViewSetMixin
+from parkbeat.enterprises import services
+from parkbeat.enterprises.api.serializers import (DemandActionSerializer, DemandAssignSerializer,
+                                                  DemandDetailSerializer, DemandSerializer, EnterpriseSerializer,
+                                                  LiaisonSerializer, VisitSerializer)
+from parkbeat.enterprises.filters import DemandFilterSet, EnterpriseFilterSet, VisitFilterSet
+from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
+
+
+def _fields(serializer):
+    data = dict(serializer.validated_data)
+    version = data.pop("version", None)
+    return data, version
+
+
+class UpdateViaServiceMixin:
+    """PUT/PATCH call `update_service(actor=, <name>=obj, data=, expected_version=)`."""
+
+    update_service = None
+    instance_kwarg = None
+
+    def perform_update(self, serializer):
+        data, version = _fields(serializer)
+        serializer.instance = type(self).update_service(
+            actor=self.request.user, **{self.instance_kwarg: serializer.instance}, data=data,
+            expected_version=version)
+
+
+class EnterpriseViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
+                        mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Enterprises in the user's scope. Closed ones are kept (status), never deleted."""
+
+    queryset = Enterprise.objects.select_related("park")
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+    update_service = staticmethod(services.enterprise_update)
+    instance_kwarg = "enterprise"
+
+    def perform_create(self, serializer):
+        data, _version = _fields(serializer)
+        serializer.instance = services.enterprise_create(actor=self.request.user, **data)
+
+
+class LiaisonViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Liaison.objects.select_related("enterprise")
+    serializer_class = LiaisonSerializer
+    filterset_fields = ["enterprise", "kind"]
+    update_service = staticmethod(services.liaison_update)
+    instance_kwarg = "liaison"
+
+    def perform_create(self, serializer):
+        data, _version = _fields(serializer)
+        serializer.instance = services.liaison_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.validated_data.pop("enterprise", None)
+        super().perform_update(serializer)
+
+
+class VisitViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
+                   mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Visit.objects.select_related("enterprise", "visitor")
+    serializer_class = VisitSerializer
+    filterset_class = VisitFilterSet
+    update_service = staticmethod(services.visit_update)
+    instance_kwarg = "visit"
+
+    def perform_create(self, serializer):
+        data, _version = _fields(serializer)
+        serializer.instance = services.visit_create(actor=self.request.user, **data)
+
+
+class DemandViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Demands until answered: transitions are actions; a stale `version` gets 409."""
+
+    queryset = Demand.objects.select_related("enterprise", "raised_by", "assignee")
+    serializer_class = DemandSerializer
+    filterset_class = DemandFilterSet
+    update_service = staticmethod(services.demand_update)
+    instance_kwarg = "demand"
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("transitions__actor")
+        return qs
+
+    def get_serializer_class(self):
+        return DemandDetailSerializer if self.action == "retrieve" else DemandSerializer
+
+    def perform_create(self, serializer):
+        data, _version = _fields(serializer)
+        serializer.instance = services.demand_create(actor=self.request.user, **data)
+
+    def _transition(self, request, to):
+        demand = self.get_object()
+        body = DemandActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.demand_transition(actor=request.user, demand=demand, to=to, note=body.validated_data["note"],
+                                   answer=body.validated_data["answer"],
+                                   expected_version=body.validated_data["version"])
+        return Response(DemandDetailSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(request=DemandActionSerializer, responses=DemandDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """Mark the demand as being worked on."""
+        return self._transition(request, Demand.Status.IN_PROGRESS)
+
+    @extend_schema(request=DemandActionSerializer, responses=DemandDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Record the answer given to the enterprise (field `answer` required)."""
+        return self._transition(request, Demand.Status.ANSWERED)
+
+    @extend_schema(request=DemandActionSerializer, responses=DemandDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._transition(request, Demand.Status.CLOSED)
+
+    @extend_schema(request=DemandActionSerializer, responses=DemandDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """An answer that did not satisfy: back to in progress."""
+        return self._transition(request, Demand.Status.IN_PROGRESS)
+
+    @extend_schema(request=DemandAssignSerializer, responses=DemandDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        demand = self.get_object()
+        body = DemandAssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.demand_assign(actor=request.user, demand=demand, assignee=body.validated_data["assignee"],
+                               expected_version=body.validated_data["version"])
+        return Response(DemandDetailSerializer(self.get_object(), context={"request": request}).data)

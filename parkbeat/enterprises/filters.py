@@ -1,0 +1,69 @@
+"""One filterset per list, shared by the pages and the API."""
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parkbeat.enterprises.models import Demand, Enterprise, Industry, Visit
+from parkbeat.org.models import Park
+
+
+def _visible_parks(request):
+    user = getattr(request, "user", None)
+    return Park.objects.visible_to(user) if user is not None else Park.objects.none()
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
+    is_key = django_filters.BooleanFilter(label=_("Key enterprise"))
+    status = django_filters.ChoiceFilter(choices=Enterprise.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "park", "industry", "is_key", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__iexact=value) | Q(address__icontains=value))
+
+
+class VisitFilterSet(django_filters.FilterSet):
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=_visible_parks, label=_("Park"))
+    visitor = django_filters.NumberFilter(field_name="visitor_id", label=_("Visitor"))
+    date_from = django_filters.DateFilter(field_name="visited_at", lookup_expr="date__gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="visited_at", lookup_expr="date__lte", label=_("To"))
+
+    class Meta:
+        model = Visit
+        fields = ["enterprise", "park", "visitor", "date_from", "date_to"]
+
+
+class DemandFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="content", lookup_expr="icontains", label=_("Search"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=_visible_parks, label=_("Park"))
+    status = django_filters.ChoiceFilter(choices=Demand.Status.choices, label=_("Status"))
+    category = django_filters.ChoiceFilter(choices=Demand.Category.choices, label=_("Category"))
+    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Assignee"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Assigned to me"))
+
+    class Meta:
+        model = Demand
+        fields = ["q", "enterprise", "park", "status", "category", "assignee", "overdue", "mine"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(status__in=Demand.OPEN_STATUSES, due_at__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_mine(self, queryset, name, value):
+        if value:
+            return queryset.filter(assignee_id=self.request.user.pk)
+        return queryset

@@ -1,0 +1,262 @@
+"""Registry pages: declared on the core bases; reads through selectors, writes through services."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parkbeat.core.permissions import can
+from parkbeat.core.views import ScopedDetailView, ScopedListView, ServiceFormView
+from parkbeat.enterprises import selectors, services
+from parkbeat.enterprises.filters import DemandFilterSet, EnterpriseFilterSet, VisitFilterSet
+from parkbeat.enterprises.forms import (DemandActionForm, DemandAssignForm, DemandForm, EnterpriseForm, LiaisonForm,
+                                        VisitForm)
+from parkbeat.enterprises.models import Demand, Enterprise, Visit
+
+
+class EnterpriseListView(ScopedListView):
+    model = Enterprise
+    filterset_class = EnterpriseFilterSet
+    template_name = "enterprises/enterprise_list.html"
+    partial_template_name = "enterprises/partials/enterprise_table.html"
+
+    def get_base_queryset(self):
+        return selectors.enterprise_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_add"] = can(self.request.user, "enterprise.add")
+        ctx["can_import"] = can(self.request.user, "enterprise.import")
+        ctx["can_export"] = can(self.request.user, "enterprise.export")
+        return ctx
+
+
+class EnterpriseDetailView(ScopedDetailView):
+    model = Enterprise
+    template_name = "enterprises/enterprise_detail.html"
+
+    def get_queryset(self):
+        return selectors.enterprise_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, enterprise = self.request.user, self.object
+        ctx["liaisons"] = selectors.liaison_list(user=user).filter(enterprise=enterprise)
+        ctx["visits"] = selectors.visit_list(user=user).filter(enterprise=enterprise)[:20]
+        ctx["demands"] = selectors.demand_list(user=user).filter(enterprise=enterprise)[:20]
+        ctx["can_change"] = can(user, "enterprise.change", enterprise)
+        ctx["can_add_liaison"] = can(user, "liaison.add", enterprise)
+        ctx["can_add_visit"] = can(user, "visit.add", enterprise)
+        ctx["can_add_demand"] = can(user, "demand.add", enterprise)
+        return ctx
+
+
+class EnterpriseCreateView(ServiceFormView):
+    required_perm = "enterprise.add"
+    form_class = EnterpriseForm
+    template_name = "enterprises/enterprise_form.html"
+    success_message = gettext_lazy("Enterprise saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"park": self.request.GET.get("park")}
+
+    def perform(self, form):
+        return services.enterprise_create(actor=self.request.user, **form.field_data())
+
+
+class EnterpriseUpdateView(ServiceFormView):
+    required_perm = "enterprise.change"
+    form_class = EnterpriseForm
+    template_name = "enterprises/enterprise_form.html"
+    success_message = gettext_lazy("Enterprise saved.")
+
+    @cached_property
+    def enterprise(self):
+        return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.enterprise}
+
+    def perform(self, form):
+        # The form validated a copy; the service gets a fresh one and the version the user loaded.
+        fresh = selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+        return services.enterprise_update(actor=self.request.user, enterprise=fresh, data=form.field_data(),
+                                          expected_version=form.cleaned_data["version"])
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "enterprise": self.enterprise}
+
+
+class EnterpriseChildMixin:
+    """Pages under /enterprises/<pk>/...: the enterprise is loaded in scope (404 otherwise)."""
+
+    @cached_property
+    def enterprise(self):
+        return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "enterprise": self.enterprise}
+
+    def get_success_url(self):
+        return self.enterprise.get_absolute_url()
+
+
+class LiaisonCreateView(EnterpriseChildMixin, ServiceFormView):
+    required_perm = "liaison.add"
+    form_class = LiaisonForm
+    template_name = "enterprises/liaison_form.html"
+    success_message = gettext_lazy("Liaison saved.")
+
+    def perform(self, form):
+        return services.liaison_create(actor=self.request.user, enterprise=self.enterprise, **form.field_data())
+
+
+class LiaisonUpdateView(EnterpriseChildMixin, ServiceFormView):
+    required_perm = "liaison.change"
+    form_class = LiaisonForm
+    template_name = "enterprises/liaison_form.html"
+    success_message = gettext_lazy("Liaison saved.")
+
+    def liaison(self):
+        return get_object_or_404(selectors.liaison_list(user=self.request.user), pk=self.kwargs["liaison_pk"],
+                                 enterprise=self.enterprise)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.liaison()}
+
+    def perform(self, form):
+        return services.liaison_update(actor=self.request.user, liaison=self.liaison(), data=form.field_data(),
+                                       expected_version=form.cleaned_data["version"])
+
+
+class VisitCreateView(EnterpriseChildMixin, ServiceFormView):
+    required_perm = "visit.add"
+    form_class = VisitForm
+    template_name = "enterprises/visit_form.html"
+    success_message = gettext_lazy("Visit recorded.")
+
+    def perform(self, form):
+        return services.visit_create(actor=self.request.user, enterprise=self.enterprise,
+                                     demands=form.demands(), **form.field_data())
+
+
+class VisitListView(ScopedListView):
+    model = Visit
+    required_perm = "visit.add"
+    filterset_class = VisitFilterSet
+    template_name = "enterprises/visit_list.html"
+
+    def get_base_queryset(self):
+        return selectors.visit_list(user=self.request.user)
+
+
+class VisitDetailView(ScopedDetailView):
+    model = Visit
+    template_name = "enterprises/visit_detail.html"
+
+    def get_queryset(self):
+        return selectors.visit_list(user=self.request.user).prefetch_related("demands")
+
+
+class DemandListView(ScopedListView):
+    model = Demand
+    filterset_class = DemandFilterSet
+    template_name = "enterprises/demand_list.html"
+
+    def get_base_queryset(self):
+        return selectors.demand_list(user=self.request.user)
+
+    def get_queryset(self):
+        # "My open demands" is the default view: open ones, nearest deadline first.
+        qs = super().get_queryset()
+        if not self.request.GET.get("status"):
+            qs = qs.filter(status__in=Demand.OPEN_STATUSES)
+        return qs.order_by("due_at", "id") if not self.request.GET.get("status") else qs
+
+
+class DemandCreateView(EnterpriseChildMixin, ServiceFormView):
+    required_perm = "demand.add"
+    form_class = DemandForm
+    template_name = "enterprises/demand_form.html"
+    success_message = gettext_lazy("Demand recorded.")
+
+    def perform(self, form):
+        return services.demand_create(actor=self.request.user, enterprise=self.enterprise, **form.field_data())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class DemandDetailView(ScopedDetailView):
+    model = Demand
+    template_name = "enterprises/demand_detail.html"
+
+    def get_queryset(self):
+        return selectors.demand_list(user=self.request.user).prefetch_related("transitions__actor")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        demand, user = self.object, self.request.user
+        allowed = Demand.TRANSITIONS[demand.status]
+        may_close = can(user, "demand.close", demand)
+        may_answer = demand.assignee_id == user.pk or can(user, "demand.answer", demand)
+        ctx["actions"] = {
+            "start": may_answer and demand.status == Demand.Status.OPEN,
+            "answer": may_answer and Demand.Status.ANSWERED in allowed,
+            "close": may_close and Demand.Status.CLOSED in allowed,
+            "reopen": may_close and demand.status == Demand.Status.ANSWERED,
+        }
+        ctx["action_form"] = DemandActionForm(initial={"version": demand.version})
+        if can(user, "demand.assign", demand) and demand.status != Demand.Status.CLOSED:
+            ctx["assign_form"] = DemandAssignForm(
+                initial={"version": demand.version, "assignee": demand.assignee_id},
+                candidates=selectors.demand_assignee_candidates(demand=demand))
+        return ctx
+
+
+class DemandActionView(ServiceFormView):
+    """POST-only: a transition or an assignment from the demand page's buttons."""
+
+    http_method_names = ["post"]
+    form_class = DemandActionForm
+
+    def demand(self):
+        return selectors.get_visible(selectors.demand_list(user=self.request.user), self.kwargs["pk"])
+
+    def form_invalid(self, form):
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(self.request, error)
+        return redirect(self.demand().get_absolute_url())
+
+    def perform(self, form):
+        to = {"start": Demand.Status.IN_PROGRESS, "answer": Demand.Status.ANSWERED,
+              "close": Demand.Status.CLOSED, "reopen": Demand.Status.IN_PROGRESS}[form.cleaned_data["action"]]
+        return services.demand_transition(actor=self.request.user, demand=self.demand(), to=to,
+                                          note=form.cleaned_data["note"], answer=form.cleaned_data["answer"],
+                                          expected_version=form.cleaned_data["version"])
+
+    def get_success_url(self):
+        messages.success(self.request, _("Demand updated."))
+        return self.object.get_absolute_url()
+
+
+class DemandAssignView(DemandActionView):
+    form_class = DemandAssignForm
+
+    def get_form_kwargs(self):
+        demand = self.demand()
+        if not can(self.request.user, "demand.assign", demand):
+            raise PermissionDenied(_("You are not allowed to do this."))
+        return {**super().get_form_kwargs(), "candidates": selectors.demand_assignee_candidates(demand=demand)}
+
+    def perform(self, form):
+        return services.demand_assign(actor=self.request.user, demand=self.demand(),
+                                      assignee=form.cleaned_data["assignee"],
+                                      expected_version=form.cleaned_data["version"])
+
+

@@ -1,0 +1,44 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from parkbeat.core.serializers import ScopedPrimaryKeyField
+from parkbeat.org.models import DutyShift, Park, User
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name"]
+
+
+class ParkSerializer(serializers.ModelSerializer):
+    station_name = serializers.CharField(source="station.name", read_only=True)
+
+    class Meta:
+        model = Park
+        fields = ["id", "name", "code", "station", "station_name", "address", "area_km2", "boundary", "description"]
+
+
+class DutyShiftSerializer(serializers.ModelSerializer):
+    park = ScopedPrimaryKeyField(queryset=Park.objects.all())
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    user_name = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta:
+        model = DutyShift
+        fields = ["id", "park", "user", "user_name", "role", "starts_at", "ends_at", "note"]
+
+    def validate(self, attrs):
+        if attrs["ends_at"] <= attrs["starts_at"]:
+            raise serializers.ValidationError({"ends_at": _("A shift must end after it starts.")})
+        return attrs
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
