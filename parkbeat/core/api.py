@@ -25,10 +25,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("Not found."))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
-        first = next(iter(response.data.values()), "")
+        field, first = next(iter(response.data.items()), ("", ""))
         if isinstance(first, list) and first:
             first = first[0]
-        response.data["detail"] = str(first) if not isinstance(first, dict) else _("Invalid input.")
+        message = str(first) if not isinstance(first, dict) else _("Invalid input.")
+        response.data["detail"] = message if field in ("non_field_errors", "") else f"{field}: {message}"
     elif response is not None and isinstance(response.data, list):
         response.data = {"detail": " ".join(str(x) for x in response.data)}
     return response

@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parkbeat.core.permissions import can
+from parkbeat.core.permissions import can, require
 from parkbeat.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 from parkbeat.enterprises import selectors, services
 from parkbeat.enterprises.filters import DemandFilterSet, EnterpriseFilterSet, VisitFilterSet
@@ -76,7 +76,9 @@ class EnterpriseUpdateView(ServiceFormView):
 
     @cached_property
     def enterprise(self):
-        return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+        enterprise = selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, self.required_perm, enterprise)
+        return enterprise
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.enterprise}
@@ -96,7 +98,10 @@ class EnterpriseChildMixin:
 
     @cached_property
     def enterprise(self):
-        return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+        """In scope (else 404) and within reach of the view's permission (else 403)."""
+        enterprise = selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, self.required_perm, enterprise)
+        return enterprise
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "enterprise": self.enterprise}

@@ -76,6 +76,7 @@ class DemandSerializer(VersionedSerializer):
                   "assignee", "status", "due_at", "is_overdue", "answer", "answered_at", "closed_at", "version",
                   "created_at"]
         read_only_fields = ["visit", "source", "status", "answer", "answered_at", "closed_at", "created_at"]
+        extra_kwargs = {"due_at": {"required": False, "help_text": _("Default: 7 days from now.")}}
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
