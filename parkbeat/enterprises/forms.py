@@ -2,15 +2,55 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedModelForm
-from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
+from parkbeat.enterprises.models import WEEKDAYS, Demand, Enterprise, Liaison, Visit, validate_production_hours
 from parkbeat.org.models import Park, User
 
 
+WEEKDAY_ALIASES = {
+    **{day: day for day in WEEKDAYS},
+    "周一": "mon", "周二": "tue", "周三": "wed", "周四": "thu", "周五": "fri", "周六": "sat", "周日": "sun", "周天": "sun",
+}
+
+
+class ProductionHoursField(forms.CharField):
+    """The weekly timetable as text, one day a line: `mon 08:00-12:00, 13:30-17:30` (or 周一 …)."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "placeholder": "周一 08:00-12:00, 13:30-17:30"})
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return "\n".join(f"{day} " + ", ".join(f"{a}-{b}" for a, b in periods)
+                             for day, periods in value.items())
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        timetable = {}
+        for number, line in enumerate(filter(None, (line.strip() for line in text.splitlines())), start=1):
+            head, _sep, rest = line.partition(" ")
+            day = WEEKDAY_ALIASES.get(head.strip().lower())
+            if day is None:
+                raise forms.ValidationError(_("Line %(n)s: start with a weekday (mon…sun or 周一…周日).") % {"n": number})
+            periods = []
+            for chunk in filter(None, (c.strip() for c in rest.replace("，", ",").split(","))):
+                start, _dash, end = chunk.partition("-")
+                periods.append([start.strip(), end.strip()])
+            timetable[day] = periods
+        try:
+            validate_production_hours(timetable)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+        return timetable
+
+
 class EnterpriseForm(VersionedModelForm):
+    production_hours = ProductionHoursField(label=_("Production hours"), required=False,
+                                            help_text=_("One day a line, e.g. “周一 08:00-12:00, 13:30-17:30”."))
+
     class Meta:
         model = Enterprise
         fields = ["name", "credit_code", "park", "address", "industry", "headcount", "lon", "lat",
-                  "is_key", "key_reason", "risk_category", "status"]
+                  "is_key", "key_reason", "risk_category", "status", "production_hours"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
