@@ -61,7 +61,13 @@ class EnterpriseForm(VersionedModelForm):
 class LiaisonForm(VersionedModelForm):
     class Meta:
         model = Liaison
-        fields = ["kind", "name", "title", "mobile"]
+        fields = ["kind", "name", "title", "mobile", "user"]
+        help_texts = {"user": _("Only accounts holding the liaison role for this enterprise can be linked.")}
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            is_active=True, role_assignments__role="liaison", role_assignments__enterprise=enterprise)
 
 
 class VisitForm(VersionedModelForm):

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkbeat.audit.services import record
-from parkbeat.core.permissions import AGENCY, can, has_role, require
+from parkbeat.core.permissions import AGENCY, LIAISON, can, require
+from parkbeat.core.scoping import is_visible
 from parkbeat.core.services import IllegalTransition, model_create, model_update
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit, default_due_at
 
@@ -36,14 +37,23 @@ def enterprise_update(*, actor, enterprise, data, expected_version=None):
     return obj
 
 
+def _check_liaison_account(enterprise, user):
+    """A liaison row links only to an account that holds the liaison role for that same enterprise."""
+    if user is not None and not is_visible(user, enterprise, roles=[LIAISON]):
+        raise ValidationError({"user": _("This account is not a liaison of this enterprise.")})
+
+
 def liaison_create(*, actor, enterprise, **data):
     require(actor, "liaison.add", enterprise)
+    _check_liaison_account(enterprise, data.get("user"))
     liaison = Liaison(enterprise=enterprise, **{k: v for k, v in data.items() if k in LIAISON_FIELDS})
     return model_create(actor=actor, obj=liaison)
 
 
 def liaison_update(*, actor, liaison, data, expected_version=None):
     require(actor, "liaison.change", liaison.enterprise)
+    if "user" in data:
+        _check_liaison_account(liaison.enterprise, data["user"])
     data = {k: v for k, v in data.items() if k in LIAISON_FIELDS}
     obj, _changed = model_update(actor=actor, obj=liaison, data=data, expected_version=expected_version)
     return obj
@@ -97,7 +107,7 @@ def demand_update(*, actor, demand, data, expected_version=None):
 
 def _check_assignee(assignee, enterprise):
     """Only someone who can answer for this enterprise may be handed its demand."""
-    if not can(assignee, "demand.answer", enterprise) and not has_role(assignee, AGENCY):
+    if not can(assignee, "demand.answer", enterprise) and not is_visible(assignee, enterprise, roles=[AGENCY]):
         raise ValidationError({"assignee": _("%(user)s does not cover this enterprise.") % {"user": assignee}})
 
 

@@ -116,6 +116,9 @@ class LiaisonCreateView(EnterpriseChildMixin, ServiceFormView):
     template_name = "enterprises/liaison_form.html"
     success_message = gettext_lazy("Liaison saved.")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise": self.enterprise}
+
     def perform(self, form):
         return services.liaison_create(actor=self.request.user, enterprise=self.enterprise, **form.field_data())
 
@@ -131,7 +134,7 @@ class LiaisonUpdateView(EnterpriseChildMixin, ServiceFormView):
                                  enterprise=self.enterprise)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.liaison()}
+        return {**super().get_form_kwargs(), "instance": self.liaison(), "enterprise": self.enterprise}
 
     def perform(self, form):
         return services.liaison_update(actor=self.request.user, liaison=self.liaison(), data=form.field_data(),
