@@ -27,10 +27,10 @@ def _plain(value):
 
 def snapshot(obj, fields):
     """The loggable values of `fields` on `obj`: foreign keys as ids, personal data masked."""
-    model = type(obj)._meta.label
+    model = obj._meta.label  # obj._meta, not type(obj): request.user is a lazy proxy
     values = {}
     for name in fields:
-        field = type(obj)._meta.get_field(name)
+        field = obj._meta.get_field(name)
         attname = field.attname if field.is_relation else name
         values[name] = mask_for_log(model, name, _plain(getattr(obj, attname)))
     return values
@@ -65,7 +65,7 @@ def record(*, actor, verb, obj=None, before=None, after=None, note="", outcome=A
         request_id=ctx.request_id if ctx else "",
         verb=verb,
         outcome=outcome,
-        object_type=object_type or (type(obj)._meta.label if obj is not None else ""),
+        object_type=object_type or (obj._meta.label if obj is not None else ""),
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
         changes=_diff(before, after),
@@ -83,12 +83,20 @@ def record(*, actor, verb, obj=None, before=None, after=None, note="", outcome=A
 
 
 def verify_chain():
-    """Return (checked, first_bad_event_id or None) walking the chain from the start."""
+    """Return (checked, first_bad_event_id or None) walking the chain from the start.
+
+    A deleted newest event shows as a head that no longer matches: reported as the id after the last one.
+    """
     prev = ""
     checked = 0
+    last_pk = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != prev or event_hash(event) != event.hash:
             return checked, event.pk
         prev = event.hash
+        last_pk = event.pk
         checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_hash != prev:
+        return checked, last_pk + 1
     return checked, None

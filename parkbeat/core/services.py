@@ -13,7 +13,7 @@ class IllegalTransition(ConflictError):
     """A state change the model's TRANSITIONS table does not allow (HTTP 409)."""
 
 
-def model_update(*, actor, obj, data, expected_version=None, note=""):
+def model_update(*, actor, obj, data, expected_version=None, note="", verb="update"):
     """Set `data` on `obj`, validate, and save only the changed fields, with one audit event.
 
     With `expected_version` the UPDATE applies only where the stored version still matches, so two
@@ -37,7 +37,7 @@ def model_update(*, actor, obj, data, expected_version=None, note=""):
         obj.version = version + 1
         extra = ["updated_at"] if hasattr(obj, "updated_at") else []
         obj.save(update_fields=[*fields, *extra])
-        record(actor=actor, verb="update", obj=obj, before=before, after=snapshot(obj, fields), note=note)
+        record(actor=actor, verb=verb, obj=obj, before=before, after=snapshot(obj, fields), note=note)
     return obj, True
 
 

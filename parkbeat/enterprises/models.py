@@ -118,9 +118,10 @@ class Enterprise(VersionedModel):
             ),
             models.CheckConstraint(
                 condition=(Q(lon__isnull=True) & Q(lat__isnull=True))
-                | (Q(lon__gte=-180) & Q(lon__lte=180) & Q(lat__gte=-90) & Q(lat__lte=90)),
+                | (Q(lon__isnull=False) & Q(lat__isnull=False)
+                   & Q(lon__gte=-180) & Q(lon__lte=180) & Q(lat__gte=-90) & Q(lat__lte=90)),
                 name="enterprise_location_valid",
-                violation_error_message=_("Give both longitude and latitude, within range."),
+                violation_error_message=_("Give both longitude (−180…180) and latitude (−90…90), or neither."),
             ),
         ]
 
@@ -131,8 +132,8 @@ class Enterprise(VersionedModel):
         return reverse("enterprises:enterprise_detail", args=[self.pk])
 
     def clean(self):
-        if (self.lon is None) != (self.lat is None):
-            raise ValidationError(_("Give both longitude and latitude, or neither."))
+        # Stored upper-case, so a code typed in lower case cannot slip past the unique check.
+        self.credit_code = (self.credit_code or "").strip().upper()
         if self.is_key and not self.key_reason:
             raise ValidationError({"key_reason": _("A key enterprise needs a reason.")})
 

@@ -101,6 +101,8 @@ def demand_create(*, actor, enterprise, category, content, due_at=None, assignee
 def demand_update(*, actor, demand, data, expected_version=None):
     require(actor, "demand.assign", demand)
     data = {k: v for k, v in data.items() if k in DEMAND_EDIT_FIELDS}
+    if data.get("due_at") is not None and data["due_at"] != demand.due_at and data["due_at"] <= timezone.now():
+        raise ValidationError({"due_at": _("The answer deadline must lie in the future.")})
     obj, _changed = model_update(actor=actor, obj=demand, data=data, expected_version=expected_version)
     return obj
 
@@ -145,7 +147,8 @@ def demand_transition(*, actor, demand, to, note="", answer="", expected_version
         data["closed_at"] = now
     from_status = demand.status
     with transaction.atomic():
-        model_update(actor=actor, obj=demand, data=data, expected_version=expected_version, note=note)
+        model_update(actor=actor, obj=demand, data=data, expected_version=expected_version, note=note,
+                     verb="transition")
         DemandTransition.objects.create(demand=demand, actor=actor, at=now, from_status=from_status,
                                         to_status=to, note=note)
     return demand

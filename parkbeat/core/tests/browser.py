@@ -62,21 +62,45 @@ def chromium_path() -> Path:
     return Path(os.environ.get("PARKBEAT_CHROMIUM", "/usr/bin/chromium"))
 
 
+# One Playwright driver and one Chromium per test process, however many modules import the fixtures:
+# `import *` gives each module its own copy of a session fixture, and a second sync_playwright() in
+# the same thread fails ("using Playwright Sync API inside the asyncio loop").
+_shared = {}
+
+
+def _launch(executable):
+    if "browser" not in _shared:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        try:
+            browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS, headless=True)
+        except Exception:
+            playwright.stop()
+            raise
+        _shared.update(playwright=playwright, browser=browser)
+    return _shared["browser"]
+
+
+def _shutdown():
+    browser, playwright = _shared.pop("browser", None), _shared.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def chromium_browser():
     """One headless Chromium for the whole run (contexts keep the tests apart)."""
     executable = chromium_path()
     must_have(executable.exists(), f"Chromium not installed: apt-get install -y chromium (looked for {executable})")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         must_have(False, 'Python package playwright missing: .venv/bin/pip install -c requirements.lock -e ".[dev]"')
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    yield _launch(executable)
+    _shutdown()  # session end: the first copy of this fixture to finish closes it for all
 
 
 def _page(browser, options):

@@ -4,7 +4,10 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from django.utils.translation import gettext as _
+
 from parkbeat.core.api import ScopedViewSetMixin
+from parkbeat.core.services import IllegalTransition
 from parkbeat.enterprises import services
 from parkbeat.enterprises.api.serializers import (DemandActionSerializer, DemandAssignSerializer,
                                                   DemandDetailSerializer, DemandSerializer, EnterpriseSerializer,
@@ -129,7 +132,9 @@ class DemandViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateMode
     @extend_schema(request=DemandActionSerializer, responses=DemandDetailSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        """An answer that did not satisfy: back to in progress."""
+        """An answer that did not satisfy: back to in progress (only an answered demand reopens)."""
+        if self.get_object().status in Demand.OPEN_STATUSES:
+            raise IllegalTransition(_("Only an answered demand can be reopened."))
         return self._transition(request, Demand.Status.IN_PROGRESS)
 
     @extend_schema(request=DemandAssignSerializer, responses=DemandDetailSerializer)

@@ -29,7 +29,10 @@ class ParkViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         if at:
             from django.utils.dateparse import parse_datetime
 
-            when = parse_datetime(at)
+            try:
+                when = parse_datetime(at)
+            except ValueError:
+                when = None
             if when is None:
                 return Response({"detail": "at: expected an ISO 8601 time."}, status=status.HTTP_400_BAD_REQUEST)
             if timezone.is_naive(when):
@@ -55,6 +58,10 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request):
+        """Bad credentials are a 401 with a challenge, not a 403."""
+        return 'Bearer realm="api"'
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer}, auth=[])
     def post(self, request):
