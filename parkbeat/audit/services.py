@@ -25,11 +25,16 @@ def _plain(value):
     return value
 
 
+NEVER_LOGGED = frozenset({"password", "key_hash"})
+
+
 def snapshot(obj, fields):
-    """The loggable values of `fields` on `obj`: foreign keys as ids, personal data masked."""
+    """The loggable values of `fields` on `obj`: foreign keys as ids, personal data masked, secrets left out."""
     model = obj._meta.label  # obj._meta, not type(obj): request.user is a lazy proxy
     values = {}
     for name in fields:
+        if name in NEVER_LOGGED:
+            continue
         field = obj._meta.get_field(name)
         attname = field.attname if field.is_relation else name
         values[name] = mask_for_log(model, name, _plain(getattr(obj, attname)))

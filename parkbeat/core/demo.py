@@ -584,12 +584,12 @@ def seed_demands(rng, now, parks, enterprises, visits, accounts, count=150):
 
 
 def seed_duty_shifts(now, parks, accounts):
-    """The coming week: the officer by day, the auxiliary on the evening patrol (夜间巡防)."""
-    today = timezone.localdate(now)
+    """This week and next: the officer by day, the auxiliary on the evening patrol (夜间巡防)."""
+    monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
     shifts = []
     for k, park in enumerate(parks, 1):
-        for offset in range(1, 8):
-            day = today + timedelta(days=offset)
+        for offset in range(14):
+            day = monday + timedelta(days=offset)
             shifts.append(DutyShift(park=park, user=accounts[f"officer{k}"], role=Role.PARK_OFFICER,
                                     starts_at=_at(day, 8, 30), ends_at=_at(day, 17, 30), note="园区值守"))
             shifts.append(DutyShift(park=park, user=accounts[f"auxiliary{k}"], role=Role.AUXILIARY,

@@ -77,6 +77,8 @@ def role_assign(*, actor, user, role, unit=None, park=None, agency=None, enterpr
 
 def role_revoke(*, actor, assignment):
     require(actor, "role.assign")
+    if assignment.user_id == actor.pk:
+        raise ValidationError(_("You cannot change your own roles."))
     with transaction.atomic():
         record(actor=actor, verb="delete", obj=assignment,
                before=snapshot(assignment, ["user", "role", "unit", "park", "agency", "enterprise", "team"]))
@@ -89,6 +91,8 @@ def role_revoke(*, actor, assignment):
 def duty_shift_create(*, actor, park, user, starts_at, ends_at, role=Role.PARK_OFFICER, note=""):
     require(actor, "duty.change", park)
     shift = DutyShift(park=park, user=user, role=role, starts_at=starts_at, ends_at=ends_at, note=note)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("A shift must end after it starts.")})
     overlapping = DutyShift.objects.filter(user=user, starts_at__lt=ends_at, ends_at__gt=starts_at)
     if overlapping.exists():
         raise ValidationError(_("%(user)s already has a shift in that period.") % {"user": user})

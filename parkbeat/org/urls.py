@@ -1,2 +1,19 @@
+from django.urls import path
+
+from parkbeat.org import views
+
 app_name = "org"
-urlpatterns = []
+urlpatterns = [
+    path("parks/", views.ParkListView.as_view(), name="park_list"),
+    path("parks/<int:pk>/", views.ParkDetailView.as_view(), name="park_detail"),
+    path("duty/", views.DutyListView.as_view(), name="duty_list"),
+    path("duty/new/", views.DutyCreateView.as_view(), name="duty_create"),
+    path("duty/<int:pk>/delete/", views.DutyDeleteView.as_view(), name="duty_delete"),
+    path("users/", views.UserListView.as_view(), name="user_list"),
+    path("users/new/", views.UserCreateView.as_view(), name="user_create"),
+    path("users/<int:pk>/active/", views.UserToggleView.as_view(), name="user_toggle"),
+    path("users/<int:pk>/password/", views.UserPasswordView.as_view(), name="user_password"),
+    path("roles/", views.RoleListView.as_view(), name="role_list"),
+    path("roles/new/", views.RoleCreateView.as_view(), name="role_create"),
+    path("roles/<int:pk>/delete/", views.RoleDeleteView.as_view(), name="role_delete"),
+]

@@ -245,3 +245,14 @@ def test_logout_records_a_logout_event(world, client):
     assert list(AuditEvent.objects.order_by("id").values_list("verb", "actor_id")) == [
         ("login", world.officer.pk), ("logout", world.officer.pk)]
     assert verify_chain() == (2, None)
+
+
+def test_creating_a_user_never_puts_the_password_hash_on_the_audit_trail(world):
+    from parkbeat.org.services import user_create
+
+    user = user_create(actor=world.sysadmin, username="newclerk", password="Sturdy-Passphrase-42", full_name="新文员")
+
+    event = AuditEvent.objects.get(verb="create", object_type="org.User", object_id=str(user.pk))
+    assert "password" not in event.changes
+    assert user.password not in str(event.changes)
+    assert event.changes["username"] == [None, "newclerk"]

@@ -1,0 +1,71 @@
+"""Filtersets of the organisation pages."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parkbeat.org.forms import FilterForm
+from parkbeat.org.models import DutyShift, Park, Role, RoleAssignment, User
+from parkbeat.org.selectors import week_bounds
+
+
+def _visible_parks(request):
+    user = getattr(request, "user", None)
+    return Park.objects.visible_to(user) if user is not None else Park.objects.none()
+
+
+class ParkFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    class Meta:
+        model = Park
+        fields = ["q"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value)) if value else queryset
+
+
+class DutyShiftFilterSet(django_filters.FilterSet):
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    week = django_filters.DateFilter(method="filter_week", label=_("Week of"))
+
+    class Meta:
+        model = DutyShift
+        fields = ["park", "week"]
+        form = FilterForm
+
+    def filter_week(self, queryset, name, value):
+        """Shifts that overlap the Monday-to-Sunday week holding `value` (a night shift into Monday counts)."""
+        start, end = week_bounds(value)
+        return queryset.filter(starts_at__lt=end, ends_at__gt=start)
+
+
+class UserFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = User
+        fields = ["q", "is_active"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value)) if value else queryset
+
+
+class RoleAssignmentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("User"))
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["q", "role"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(user__username__icontains=value) | Q(user__full_name__icontains=value))
