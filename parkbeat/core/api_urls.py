@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("parkbeat.org.api.urls")),
+    # Before the enterprises router, whose enterprises/<pk>/ would otherwise catch enterprises/import/.
+    path("", include("parkbeat.enterprises.api.io_urls")),
     path("", include("parkbeat.enterprises.api.urls")),
     path("", include("parkbeat.audit.api_urls")),
 ]

@@ -10,7 +10,8 @@ from parkbeat.org.models import Park
 
 def _visible_parks(request):
     user = getattr(request, "user", None)
-    return Park.objects.visible_to(user) if user is not None else Park.objects.none()
+    parks = Park.objects.visible_to(user) if user is not None else Park.objects.none()
+    return parks.only("id", "name", "station_id")
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):

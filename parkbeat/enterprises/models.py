@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from stdnum.cn import uscc
 
 from parkbeat.core.models import ScopedQuerySet, VersionedModel
@@ -78,9 +79,9 @@ class Enterprise(VersionedModel):
     """An enterprise in a park. Closed or moved ones are kept, never deleted."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("enterprise status", "Active")
         MOVED = "moved", _("Moved away")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("enterprise status", "Closed")
 
     name = models.CharField(_("name"), max_length=100)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True,
@@ -153,7 +154,7 @@ class Liaison(VersionedModel):
 
     enterprise = models.ForeignKey(Enterprise, models.CASCADE, related_name="liaisons", verbose_name=_("enterprise"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     title = models.CharField(_("job title"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile"), max_length=11, validators=[validate_mobile])
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,

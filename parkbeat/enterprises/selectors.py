@@ -7,8 +7,12 @@ from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
 from parkbeat.org.models import Park
 
 
+# A park's outline is a large JSON document: list rows never need it, so it is never loaded with them.
+HEAVY_PARK_FIELDS = ("park__boundary", "park__description")
+
+
 def enterprise_list(*, user):
-    return Enterprise.objects.visible_to(user).select_related("park")
+    return Enterprise.objects.visible_to(user).select_related("park").defer(*HEAVY_PARK_FIELDS)
 
 
 def enterprise_get(*, user, pk):
@@ -24,11 +28,13 @@ def liaison_list(*, user):
 
 
 def visit_list(*, user):
-    return Visit.objects.visible_to(user).select_related("enterprise", "enterprise__park", "visitor")
+    return (Visit.objects.visible_to(user).select_related("enterprise", "enterprise__park", "visitor")
+            .defer(*(f"enterprise__{name}" for name in HEAVY_PARK_FIELDS)))
 
 
 def demand_list(*, user):
-    return Demand.objects.visible_to(user).select_related("enterprise", "enterprise__park", "raised_by", "assignee")
+    return (Demand.objects.visible_to(user).select_related("enterprise", "enterprise__park", "raised_by", "assignee")
+            .defer(*(f"enterprise__{name}" for name in HEAVY_PARK_FIELDS)))
 
 
 def get_visible(queryset, pk):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parkbeat.enterprises import views
+from parkbeat.enterprises import urls_io, views
 
 app_name = "enterprises"
 urlpatterns = [
@@ -18,5 +18,5 @@ urlpatterns = [
     path("demands/<int:pk>/", views.DemandDetailView.as_view(), name="demand_detail"),
     path("demands/<int:pk>/action/", views.DemandActionView.as_view(), name="demand_action"),
     path("demands/<int:pk>/assign/", views.DemandAssignView.as_view(), name="demand_assign"),
-    # IO_URLS
+    *urls_io.urlpatterns,
 ]

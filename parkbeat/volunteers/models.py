@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkbeat.core.models import ScopedQuerySet, VersionedModel
 from parkbeat.core.personal import EncryptedTextField, blind_index, validate_mobile, validate_resident_id
@@ -54,7 +55,7 @@ class Volunteer(VersionedModel):
     team = models.ForeignKey(VolunteerTeam, models.PROTECT, related_name="members", verbose_name=_("team"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                              related_name="volunteer_memberships", verbose_name=_("user account"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     resident_id = EncryptedTextField(_("resident ID"), validators=[validate_resident_id])
     resident_id_index = models.CharField(max_length=64, editable=False, db_index=True)
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])

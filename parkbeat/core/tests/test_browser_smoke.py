@@ -2,7 +2,7 @@
 import pytest
 
 from parkbeat.core.tests.browser import *  # noqa: F401,F403
-from parkbeat.core.tests.browser import renders_cjk, screenshot
+from parkbeat.core.tests.browser import login, renders_cjk, screenshot
 from parkbeat.core.tests.services import must_have
 
 pytestmark = pytest.mark.browser
@@ -30,3 +30,11 @@ def test_live_server_answers_and_serves_vendored_assets(browser_page, live_serve
 
     assert page_response.status < 500
     assert asset_response.status == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_helper_signs_a_user_in(browser_page, live_server, station_leader):
+    login(browser_page, live_server.url, station_leader.username, "Correct-Horse-9")
+
+    assert "/login/" not in browser_page.url
+    screenshot(browser_page, "smoke-after-login")

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.services import IllegalTransition
-from parkbeat.enterprises import services
+from parkbeat.enterprises import lean, services
 from parkbeat.enterprises.api.serializers import (DemandActionSerializer, DemandAssignSerializer,
                                                   DemandDetailSerializer, DemandSerializer, EnterpriseSerializer,
                                                   LiaisonSerializer, VisitSerializer)
+from parkbeat.enterprises.selectors import HEAVY_PARK_FIELDS
 from parkbeat.enterprises.filters import DemandFilterSet, EnterpriseFilterSet, VisitFilterSet
 from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
 
@@ -39,7 +40,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.Create
                         mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Enterprises in the user's scope. Closed ones are kept (status), never deleted."""
 
-    queryset = Enterprise.objects.select_related("park")
+    queryset = Enterprise.objects.select_related("park").defer(*HEAVY_PARK_FIELDS)
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     update_service = staticmethod(services.enterprise_update)
@@ -48,6 +49,12 @@ class EnterpriseViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.Create
     def perform_create(self, serializer):
         data, _version = _fields(serializer)
         serializer.instance = services.enterprise_create(actor=self.request.user, **data)
+
+    def list(self, request, *args, **kwargs):
+        """The hot list: plain rows from values(), shaped exactly as EnterpriseSerializer shapes them."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(lean.enterprise_rows(queryset))
+        return self.get_paginated_response(page)
 
 
 class LiaisonViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,

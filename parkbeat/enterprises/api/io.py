@@ -1,0 +1,147 @@
+"""Roster import/export over the API: thin views around enterprises.spreadsheets."""
+import json
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from parkbeat.core.permissions import can
+from parkbeat.enterprises import spreadsheets
+from parkbeat.enterprises.models import Enterprise, Industry
+from parkbeat.enterprises.views_io import export_filename, filtered_enterprises, xlsx_response
+
+
+def role_permission(perm):
+    """A DRF permission class granting `perm` (roles from core.permissions; scope is the service's business)."""
+
+    class RolePermission(BasePermission):
+        message = gettext_lazy("You are not allowed to do this.")
+
+        def has_permission(self, request, view):
+            return can(request.user, perm)
+
+    RolePermission.__name__ = f"Can_{perm.replace('.', '_')}"
+    return RolePermission
+
+
+class XlsxRenderer(BaseRenderer):
+    """Lets clients ask for the spreadsheet by Accept header; errors still go out as JSON text."""
+
+    media_type = spreadsheets.XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, (bytes, bytearray)):
+            return data
+        return json.dumps(data, ensure_ascii=False, default=str).encode()
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, help_text="Spreadsheet row (1 = header); null for the whole file")
+    column = serializers.CharField(help_text="Column title, empty for the whole row or file")
+    message = serializers.CharField()
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The roster as .xlsx, in the template's columns")
+    import_good_rows = serializers.BooleanField(default=False,
+                                                help_text="Import the valid rows even if other rows have errors")
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="The template's example row, ignored")
+    imported = serializers.BooleanField()
+    error_count = serializers.IntegerField()
+    errors = RowErrorSerializer(many=True, help_text="At most 1000 are listed; error_count counts all")
+
+
+class ImportRefusedSerializer(ImportSummarySerializer):
+    detail = serializers.CharField()
+
+
+XLSX_RESPONSE = OpenApiResponse(response=OpenApiTypes.BINARY, description="An .xlsx workbook (attachment)")
+XLSX = spreadsheets.XLSX_CONTENT_TYPE
+
+
+def _summary_data(summary):
+    return {**summary, "errors": [error._asdict() for error in summary["errors"]]}
+
+
+class EnterpriseImportAPIView(APIView):
+    """Import the enterprise roster from an .xlsx file (station leaders and park officers, into their parks)."""
+
+    permission_classes = [IsAuthenticated, role_permission("enterprise.import")]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={200: ImportSummarySerializer, 400: ImportRefusedSerializer},
+        description="Every row is checked first. With any error nothing is written (400 with the row errors) "
+        "unless `import_good_rows` is true. Existing enterprises are updated by credit code.",
+    )
+    def post(self, request):
+        body = ImportRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        summary = spreadsheets.import_roster(user=request.user, fileobj=body.validated_data["file"],
+                                             import_good_rows=body.validated_data["import_good_rows"])
+        data = _summary_data(summary)
+        if not summary["imported"]:
+            data["detail"] = _("Nothing was imported: %(count)s problems were found.") % {
+                "count": summary["error_count"]}
+            return Response(data, status=status.HTTP_400_BAD_REQUEST)
+        return Response(data)
+
+
+class EnterpriseImportTemplateAPIView(APIView):
+    """The .xlsx import template, listing the parks the user may import into."""
+
+    permission_classes = [IsAuthenticated, role_permission("enterprise.import")]
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
+    @extend_schema(responses={(200, XLSX): XLSX_RESPONSE})
+    def get(self, request):
+        return xlsx_response(spreadsheets.import_template(user=request.user), "企业名册导入模板.xlsx",
+                             "enterprise_import_template.xlsx")
+
+
+class EnterpriseExportAPIView(APIView):
+    """The user's enterprises as .xlsx, filtered like the enterprise list; logged on the audit trail."""
+
+    permission_classes = [IsAuthenticated, role_permission("enterprise.export")]
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Name, credit code or address"),
+            OpenApiParameter("park", int, description="Park id"),
+            OpenApiParameter("industry", str, enum=Industry.values),
+            OpenApiParameter("is_key", bool),
+            OpenApiParameter("status", str, enum=Enterprise.Status.values),
+        ],
+        responses={(200, XLSX): XLSX_RESPONSE, 400: OpenApiResponse(description="Invalid filters or too many rows"),
+                   429: OpenApiResponse(description="Too many exports this hour")},
+    )
+    def get(self, request):
+        queryset, filters = filtered_enterprises(request, request.query_params)
+        if queryset is None:
+            raise exceptions.ValidationError(filters)
+        try:
+            content = spreadsheets.export_roster(queryset, user=request.user, filters=filters)
+        except spreadsheets.ExportRateLimited as exc:
+            raise exceptions.Throttled(detail=str(exc)) from None
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({"detail": " ".join(exc.messages)}) from None
+        return xlsx_response(content, *export_filename())

@@ -1,0 +1,127 @@
+"""Roster import and export pages: thin wrappers around enterprises.spreadsheets."""
+from urllib.parse import quote
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from parkbeat.core.services import ConflictError
+from parkbeat.core.views import PermissionRequiredMixin
+from parkbeat.enterprises import selectors, spreadsheets
+from parkbeat.enterprises.filters import EnterpriseFilterSet
+
+MAX_SHOWN_ERRORS = 500
+
+
+def xlsx_response(content, filename, ascii_fallback):
+    """An attachment download; the Chinese name travels as RFC 5987 `filename*`, with an ASCII fallback."""
+    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (f'attachment; filename="{ascii_fallback}"; '
+                                       f"filename*=UTF-8''{quote(filename)}")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def export_filename():
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"企业名册_{stamp}.xlsx", f"enterprises_{stamp}.xlsx"
+
+
+def filtered_enterprises(request, params):
+    """The user's visible enterprises narrowed by the list's filters, for the page and the API.
+
+    Returns (queryset, the filters used, for the audit note) or (None, the form errors).
+    """
+    filterset = EnterpriseFilterSet(params, queryset=selectors.enterprise_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        return None, filterset.errors
+    used = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "")}
+    return filterset.qs, {k: getattr(v, "code", v) for k, v in used.items()}
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Roster file (.xlsx)"),
+                           widget=forms.FileInput(attrs={"accept": ".xlsx", "class": "form-control"}))
+    import_good_rows = forms.BooleanField(
+        label=gettext_lazy("Import the good rows even if other rows have errors"), required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+
+class EnterpriseImportView(PermissionRequiredMixin, View):
+    """GET: the upload form. POST: import, then show the summary or the table of row errors."""
+
+    required_perm = "enterprise.import"
+    template_name = "enterprises/enterprise_import.html"
+
+    def get(self, request):
+        return self.show(RosterImportForm())
+
+    def post(self, request):
+        form = RosterImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.show(form)
+        try:
+            summary = spreadsheets.import_roster(user=request.user, fileobj=form.cleaned_data["file"],
+                                                 import_good_rows=form.cleaned_data["import_good_rows"])
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+            return self.show(form)
+        if summary["imported"]:
+            messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                             % summary)
+        else:
+            messages.error(request, _("Nothing was imported: %(count)s problems were found. Correct the file and "
+                                      "upload it again.") % {"count": summary["error_count"]})
+        return self.show(RosterImportForm(), summary=summary)
+
+    def show(self, form, summary=None):
+        errors = summary["errors"][:MAX_SHOWN_ERRORS] if summary else []
+        hidden = summary["error_count"] - len(errors) if summary else 0
+        return render(self.request, self.template_name, {
+            "form": form, "summary": summary, "errors": errors, "hidden_errors": hidden,
+            "max_rows": settings.IMPORT_MAX_ROWS, "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+        })
+
+
+class EnterpriseImportTemplateView(PermissionRequiredMixin, View):
+    required_perm = "enterprise.import"
+
+    def get(self, request):
+        return xlsx_response(spreadsheets.import_template(user=request.user), "企业名册导入模板.xlsx",
+                             "enterprise_import_template.xlsx")
+
+
+class EnterpriseExportView(PermissionRequiredMixin, View):
+    """The enterprise list as .xlsx, with the list's filters (q, park, industry, is_key, status)."""
+
+    required_perm = "enterprise.export"
+
+    def get(self, request):
+        queryset, filters = filtered_enterprises(request, request.GET)
+        if queryset is None:
+            return HttpResponseBadRequest(_("The filters are not valid: %(errors)s") % {
+                "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in filters.items())})
+        try:
+            content = spreadsheets.export_roster(queryset, user=request.user, filters=filters)
+        except (ValidationError, spreadsheets.ExportRateLimited) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+            query = request.GET.urlencode()
+            return redirect(f"{_list_url()}?{query}" if query else _list_url())
+        return xlsx_response(content, *export_filename())
+
+
+def _list_url():
+    return reverse("enterprises:enterprise_list")
+
+
+enterprise_import = EnterpriseImportView.as_view()
+enterprise_import_template = EnterpriseImportTemplateView.as_view()
+enterprise_export = EnterpriseExportView.as_view()
