@@ -75,13 +75,13 @@ run: venv messages
 	echo "  ParkBeat 园区警务平台 (demo):  http://$(HOST):$(PORT)/"; \
 	echo "  API docs:                     http://$(HOST):$(PORT)/api/docs/"; \
 	echo "  Demo accounts (password: $$pw):"; \
-	echo "    leader                      所长 station leader"; \
-	echo "    officer1 officer2 officer3  社区民警 park officers"; \
+	echo "    leader                      所领导 station leader"; \
+	echo "    officer1 officer2 officer3  园区民警 park officers"; \
 	echo "    auxiliary1                  辅警 auxiliary officer"; \
 	echo "    mediator1                   调解员 mediator"; \
-	echo "    agency_fire agency_safety   联动部门 partner agencies"; \
+	echo "    agency_fire agency_safety   联动单位 partner agencies"; \
 	echo "    liaison1                    企业联络员 enterprise liaison"; \
-	echo "    volunteer1                  志愿者 volunteer"; \
+	echo "    volunteer1                  义警 volunteer"; \
 	echo "    sysadmin secadmin auditor   三员 system / security / audit administrators"; \
 	echo "  Ctrl-C stops the server and the consumer."; \
 	echo; \

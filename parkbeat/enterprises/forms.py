@@ -83,12 +83,18 @@ class VisitForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if bool(cleaned.get("demand_category")) != bool((cleaned.get("demand_content") or "").strip()):
+        if "demand_category" in self.fields and (
+                bool(cleaned.get("demand_category")) != bool((cleaned.get("demand_content") or "").strip())):
             raise forms.ValidationError(_("For a demand, give both its category and its content."))
         return cleaned
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # demands are raised when the visit is recorded, not when it is edited
+            del self.fields["demand_category"], self.fields["demand_content"]
+
     def demands(self):
-        if self.cleaned_data.get("demand_category"):
+        if "demand_category" in self.fields and self.cleaned_data.get("demand_category"):
             return [{"category": self.cleaned_data["demand_category"],
                      "content": self.cleaned_data["demand_content"].strip()}]
         return []

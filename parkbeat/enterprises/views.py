@@ -152,6 +152,28 @@ class VisitCreateView(EnterpriseChildMixin, ServiceFormView):
                                      demands=form.demands(), **form.field_data())
 
 
+class VisitUpdateView(ServiceFormView):
+    required_perm = "visit.change"
+    form_class = VisitForm
+    template_name = "enterprises/visit_form.html"
+    success_message = gettext_lazy("Visit saved.")
+
+    def visit(self):
+        visit = selectors.get_visible(selectors.visit_list(user=self.request.user), self.kwargs["pk"])
+        require(self.request.user, self.required_perm, visit.enterprise)
+        return visit
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.visit()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "enterprise": self.visit().enterprise, "editing": True}
+
+    def perform(self, form):
+        return services.visit_update(actor=self.request.user, visit=self.visit(), data=form.field_data(),
+                                     expected_version=form.cleaned_data["version"])
+
+
 class VisitListView(ScopedListView):
     model = Visit
     required_perm = "visit.add"
@@ -168,6 +190,11 @@ class VisitDetailView(ScopedDetailView):
 
     def get_queryset(self):
         return selectors.visit_list(user=self.request.user).prefetch_related("demands")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_edit"] = can(self.request.user, "visit.change", self.object.enterprise)
+        return ctx
 
 
 class DemandListView(ScopedListView):
@@ -199,6 +226,30 @@ class DemandCreateView(EnterpriseChildMixin, ServiceFormView):
         return self.object.get_absolute_url()
 
 
+class DemandUpdateView(ServiceFormView):
+    """Category, content and deadline; only those who assign demands may change them."""
+
+    required_perm = "demand.assign"
+    form_class = DemandForm
+    template_name = "enterprises/demand_form.html"
+    success_message = gettext_lazy("Demand saved.")
+
+    def demand(self):
+        demand = selectors.get_visible(selectors.demand_list(user=self.request.user), self.kwargs["pk"])
+        require(self.request.user, self.required_perm, demand)
+        return demand
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.demand()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "enterprise": self.demand().enterprise, "editing": True}
+
+    def perform(self, form):
+        return services.demand_update(actor=self.request.user, demand=self.demand(), data=form.field_data(),
+                                      expected_version=form.cleaned_data["version"])
+
+
 class DemandDetailView(ScopedDetailView):
     model = Demand
     template_name = "enterprises/demand_detail.html"
@@ -219,6 +270,7 @@ class DemandDetailView(ScopedDetailView):
             "reopen": may_close and demand.status == Demand.Status.ANSWERED,
         }
         ctx["action_form"] = DemandActionForm(initial={"version": demand.version})
+        ctx["can_edit"] = can(user, "demand.assign", demand) and demand.status != Demand.Status.CLOSED
         if can(user, "demand.assign", demand) and demand.status != Demand.Status.CLOSED:
             ctx["assign_form"] = DemandAssignForm(
                 initial={"version": demand.version, "assignee": demand.assignee_id},
