@@ -4,12 +4,16 @@ from rest_framework.test import APIClient
 
 from parkbeat.core.testing import World
 
+pytest_plugins = ["parkbeat.core.tests.scanner"]
+
 
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
     settings.HUEY = {**settings.HUEY, "immediate": True}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The second factor is required in production; tests that exercise it turn it back on.
+    settings.PARKBEAT_REQUIRE_2FA = False
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
