@@ -84,6 +84,10 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
     """
 
     success_message = None
+    page_title = None
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "page_title": self.page_title}
 
     def perform(self, form):
         raise NotImplementedError

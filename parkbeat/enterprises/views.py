@@ -113,7 +113,8 @@ class EnterpriseChildMixin:
 class LiaisonCreateView(EnterpriseChildMixin, ServiceFormView):
     required_perm = "liaison.add"
     form_class = LiaisonForm
-    template_name = "enterprises/liaison_form.html"
+    template_name = "enterprises/enterprise_child_form.html"
+    page_title = gettext_lazy("Add liaison")
     success_message = gettext_lazy("Liaison saved.")
 
     def get_form_kwargs(self):
@@ -126,7 +127,8 @@ class LiaisonCreateView(EnterpriseChildMixin, ServiceFormView):
 class LiaisonUpdateView(EnterpriseChildMixin, ServiceFormView):
     required_perm = "liaison.change"
     form_class = LiaisonForm
-    template_name = "enterprises/liaison_form.html"
+    template_name = "enterprises/enterprise_child_form.html"
+    page_title = gettext_lazy("Edit liaison")
     success_message = gettext_lazy("Liaison saved.")
 
     def liaison(self):
@@ -144,7 +146,8 @@ class LiaisonUpdateView(EnterpriseChildMixin, ServiceFormView):
 class VisitCreateView(EnterpriseChildMixin, ServiceFormView):
     required_perm = "visit.add"
     form_class = VisitForm
-    template_name = "enterprises/visit_form.html"
+    template_name = "enterprises/enterprise_child_form.html"
+    page_title = gettext_lazy("Record a visit")
     success_message = gettext_lazy("Visit recorded.")
 
     def perform(self, form):
@@ -155,7 +158,8 @@ class VisitCreateView(EnterpriseChildMixin, ServiceFormView):
 class VisitUpdateView(ServiceFormView):
     required_perm = "visit.change"
     form_class = VisitForm
-    template_name = "enterprises/visit_form.html"
+    template_name = "enterprises/enterprise_child_form.html"
+    page_title = gettext_lazy("Edit visit")
     success_message = gettext_lazy("Visit saved.")
 
     def visit(self):
@@ -167,7 +171,7 @@ class VisitUpdateView(ServiceFormView):
         return {**super().get_form_kwargs(), "instance": self.visit()}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "enterprise": self.visit().enterprise, "editing": True}
+        return {**super().get_context_data(**kwargs), "enterprise": self.visit().enterprise}
 
     def perform(self, form):
         return services.visit_update(actor=self.request.user, visit=self.visit(), data=form.field_data(),
@@ -216,7 +220,8 @@ class DemandListView(ScopedListView):
 class DemandCreateView(EnterpriseChildMixin, ServiceFormView):
     required_perm = "demand.add"
     form_class = DemandForm
-    template_name = "enterprises/demand_form.html"
+    template_name = "enterprises/enterprise_child_form.html"
+    page_title = gettext_lazy("Raise a demand")
     success_message = gettext_lazy("Demand recorded.")
 
     def perform(self, form):
@@ -231,7 +236,8 @@ class DemandUpdateView(ServiceFormView):
 
     required_perm = "demand.assign"
     form_class = DemandForm
-    template_name = "enterprises/demand_form.html"
+    template_name = "enterprises/enterprise_child_form.html"
+    page_title = gettext_lazy("Edit demand")
     success_message = gettext_lazy("Demand saved.")
 
     def demand(self):
@@ -243,7 +249,7 @@ class DemandUpdateView(ServiceFormView):
         return {**super().get_form_kwargs(), "instance": self.demand()}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "enterprise": self.demand().enterprise, "editing": True}
+        return {**super().get_context_data(**kwargs), "enterprise": self.demand().enterprise}
 
     def perform(self, form):
         return services.demand_update(actor=self.request.user, demand=self.demand(), data=form.field_data(),
