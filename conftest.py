@@ -11,6 +11,7 @@ pytest_plugins = ["parkbeat.core.tests.scanner"]
 def _settings(settings, tmp_path):
     settings.HUEY = {**settings.HUEY, "immediate": True}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"  # attachments (part D): never into var/
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The second factor is required in production; tests that exercise it turn it back on.
     settings.PARKBEAT_REQUIRE_2FA = False

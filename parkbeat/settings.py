@@ -1,7 +1,9 @@
 """ParkBeat settings: every value that differs between deployments comes from the environment."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +73,13 @@ INSTALLED_APPS = [
     "parkbeat.org",
     "parkbeat.enterprises",
     "parkbeat.volunteers",
+    "parkbeat.files",  # uploads and data safety (part D)
+    # login and sessions (part A): lockout, second factor (TOTP + recovery codes), session index
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "parkbeat.security",
 ]
 
 MIDDLEWARE = [
@@ -82,9 +91,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # login and sessions (part A): request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
+    "parkbeat.security.middleware.SessionSecurityMiddleware",  # part A: timeouts, 2FA, expiry, no-store
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",  # part A
+    "axes.middleware.AxesMiddleware",  # part A: last, turns a lockout into the readable 429 page
 ]
 
 ROOT_URLCONF = "parkbeat.urls"
@@ -149,12 +162,7 @@ else:
     }
 
 # ---------------------------------------------------------------- auth
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# Password validators, lockout and the second factor: see "login and sessions" below.
 API_TOKEN_TTL_HOURS = env_int("PARKBEAT_API_TOKEN_TTL_HOURS", 24)
 
 # ---------------------------------------------------------------- i18n
@@ -198,10 +206,20 @@ FIELD_ENCRYPTION_KEYS = os.environ.get("PARKBEAT_FIELD_KEYS", "")
 FIELD_ENCRYPTION_KEY_FILE = VAR_DIR / "field_keys"
 BLIND_INDEX_KEY = os.environ.get("PARKBEAT_BLIND_INDEX_KEY", "")
 
+# ---------------------------------------------------------------- uploads and data safety (part D)
+# Attachments live outside every public URL and are served only by files:attachment_download.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PARKBEAT_PRIVATE_MEDIA_ROOT", VAR_DIR / "private")).resolve()
+for _public in (Path(MEDIA_ROOT).resolve(), Path(STATIC_ROOT).resolve()):
+    if PRIVATE_MEDIA_ROOT == _public or _public in PRIVATE_MEDIA_ROOT.parents or PRIVATE_MEDIA_ROOT in _public.parents:
+        raise ImproperlyConfigured(f"PARKBEAT_PRIVATE_MEDIA_ROOT ({PRIVATE_MEDIA_ROOT}) must not overlap {_public}")
+UPLOAD_MAX_BYTES = env_int("PARKBEAT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("PARKBEAT_IMAGE_MAX_PIXELS", 50_000_000)  # ~8200 × 6100: a 50-megapixel phone photo
+BACKUP_DIR = Path(os.environ.get("PARKBEAT_BACKUP_DIR", VAR_DIR / "backups"))
+
 # ---------------------------------------------------------------- API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "parkbeat.core.authentication.BearerTokenAuthentication",
+        "parkbeat.security.authentication.BearerTokenAuthentication",  # part A: + password expiry
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -230,6 +248,13 @@ SPECTACULAR_SETTINGS = {
         "AuditOutcomeEnum": "parkbeat.audit.models.AuditEvent.Outcome",
     },
 }
+# ---------------------------------------------------------------- API schema: documented errors (part C, E2)
+# Every operation lists the shared JSON error answers (400/401/403/404/409/429, core.schema); the first hook
+# is drf-spectacular's default.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "parkbeat.core.schema.add_error_responses",
+]
 
 # ---------------------------------------------------------------- logging
 LOGGING = {
@@ -241,3 +266,86 @@ LOGGING = {
 }
 
 PARKBEAT_NAV_TITLE = _("ParkBeat")
+
+# ---------------------------------------------------------------- audit and personal data (SECURITY C4, C5)
+# Retention of the audit trail: at least 180 days, reveals of personal data at least 3 years (the
+# PostgreSQL trigger enforces the same floors). Longer is allowed, shorter refused here.
+AUDIT_RETENTION_DAYS = env_int("PARKBEAT_AUDIT_RETENTION_DAYS", 180)
+AUDIT_SENSITIVE_RETENTION_DAYS = env_int("PARKBEAT_AUDIT_SENSITIVE_RETENTION_DAYS", 1095)
+if AUDIT_RETENTION_DAYS < 180 or AUDIT_SENSITIVE_RETENTION_DAYS < 1095:
+    raise ImproperlyConfigured("PARKBEAT_AUDIT_RETENTION_DAYS must be at least 180 and "
+                               "PARKBEAT_AUDIT_SENSITIVE_RETENTION_DAYS at least 1095")
+# Every log handler masks resident IDs and mobiles and drops passwords, codes and tokens; error reports too.
+LOGGING.setdefault("filters", {})["personal_data"] = {"()": "parkbeat.core.logging.PersonalDataFilter"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("personal_data")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "parkbeat.core.logging.PersonalDataExceptionReporterFilter"
+
+# ---------------------------------------------------------------- login and sessions (SECURITY A1–A7, part A)
+# Passwords (A2, A3): 3 of 4 character classes unless a passphrase of 20+; never the username or mobile.
+PARKBEAT_PASSWORD_MIN_LENGTH = env_int("PARKBEAT_PASSWORD_MIN_LENGTH", 10)
+PARKBEAT_PASSWORD_MAX_AGE_DAYS = env_int("PARKBEAT_PASSWORD_MAX_AGE_DAYS", 90)  # 0: passwords never expire
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PARKBEAT_PASSWORD_MIN_LENGTH}},
+    {"NAME": "parkbeat.security.validators.CharacterClassValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "parkbeat.security.validators.PersonalInfoValidator"},
+]
+
+# Lockout (A4, django-axes): 5 failures lock the username and, separately, the client address for 30
+# minutes; a failure counts for those 30 minutes too. The address is REMOTE_ADDR, or with N trusted
+# proxies the N-th entry from the right of X-Forwarded-For (core.middleware.client_ip, shared with the audit trail).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+PARKBEAT_TRUSTED_PROXY_COUNT = env_int("PARKBEAT_TRUSTED_PROXY_COUNT", 0)
+AXES_FAILURE_LIMIT = env_int("PARKBEAT_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PARKBEAT_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_CLIENT_IP_CALLABLE = "parkbeat.core.middleware.client_ip"
+AXES_IPWARE_PROXY_COUNT = PARKBEAT_TRUSTED_PROXY_COUNT  # only read if django-ipware is ever installed
+AXES_USERNAME_CALLABLE = "parkbeat.security.lockout.username_key"
+AXES_LOCKOUT_CALLABLE = "parkbeat.security.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are on the audit trail already
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp", "code"]
+if PARKBEAT_TRUSTED_PROXY_COUNT < 0 or AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("PARKBEAT_TRUSTED_PROXY_COUNT must be >= 0 and PARKBEAT_LOCKOUT_FAILURES >= 1")
+
+# Second factor (A5, django-otp): TOTP with ten recovery codes, required for these roles; off in demo mode
+# so the demo accounts log in with a password alone.
+PARKBEAT_REQUIRE_2FA = env_bool("PARKBEAT_REQUIRE_2FA", not DEMO_MODE)
+PARKBEAT_2FA_ROLES = [r.strip() for r in os.environ.get(
+    "PARKBEAT_2FA_ROLES", "station_leader,system_admin,security_admin,auditor").split(",") if r.strip()]
+OTP_TOTP_ISSUER = "ParkBeat"
+
+# Sessions (A6): idle and absolute timeouts (SESSION_COOKIE_AGE above is the absolute one).
+PARKBEAT_SESSION_IDLE_MINUTES = env_int("PARKBEAT_SESSION_IDLE_MINUTES", 15)
+
+# Transport and headers (A7). TLS ends at the reverse proxy, which redirects HTTP itself; Django trusts its
+# X-Forwarded-Proto only when a trusted proxy is configured.
+SECURE_HSTS_SECONDS = env_int("PARKBEAT_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARKBEAT_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_SSL_REDIRECT = env_bool("PARKBEAT_SSL_REDIRECT", False)
+if PARKBEAT_TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_SSL_REDIRECT else ["security.W008"]),  # the proxy redirects to HTTPS (docs/security)
+    "security.W021",  # HSTS preload lists are for public domains; an intranet host cannot be on one
+]
+_tiles = urlsplit(MAP_TILE_URL)  # "https://{s}.tiles.example/{z}/{x}/{y}.png" -> https://*.tiles.example
+_tile_origins = [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"] if _tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for Bootstrap's and Swagger UI's CSS icons (select arrows, check marks); map tiles if set.
+        "img-src": ["'self'", "data:", *_tile_origins],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}

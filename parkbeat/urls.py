@@ -1,15 +1,20 @@
 """Root URL configuration: pages per app, the API under /api/v1/, its schema and docs."""
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("", include("parkbeat.core.urls")),
     path("org/", include("parkbeat.org.urls")),
     path("enterprises/", include("parkbeat.enterprises.urls")),
     path("audit/", include("parkbeat.audit.urls")),
+    path("files/", include("parkbeat.files.urls")),  # attachments (part D)
+    path("security/", include("parkbeat.security.urls")),  # login and sessions (part A)
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("parkbeat.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    # The split view serves Swagger UI's start-up script as a file, so CSP script-src 'self' holds (part A).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
 ]
+# An unmatched /api/ path answers JSON like every other API error (part C, SECURITY E2).
+handler404 = "parkbeat.core.api.not_found"

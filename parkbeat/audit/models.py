@@ -26,7 +26,8 @@ class AuditEvent(models.Model):
         FAILURE = "failure", _("Failure")
 
     at = models.DateTimeField(_("time"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+    # DO_NOTHING: deleting a user must never rewrite the trail (on PostgreSQL the trigger refuses any UPDATE).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.DO_NOTHING, null=True, blank=True,
                               related_name="+", verbose_name=_("user"), db_constraint=False)
     actor_username = models.CharField(_("username"), max_length=150, blank=True, db_index=True)
     actor_roles = models.CharField(_("roles"), max_length=200, blank=True)
@@ -56,3 +57,20 @@ class AuditChainHead(models.Model):
     """One row, locked while an event is appended, so concurrent writers chain in a single line."""
 
     last_hash = models.CharField(max_length=64, blank=True)
+
+
+class AuditChainLink(models.Model):
+    """Written by the retention purge: kept event `event_id` follows `prev_hash`, an event purged on `purged_at`.
+
+    Verification accepts a broken link only where such a row names exactly the hash the event points at.
+    """
+
+    event_id = models.BigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    purged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["event_id"]
+
+    def __str__(self):
+        return f"#{self.event_id} ← {self.prev_hash[:12]}"

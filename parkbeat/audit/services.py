@@ -1,13 +1,16 @@
 """`record` writes one audit event inside the caller's transaction; the hash chain stays in this module."""
 import json
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from cryptography.hazmat.primitives import hashes
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from parkbeat.audit.models import AuditChainHead, AuditEvent
+from parkbeat.audit.models import AuditChainHead, AuditChainLink, AuditEvent
 from parkbeat.core.middleware import current_request
 from parkbeat.core.personal import mask_for_log
 
@@ -55,7 +58,7 @@ def _diff(before, after):
 
 
 def record(*, actor, verb, obj=None, before=None, after=None, note="", outcome=AuditEvent.Outcome.SUCCESS,
-           object_type="", object_repr=""):
+           object_type="", object_id="", object_repr=""):
     """Append one event. Call inside the business transaction: if this fails, the change rolls back."""
     from parkbeat.core.scoping import access_for
 
@@ -71,7 +74,7 @@ def record(*, actor, verb, obj=None, before=None, after=None, note="", outcome=A
         verb=verb,
         outcome=outcome,
         object_type=object_type or (obj._meta.label if obj is not None else ""),
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else str(object_id),
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
         changes=_diff(before, after),
         note=note,
@@ -87,21 +90,160 @@ def record(*, actor, verb, obj=None, before=None, after=None, note="", outcome=A
     return event
 
 
-def verify_chain():
-    """Return (checked, first_bad_event_id or None) walking the chain from the start.
+@dataclass(frozen=True)
+class ChainCheck:
+    """The outcome of walking the chain: how many events verified, and the first problem if any."""
 
-    A deleted newest event shows as a head that no longer matches: reported as the id after the last one.
+    checked: int
+    bad_id: int | None = None
+    problem: str = ""  # "altered", "missing" or "broken"
+    message: str = ""
+
+
+def check_chain():
+    """Walk every kept event in id order, recomputing its SM3 hash and its link to the event before.
+
+    A link may skip purged events only where the purge left an AuditChainLink naming that exact hash.
+    Ids are not required to be contiguous (PostgreSQL sequences skip on rollback); a broken link over a
+    gap is reported as the missing event right after the last good one.
     """
-    prev = ""
-    checked = 0
-    last_pk = 0
+    links = dict(AuditChainLink.objects.values_list("event_id", "prev_hash"))
+    prev, last_pk, checked = "", 0, 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != prev or event_hash(event) != event.hash:
-            return checked, event.pk
-        prev = event.hash
-        last_pk = event.pk
+        if event_hash(event) != event.hash:
+            return ChainCheck(checked, event.pk, "altered",
+                              f"event #{event.pk} was altered: its content no longer matches its hash")
+        if event.prev_hash != prev and links.get(event.pk) != event.prev_hash:
+            if not last_pk:
+                return ChainCheck(checked, event.pk - 1, "missing",
+                                  f"events before #{event.pk} are missing: it does not start the chain")
+            if event.pk != last_pk + 1:
+                return ChainCheck(checked, last_pk + 1, "missing",
+                                  f"event #{last_pk + 1} is missing (between #{last_pk} and #{event.pk})")
+            return ChainCheck(checked, event.pk, "broken",
+                              f"event #{event.pk} does not follow event #{last_pk}: one of them was altered")
+        prev, last_pk = event.hash, event.pk
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
-        return checked, last_pk + 1
-    return checked, None
+        return ChainCheck(checked, last_pk + 1, "missing",
+                          f"event #{last_pk + 1} is missing: the newest events after #{last_pk} were removed")
+    return ChainCheck(checked)
+
+
+def verify_chain():
+    """(checked, first bad or missing event id or None): the short form used by tests and the backup drill."""
+    result = check_chain()
+    return result.checked, result.bad_id
+
+
+# ------------------------------------------------------------------ retention (SECURITY C4)
+# Reveals of masked personal data are "access to sensitive personal data": kept 3 years, the rest 180 days.
+# The PostgreSQL trigger (migration 0004) enforces the same floors; settings may only lengthen them.
+SENSITIVE_VERBS = (AuditEvent.Verb.REVEAL,)
+FLOOR_DAYS = 180
+SENSITIVE_FLOOR_DAYS = 1095
+
+
+class ChainBroken(Exception):
+    """The purge refuses to run on a chain that does not verify: deleting would destroy the evidence."""
+
+
+def purgeable(now=None):
+    """Events past their retention: general ones after AUDIT_RETENTION_DAYS, sensitive ones after the longer term."""
+    now = now or timezone.now()
+    general = max(settings.AUDIT_RETENTION_DAYS, FLOOR_DAYS)
+    sensitive = max(settings.AUDIT_SENSITIVE_RETENTION_DAYS, SENSITIVE_FLOOR_DAYS)
+    return AuditEvent.objects.filter(
+        (Q(at__lt=now - timedelta(days=general)) & ~Q(verb__in=SENSITIVE_VERBS))
+        | Q(at__lt=now - timedelta(days=sensitive), verb__in=SENSITIVE_VERBS))
+
+
+def _purge_now():
+    """The earlier of our clock and, on PostgreSQL, the database's (which the trigger judges age by):
+    a clock running ahead must not make the purge ask for rows the trigger refuses."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT now()")
+            now = min(now, cursor.fetchone()[0])
+    return now
+
+
+def purge_expired(*, actor=None, batch=2000):
+    """Delete events past retention, keeping the rest verifiable; returns the number deleted.
+
+    One transaction: the chain head is locked, the chain verified, one event records the purge, every kept
+    event whose predecessor goes gets an AuditChainLink, then the old rows are deleted (on PostgreSQL with
+    the session flag the trigger checks). Safe to run twice: the second run finds nothing to delete.
+    """
+    with transaction.atomic():
+        AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        doomed = set(purgeable(_purge_now()).values_list("id", flat=True))
+        if not doomed:
+            return 0
+        result = check_chain()
+        if result.bad_id is not None:
+            raise ChainBroken(result.message)
+        record(actor=actor, verb=AuditEvent.Verb.DELETE, object_type="audit.AuditEvent",
+               object_repr=f"{len(doomed)} audit events past retention",
+               note=f"retention {settings.AUDIT_RETENTION_DAYS} days, "
+                    f"sensitive {settings.AUDIT_SENSITIVE_RETENTION_DAYS} days")
+        now = timezone.now()
+        previous_doomed = False
+        links = []
+        rows = AuditEvent.objects.filter(id__gte=min(doomed)).order_by("id").values_list("id", "prev_hash")
+        for pk, prev_hash in rows.iterator(chunk_size=batch):
+            if pk not in doomed and previous_doomed:
+                links.append(AuditChainLink(event_id=pk, prev_hash=prev_hash, purged_at=now))
+            previous_doomed = pk in doomed
+        AuditChainLink.objects.bulk_create(links, ignore_conflicts=True)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL parkbeat.audit_purge = 'on'")
+        ordered = sorted(doomed)
+        for start in range(0, len(ordered), batch):
+            AuditEvent.objects.filter(id__in=ordered[start:start + batch]).delete()
+            AuditChainLink.objects.filter(event_id__in=ordered[start:start + batch]).delete()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # in case a caller's outer transaction goes on
+                cursor.execute("SET LOCAL parkbeat.audit_purge = 'off'")
+    return len(doomed)
+
+
+# ------------------------------------------------------------------ the auditor's export
+EXPORT_COLUMNS = ("id", "at", "actor_username", "actor_roles", "ip", "request_id", "verb", "outcome",
+                  "object_type", "object_id", "object_repr", "changes", "note", "hash")
+
+
+class ExportTooLarge(Exception):
+    """More events match than PARKBEAT_EXPORT_MAX_ROWS allows: narrow the filters."""
+
+
+def audit_export(*, actor, queryset, filters):
+    """A CSV (UTF-8 with BOM, for Excel) of exactly `queryset`, formula-like cells escaped, logged as an export.
+
+    Refused, with nothing written or logged, above settings.EXPORT_MAX_ROWS events.
+    """
+    import csv
+    import io
+
+    from parkbeat.enterprises.spreadsheets import escape_cell
+
+    count = queryset.count()
+    if count > settings.EXPORT_MAX_ROWS:
+        raise ExportTooLarge(count)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for event in queryset.order_by("id").iterator(chunk_size=2000):
+        changes = {k: ("******" if k in NEVER_LOGGED else v) for k, v in (event.changes or {}).items()}
+        values = {name: getattr(event, name) for name in EXPORT_COLUMNS}
+        values["at"] = timezone.localtime(event.at).isoformat()
+        values["changes"] = json.dumps(changes, ensure_ascii=False) if changes else ""
+        writer.writerow([escape_cell(values[name]) for name in EXPORT_COLUMNS])
+    with transaction.atomic():
+        record(actor=actor, verb=AuditEvent.Verb.EXPORT, object_type="audit.AuditEvent",
+               object_repr=f"{count} audit events", note=json.dumps(filters, ensure_ascii=False)[:500])
+    return buffer.getvalue().encode("utf-8")

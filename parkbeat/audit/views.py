@@ -1,8 +1,17 @@
 """The audit trail pages: for the audit administrator only ("audit.view"); read-only, newest first."""
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView
 
 from parkbeat.audit.filters import AuditEventFilterSet
 from parkbeat.audit.models import AuditEvent
+from parkbeat.audit.services import ExportTooLarge, audit_export
 from parkbeat.core.views import PermissionRequiredMixin, ScopedListView
 from parkbeat.org.forms import FilterForm
 from parkbeat.org.models import Role
@@ -77,3 +86,26 @@ class AuditEventDetailView(PermissionRequiredMixin, DetailView):
         ctx["role_labels"] = role_labels(self.object.actor_roles)
         ctx["change_rows"] = change_rows(self.object.changes, short=False)
         return ctx
+
+
+class AuditEventExportView(PermissionRequiredMixin, View):
+    """The filtered trail as CSV for the auditor; the export itself goes on the trail."""
+
+    required_perm = "audit.view"
+
+    def get(self, request):
+        filterset = AuditEventPageFilterSet(request.GET, queryset=AuditEvent.objects.all())
+        if not filterset.is_valid():
+            messages.error(request, _("Correct the filters before exporting."))
+            return redirect("audit:event_list")
+        filters = {k: v for k, v in request.GET.items() if k in filterset.filters and v}
+        try:
+            content = audit_export(actor=request.user, queryset=filterset.qs, filters=filters)
+        except ExportTooLarge as exc:
+            messages.error(request, _("%(count)s events match; at most %(max)s can be exported at once. "
+                                      "Narrow the filters.") % {"count": exc.args[0], "max": settings.EXPORT_MAX_ROWS})
+            return redirect(f"{reverse('audit:event_list')}?{request.GET.urlencode()}")
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localtime():%Y%m%d-%H%M%S}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,8 +1,9 @@
 """API plumbing shared by every app: bearer tokens, pagination, readable errors, scoped viewsets."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -23,6 +24,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, OverflowError):  # a number too large for the database (SQLite), e.g. ?enterprise=1e30
+        exc = exceptions.ValidationError({"detail": _("A number in the request is out of range.")})
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         field, first = next(iter(response.data.items()), ("", ""))
@@ -33,6 +36,16 @@ def exception_handler(exc, context):
     elif response is not None and isinstance(response.data, list):
         response.data = {"detail": " ".join(str(x) for x in response.data)}
     return response
+
+
+def not_found(request, exception=None):
+    """The project's 404: JSON with `detail` under /api/ (as every other API error), the page elsewhere.
+
+    Reached when no route matches at all, e.g. /api/v1/demands/-1/ where the id is not a number.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)
 
 
 class ScopedViewSetMixin:

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("parkbeat.enterprises.api.io_urls")),
     path("", include("parkbeat.enterprises.api.urls")),
     path("", include("parkbeat.audit.api_urls")),
+    path("", include("parkbeat.core.reveal_urls")),  # reveal of masked personal data (part B)
+    path("", include("parkbeat.files.api.urls")),  # attachments (part D)
 ]

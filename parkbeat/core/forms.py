@@ -34,6 +34,13 @@ class VersionedModelForm(BootstrapFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
+    def clean(self):
+        cleaned = super().clean()
+        # Part D (F2): an edit without the version it was loaded at could overwrite someone else's save.
+        if self.instance.pk and cleaned.get("version") is None:
+            raise forms.ValidationError(_("This form is missing the version you loaded. Reload the page and try again."))
+        return cleaned
+
     def field_data(self):
         """The cleaned values of the model fields, for a service call."""
         return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}

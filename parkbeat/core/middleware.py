@@ -3,6 +3,8 @@ import contextvars
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
+
 _current = contextvars.ContextVar("parkbeat_request", default=None)
 
 
@@ -18,8 +20,16 @@ def current_request():
 
 
 def client_ip(request):
-    """REMOTE_ADDR only: forwarded headers are trusted solely through the security layer's proxy count."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client address: REMOTE_ADDR, or with N trusted proxies the N-th address from the right of
+    X-Forwarded-For (what the outermost trusted proxy saw). Anything a client adds further left is ignored,
+    so a forged header cannot change the address.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.PARKBEAT_TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    return chain[-proxies] if len(chain) >= proxies else remote
 
 
 class RequestIdMiddleware:

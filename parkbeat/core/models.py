@@ -39,3 +39,22 @@ class ScopedQuerySet(models.QuerySet):
         from parkbeat.core.scoping import restrict
 
         return restrict(self, user, roles=roles)
+
+
+# ---------------------------------------------------------------- idempotency keys (part D: data safety)
+class IdempotencyKey(models.Model):
+    """A client's `Idempotency-Key` for one create endpoint: a resent request returns the first result, creates nothing."""
+
+    user = models.ForeignKey("org.User", models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=60)  # the endpoint, e.g. "visit"
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=40)
+    status_code = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")]
+
+    def __str__(self):
+        return f"{self.scope}:{self.key}"

@@ -8,6 +8,7 @@ import secrets
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
@@ -42,6 +43,22 @@ def mask_mobile(value):
     if not value:
         return ""
     return value[:3] + "****" + value[-4:]
+
+
+class NoEchoInput(forms.TextInput):
+    """A text input that never sends a value back to the browser (D2): the placeholder shows it masked."""
+
+    def format_value(self, value):
+        return None
+
+
+def keep_masked_on_edit(form, field, current):
+    """On a form, show the stored mobile `current` only masked; the form's clean_<field> keeps it when left empty."""
+    widget = form.fields[field].widget
+    form.fields[field].widget = NoEchoInput(attrs={**widget.attrs, "placeholder": mask_mobile(current)})
+    if current:
+        form.fields[field].required = False
+        form.fields[field].help_text = _("Leave empty to keep the current number.")
 
 
 # ------------------------------------------------------------------ keys
@@ -81,8 +98,12 @@ def encrypt(plaintext):
 
 def decrypt(token):
     kid, _sep, payload = token.partition(":")
+    key = field_keys().get(kid)
+    if key is None:
+        raise ImproperlyConfigured(f"field key {kid!r} is not in PARKBEAT_FIELD_KEYS: keep it listed until "
+                                   f"`manage.py rotate_field_keys` has run")
     blob = base64.b64decode(payload)
-    return AESGCM(field_keys()[kid]).decrypt(blob[:12], blob[12:], kid.encode()).decode()
+    return AESGCM(key).decrypt(blob[:12], blob[12:], kid.encode()).decode()
 
 
 @lru_cache(maxsize=1)
@@ -117,12 +138,23 @@ class EncryptedTextField(models.TextField):
         return encrypt(value)
 
 
-# ------------------------------------------------------------------ register of personal-data fields
-# model label -> field -> (kind, purpose). Everything here is masked in lists, the API, exports and logs.
+# ------------------------------------------------------------------ register of personal-data fields (D1)
+# model label -> field -> (kind, purpose): every field holding a person's data, with why we keep it
+# (PIPL minimum necessary). Kinds "mobile" and "resident_id" are masked in lists, the API, exports, logs
+# and the audit trail, and shown whole only through core.reveal; "name" and "email" are shown to whoever
+# may see the record. core/tests/test_personal_register.py fails for a personal-looking field missing here.
 PERSONAL_FIELDS = {
-    "org.User": {"mobile": ("mobile", _("Contacting staff about their duties"))},
-    "enterprises.Liaison": {"mobile": ("mobile", _("Reaching the enterprise's security and administration heads"))},
+    "org.User": {
+        "full_name": ("name", _("Identifying staff on records they create")),
+        "mobile": ("mobile", _("Contacting staff about their duties")),
+        "email": ("email", _("Reaching staff about their account")),
+    },
+    "enterprises.Liaison": {
+        "name": ("name", _("Knowing whom to contact at the enterprise")),
+        "mobile": ("mobile", _("Reaching the enterprise's security and administration heads")),
+    },
     "volunteers.Volunteer": {
+        "name": ("name", _("Knowing who serves in the team")),
         "resident_id": ("resident_id", _("Vetting volunteers before they serve")),
         "mobile": ("mobile", _("Calling volunteers to shifts and patrols")),
     },
@@ -130,8 +162,58 @@ PERSONAL_FIELDS = {
 MASKERS = {"mobile": mask_mobile, "resident_id": mask_resident_id}
 
 
+def masked_kind(model_label, field_name):
+    """"mobile" or "resident_id" when the register says the field is masked by default, else None."""
+    kind = PERSONAL_FIELDS.get(model_label, {}).get(field_name, (None,))[0]
+    return kind if kind in MASKERS else None
+
+
 def mask_for_log(model_label, field_name, value):
-    kind = PERSONAL_FIELDS.get(model_label, {}).get(field_name)
+    kind = masked_kind(model_label, field_name)
     if kind and isinstance(value, str):
-        return MASKERS[kind[0]](value)
+        return MASKERS[kind](value)
     return value
+
+
+# ------------------------------------------------------------------ key rotation (D3)
+def encrypted_fields():
+    """[(model, field name)] of every EncryptedTextField in the project."""
+    from django.apps import apps
+
+    return [(model, field.name) for model in apps.get_models() for field in model._meta.concrete_fields
+            if isinstance(field, EncryptedTextField)]
+
+
+def rotate_field_keys(*, batch=500):
+    """Re-encrypt every stored value under the current key; returns {"app.Model.field": (rotated, already)}.
+
+    Reads the raw ciphertext (cast to plain text, so the field does not decrypt it), skips values already
+    under the current key and rewrites the rest with UPDATE (no save(): versions and timestamps stay).
+    Batched by primary key, each batch in its own transaction; safe to rerun after an interruption.
+    """
+    from django.db import transaction
+    from django.db.models import F
+    from django.db.models.functions import Cast
+
+    prefix = f"{current_key_id()}:"
+    report = {}
+    for model, name in encrypted_fields():
+        rotated = already = 0
+        rows = model._base_manager.exclude(**{name: ""}).exclude(**{f"{name}__isnull": True}).annotate(
+            raw=Cast(F(name), output_field=models.TextField())).order_by("pk")
+        last = None
+        while True:
+            page = rows if last is None else rows.filter(pk__gt=last)
+            chunk = list(page.values_list("pk", "raw")[:batch])
+            if not chunk:
+                break
+            with transaction.atomic():
+                for pk, raw in chunk:
+                    if raw.startswith(prefix):
+                        already += 1
+                        continue
+                    model._base_manager.filter(pk=pk).update(**{name: decrypt(raw)})
+                    rotated += 1
+            last = chunk[-1][0]
+        report[f"{model._meta.label}.{name}"] = (rotated, already)
+    return report

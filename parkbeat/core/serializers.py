@@ -1,8 +1,10 @@
-"""Serializer pieces shared by every app: versions for optimistic locking, masked personal fields."""
+"""Serializer pieces shared by every app: versions for optimistic locking, masked personal fields,
+per-role write whitelists."""
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from parkbeat.core.personal import mask_mobile
+from parkbeat.core.scoping import access_for
 
 
 class VersionedSerializer(serializers.ModelSerializer):
@@ -30,3 +32,44 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return super().get_queryset().visible_to(request.user if request else None)
+
+
+class RoleWritableFieldsMixin:
+    """What each role may write through the API (SECURITY B4), declared on the serializer's Meta.
+
+    `role_writable_fields = {role: {field, ...}}`: the fields a holder of that role may send.
+    `create_only_fields = {...}`: set on create, never changed afterwards (resending the same value is fine).
+    A writable field the user's roles may not set is a 400 naming it; a user with none of the listed
+    roles writes nothing (403). Read-only and unknown keys are ignored as DRF does; `version` is always
+    accepted, since it is the lock and not data.
+    """
+
+    always_writable = frozenset({"version"})
+
+    def allowed_fields(self):
+        request = self.context.get("request")
+        by_role = self.Meta.role_writable_fields
+        roles = access_for(request.user).roles & set(by_role) if request is not None else set()
+        if not roles:
+            raise exceptions.PermissionDenied(_("You are not allowed to do this here."))
+        allowed = set(self.always_writable)
+        for role in roles:
+            allowed |= set(by_role[role])
+        return allowed
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            refused = sorted((set(data.keys()) & writable) - self.allowed_fields())
+            if refused:
+                raise serializers.ValidationError({
+                    "detail": _("You may not set these fields: %(fields)s.") % {"fields": ", ".join(refused)},
+                    **{name: [_("You may not set this field.")] for name in refused},
+                })
+        attrs = super().to_internal_value(data)
+        if self.instance is not None:
+            moved = [name for name in getattr(self.Meta, "create_only_fields", ())
+                     if name in attrs and attrs[name] != getattr(self.instance, name)]
+            if moved:
+                raise serializers.ValidationError({name: [_("This cannot be changed once created.")] for name in moved})
+        return attrs

@@ -49,3 +49,19 @@ def model_create(*, actor, obj, note=""):
         fields = [f.name for f in type(obj)._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at")]
         record(actor=actor, verb="create", obj=obj, after=snapshot(obj, fields), note=note)
     return obj
+
+
+# ---------------------------------------------------------------- row locks (part D: data safety)
+def lock_for_update(obj, expected_version=None):
+    """Re-read `obj`'s row FOR UPDATE and refresh `obj` from it; call inside `transaction.atomic()`.
+
+    Checks that depend on the current state (a claim, a transition) then see what the last writer
+    committed: on PostgreSQL the row stays locked until commit, so of two concurrent claims exactly one
+    wins; SQLite's IMMEDIATE transactions already serialise writers. A stale `expected_version` conflicts.
+    """
+    fresh = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    for field in type(obj)._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(fresh, field.attname))
+    if expected_version is not None and expected_version != obj.version:
+        raise ConflictError(_("This record was changed by someone else. Reload it and try again."))
+    return obj

@@ -27,6 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"测试用户{n}")
     password = factory.django.Password("Correct-Horse-9")
+    password_changed_at = factory.LazyFunction(timezone.now)  # a fresh password: not expired (SECURITY A3)
 
 
 class OrgUnitFactory(factory.django.DjangoModelFactory):

@@ -3,6 +3,7 @@ from django.urls import path
 
 from parkbeat.core import views
 from parkbeat.core.forms import LoginForm
+from parkbeat.core.reveal_views import RevealView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -10,4 +11,5 @@ urlpatterns = [
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.health, name="health"),
+    path("reveal/", RevealView.as_view(), name="reveal"),  # reveal of masked personal data (part B)
 ]

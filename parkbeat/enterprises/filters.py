@@ -8,6 +8,13 @@ from parkbeat.enterprises.models import Demand, Enterprise, Industry, Visit
 from parkbeat.org.models import Park
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row id: whole numbers within the database's range, so a huge value is a form error, not a 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, step_size=1, **kwargs)
+
+
 def _visible_parks(request):
     user = getattr(request, "user", None)
     parks = Park.objects.visible_to(user) if user is not None else Park.objects.none()
@@ -33,9 +40,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
 
 class VisitFilterSet(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
     park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=_visible_parks, label=_("Park"))
-    visitor = django_filters.NumberFilter(field_name="visitor_id", label=_("Visitor"))
+    visitor = IdFilter(field_name="visitor_id", label=_("Visitor"))
     date_from = django_filters.DateFilter(field_name="visited_at", lookup_expr="date__gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="visited_at", lookup_expr="date__lte", label=_("To"))
 
@@ -46,11 +53,11 @@ class VisitFilterSet(django_filters.FilterSet):
 
 class DemandFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="content", lookup_expr="icontains", label=_("Search"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
     park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=_visible_parks, label=_("Park"))
     status = django_filters.ChoiceFilter(choices=Demand.Status.choices, label=_("Status"))
     category = django_filters.ChoiceFilter(choices=Demand.Category.choices, label=_("Category"))
-    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Assignee"))
+    assignee = IdFilter(field_name="assignee_id", label=_("Assignee"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Assigned to me"))
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedModelForm
+from parkbeat.core.personal import keep_masked_on_edit
 from parkbeat.enterprises.models import WEEKDAYS, Demand, Enterprise, Liaison, Visit, validate_production_hours
 from parkbeat.org.models import Park, User
 
@@ -68,6 +69,11 @@ class LiaisonForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(
             is_active=True, role_assignments__role="liaison", role_assignments__enterprise=enterprise)
+        # Part B (D2): the stored mobile never goes back to the browser; left empty, it is kept.
+        keep_masked_on_edit(self, "mobile", self.instance.mobile)
+
+    def clean_mobile(self):
+        return self.cleaned_data.get("mobile") or self.instance.mobile
 
 
 class VisitForm(VersionedModelForm):

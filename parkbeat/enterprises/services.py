@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from parkbeat.audit.services import record
 from parkbeat.core.permissions import AGENCY, LIAISON, can, require
 from parkbeat.core.scoping import is_visible
-from parkbeat.core.services import IllegalTransition, model_create, model_update
+from parkbeat.core.services import ConflictError, IllegalTransition, lock_for_update, model_create, model_update
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit, default_due_at
 
 ENTERPRISE_FIELDS = ("name", "credit_code", "park", "address", "lon", "lat", "industry", "headcount",
@@ -116,10 +116,12 @@ def _check_assignee(assignee, enterprise):
 def demand_assign(*, actor, demand, assignee, expected_version=None):
     require(actor, "demand.assign", demand)
     _check_assignee(assignee, demand.enterprise)
-    if demand.status == Demand.Status.CLOSED:
-        raise ValidationError(_("A closed demand cannot be reassigned."))
-    obj, _changed = model_update(actor=actor, obj=demand, data={"assignee": assignee},
-                                 expected_version=expected_version, note=_("Assigned"))
+    with transaction.atomic():
+        lock_for_update(demand)  # the status checked below is the committed one (part D: contended claims)
+        if demand.status == Demand.Status.CLOSED:
+            raise ValidationError(_("A closed demand cannot be reassigned."))
+        obj, _changed = model_update(actor=actor, obj=demand, data={"assignee": assignee},
+                                     expected_version=expected_version, note=_("Assigned"))
     return obj
 
 
@@ -130,23 +132,28 @@ def _may_answer(actor, demand):
 def demand_transition(*, actor, demand, to, note="", answer="", expected_version=None):
     """Move a demand along its state machine; illegal moves and missing answers are refused."""
     to = Demand.Status(to)
-    if to == Demand.Status.CLOSED or (demand.status == Demand.Status.ANSWERED and to == Demand.Status.IN_PROGRESS):
-        require(actor, "demand.close", demand)
-    elif not _may_answer(actor, demand):
-        require(actor, "demand.answer", demand)
-    if to not in Demand.TRANSITIONS[demand.status]:
-        raise IllegalTransition(_("A demand that is “%(from)s” cannot become “%(to)s”.") % {
-            "from": demand.get_status_display(), "to": to.label})
-    data = {"status": to}
-    now = timezone.now()
-    if to == Demand.Status.ANSWERED:
-        if not answer.strip():
-            raise ValidationError({"answer": _("Write the answer given to the enterprise.")})
-        data.update(answer=answer.strip(), answered_at=now)
-    elif to == Demand.Status.CLOSED:
-        data["closed_at"] = now
-    from_status = demand.status
     with transaction.atomic():
+        # Decide on the committed state, row locked: of two people claiming at once exactly one wins (part D).
+        lock_for_update(demand)
+        if to == Demand.Status.CLOSED or (demand.status == Demand.Status.ANSWERED
+                                          and to == Demand.Status.IN_PROGRESS):
+            require(actor, "demand.close", demand)
+        elif not _may_answer(actor, demand):
+            require(actor, "demand.answer", demand)
+        if expected_version is not None and expected_version != demand.version:
+            raise ConflictError(_("This record was changed by someone else. Reload it and try again."))
+        if to not in Demand.TRANSITIONS[demand.status]:
+            raise IllegalTransition(_("A demand that is “%(from)s” cannot become “%(to)s”.") % {
+                "from": demand.get_status_display(), "to": to.label})
+        data = {"status": to}
+        now = timezone.now()
+        if to == Demand.Status.ANSWERED:
+            if not answer.strip():
+                raise ValidationError({"answer": _("Write the answer given to the enterprise.")})
+            data.update(answer=answer.strip(), answered_at=now)
+        elif to == Demand.Status.CLOSED:
+            data["closed_at"] = now
+        from_status = demand.status
         model_update(actor=actor, obj=demand, data=data, expected_version=expected_version, note=note,
                      verb="transition")
         DemandTransition.objects.create(demand=demand, actor=actor, at=now, from_status=from_status,

@@ -243,6 +243,24 @@ class RoleAssignment(TimestampedModel):
             if name != column and value is not None:
                 raise ValidationError({name: _("This role does not take a %(place)s.") % {
                     "place": self._meta.get_field(name).verbose_name}})
+        self.clean_separation_of_duties()
+
+    def clean_separation_of_duties(self):
+        """三员分立 (SECURITY B5): an administrator role is held alone, so nobody holds two of them.
+
+        Checked here as well as in `org.services.role_assign`, so no code path that validates the
+        model (forms, commands, imports) can give an administrator a second role.
+        """
+        from django.core.exceptions import ValidationError
+
+        if self.user_id is None:
+            return
+        others = set(RoleAssignment.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+                     .values_list("role", flat=True))
+        if self.role in ADMIN_ROLES and others - {self.role}:
+            raise ValidationError({"role": _("An administrator role cannot be combined with any other role.")})
+        if others & ADMIN_ROLES and self.role not in others:
+            raise ValidationError({"role": _("This person is an administrator and cannot take another role.")})
 
 
 class DutyShiftQuerySet(ScopedQuerySet):

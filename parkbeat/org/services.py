@@ -10,6 +10,7 @@ from parkbeat.core.permissions import require
 from parkbeat.core.scoping import forget_access
 from parkbeat.core.services import model_create
 from parkbeat.org.models import ADMIN_ROLES, DutyShift, Role, RoleAssignment, User
+from parkbeat.security.services import sessions_revoke
 
 
 def user_create(*, actor, username, password, full_name="", mobile="", email=""):
@@ -27,9 +28,10 @@ def user_set_active(*, actor, user, active):
     require(actor, "user.manage")
     if user.pk == actor.pk:
         raise ValidationError(_("You cannot disable your own account."))
-    obj, _changed = user_update(actor=actor, user=user, data={"is_active": active})
-    if not active:
-        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    with transaction.atomic():
+        obj, _changed = user_update(actor=actor, user=user, data={"is_active": active})
+        if not active:
+            sessions_revoke(user=user)  # every session and API token ends now (SECURITY A6)
     return obj
 
 
@@ -40,7 +42,7 @@ def user_set_password(*, actor, user, password):
         user.set_password(password)
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "password_changed_at"])
-        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        sessions_revoke(user=user)  # every session and API token ends now (SECURITY A6)
         record(actor=actor, verb="update", obj=user, note=_("Password reset"))
     return user
 
@@ -71,6 +73,7 @@ def role_assign(*, actor, user, role, unit=None, park=None, agency=None, enterpr
                                 enterprise=enterprise, team=team)
     with transaction.atomic():
         model_create(actor=actor, obj=assignment)
+        sessions_revoke(user=user)  # a role change ends sessions and tokens: they log in to the new scope
     forget_access(user)
     return assignment
 
@@ -83,8 +86,8 @@ def role_revoke(*, actor, assignment):
         record(actor=actor, verb="delete", obj=assignment,
                before=snapshot(assignment, ["user", "role", "unit", "park", "agency", "enterprise", "team"]))
         assignment.delete()
-        # A role change ends the person's API tokens: they ask again and get the new scope.
-        assignment.user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        # A role change ends the person's sessions and API tokens: they log in again to the new scope.
+        sessions_revoke(user=assignment.user)
     forget_access(assignment.user)
 
 

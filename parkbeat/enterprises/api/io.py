@@ -32,6 +32,15 @@ def role_permission(perm):
     return RolePermission
 
 
+class JsonErrorsMixin:
+    """Errors go out as JSON even when the client asked for the spreadsheet (Accept or ?format=xlsx)."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return response
+
+
 class XlsxRenderer(BaseRenderer):
     """Lets clients ask for the spreadsheet by Accept header; errors still go out as JSON text."""
 
@@ -69,7 +78,15 @@ class ImportSummarySerializer(serializers.Serializer):
 
 
 class ImportRefusedSerializer(ImportSummarySerializer):
+    """400: always `detail`; the summary and row errors when the file was read, the field errors when the
+    request itself was invalid (no file, say)."""
+
     detail = serializers.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name == "detail"
 
 
 XLSX_RESPONSE = OpenApiResponse(response=OpenApiTypes.BINARY, description="An .xlsx workbook (attachment)")
@@ -105,7 +122,7 @@ class EnterpriseImportAPIView(APIView):
         return Response(data)
 
 
-class EnterpriseImportTemplateAPIView(APIView):
+class EnterpriseImportTemplateAPIView(JsonErrorsMixin, APIView):
     """The .xlsx import template, listing the parks the user may import into."""
 
     permission_classes = [IsAuthenticated, role_permission("enterprise.import")]
@@ -117,7 +134,7 @@ class EnterpriseImportTemplateAPIView(APIView):
                              "enterprise_import_template.xlsx")
 
 
-class EnterpriseExportAPIView(APIView):
+class EnterpriseExportAPIView(JsonErrorsMixin, APIView):
     """The user's enterprises as .xlsx, filtered like the enterprise list; logged on the audit trail."""
 
     permission_classes = [IsAuthenticated, role_permission("enterprise.export")]

@@ -1,12 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from parkbeat.core.serializers import MaskedMobileField, ScopedPrimaryKeyField, VersionedSerializer
+from parkbeat.core.permissions import AUXILIARY, LEADER, LIAISON, OFFICER
+from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
+                                       VersionedSerializer)
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit, validate_production_hours
 from parkbeat.org.models import Park, User
 
 
-class EnterpriseSerializer(VersionedSerializer):
+ENTERPRISE_WRITABLE = {"name", "credit_code", "park", "address", "lon", "lat", "industry", "headcount",
+                       "production_hours", "is_key", "key_reason", "risk_category", "status"}
+
+
+class EnterpriseSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     park = ScopedPrimaryKeyField(queryset=Park.objects.all())
     park_name = serializers.CharField(source="park.name", read_only=True)
     production_hours = serializers.JSONField(required=False, validators=[validate_production_hours])
@@ -17,9 +23,12 @@ class EnterpriseSerializer(VersionedSerializer):
                   "headcount", "production_hours", "is_key", "key_reason", "risk_category", "status",
                   "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+        # The police of the park keep the register; liaisons and everyone else only read it.
+        role_writable_fields = {LEADER: ENTERPRISE_WRITABLE, OFFICER: ENTERPRISE_WRITABLE,
+                                AUXILIARY: ENTERPRISE_WRITABLE}
 
 
-class LiaisonSerializer(VersionedSerializer):
+class LiaisonSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all())
     mobile = MaskedMobileField(max_length=11)
 
@@ -27,6 +36,10 @@ class LiaisonSerializer(VersionedSerializer):
         model = Liaison
         fields = ["id", "enterprise", "kind", "name", "title", "mobile", "user", "version"]
         read_only_fields = ["user"]
+        # A liaison keeps the contacts of their own enterprise (the enterprise field only offers that one).
+        role_writable_fields = {role: {"enterprise", "kind", "name", "title", "mobile"}
+                                for role in (LEADER, OFFICER, AUXILIARY, LIAISON)}
+        create_only_fields = {"enterprise"}
 
 
 class DemandInlineSerializer(serializers.Serializer):
@@ -35,7 +48,7 @@ class DemandInlineSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(required=False)
 
 
-class VisitSerializer(VersionedSerializer):
+class VisitSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all())
     visitor = serializers.CharField(source="visitor.display_name", read_only=True)
     demands = DemandInlineSerializer(many=True, required=False, write_only=True,
@@ -46,12 +59,9 @@ class VisitSerializer(VersionedSerializer):
         fields = ["id", "enterprise", "visitor", "visited_at", "companions", "met_with", "findings", "demands",
                   "version", "created_at"]
         read_only_fields = ["created_at"]
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if self.instance is not None and "enterprise" in attrs and attrs["enterprise"] != self.instance.enterprise:
-            raise serializers.ValidationError({"enterprise": _("A visit cannot move to another enterprise.")})
-        return attrs
+        role_writable_fields = {role: {"enterprise", "visited_at", "companions", "met_with", "findings", "demands"}
+                                for role in (LEADER, OFFICER, AUXILIARY)}
+        create_only_fields = {"enterprise"}
 
 
 class DemandTransitionSerializer(serializers.ModelSerializer):
@@ -62,7 +72,7 @@ class DemandTransitionSerializer(serializers.ModelSerializer):
         fields = ["at", "actor", "from_status", "to_status", "note"]
 
 
-class DemandSerializer(VersionedSerializer):
+class DemandSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     raised_by = serializers.CharField(source="raised_by.display_name", read_only=True)
@@ -76,13 +86,17 @@ class DemandSerializer(VersionedSerializer):
                   "assignee", "status", "due_at", "is_overdue", "answer", "answered_at", "closed_at", "version",
                   "created_at"]
         read_only_fields = ["visit", "source", "status", "answer", "answered_at", "closed_at", "created_at"]
-        extra_kwargs = {"due_at": {"required": False, "help_text": _("Default: 7 days from now.")}}
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if self.instance is not None and "enterprise" in attrs and attrs["enterprise"] != self.instance.enterprise:
-            raise serializers.ValidationError({"enterprise": _("A demand cannot move to another enterprise.")})
-        return attrs
+        extra_kwargs = {"due_at": {"required": False, "help_text": _("Default: 7 days from now.")},
+                        "category": {"required": True}}
+        # Status, answer and source change only through the actions; deadlines and assignees are the
+        # station's to set. A liaison states what the enterprise needs, for their own enterprise.
+        role_writable_fields = {
+            LEADER: {"enterprise", "category", "content", "due_at", "assignee"},
+            OFFICER: {"enterprise", "category", "content", "due_at", "assignee"},
+            AUXILIARY: {"enterprise", "category", "content", "due_at"},
+            LIAISON: {"enterprise", "category", "content"},
+        }
+        create_only_fields = {"enterprise"}
 
 
 class DemandDetailSerializer(DemandSerializer):

@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from django.utils.translation import gettext as _
 
 from parkbeat.core.api import ScopedViewSetMixin
+from parkbeat.core.permissions import require
+from parkbeat.core.idempotency import IdempotentCreateMixin  # part D: resent creates store once
 from parkbeat.core.services import IllegalTransition
 from parkbeat.enterprises import lean, services
 from parkbeat.enterprises.api.serializers import (DemandActionSerializer, DemandAssignSerializer,
@@ -74,7 +76,7 @@ class LiaisonViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateMod
         super().perform_update(serializer)
 
 
-class VisitViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
+class VisitViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
                    mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Visit.objects.select_related("enterprise", "visitor")
     serializer_class = VisitSerializer
@@ -87,7 +89,7 @@ class VisitViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModel
         serializer.instance = services.visit_create(actor=self.request.user, **data)
 
 
-class DemandViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
+class DemandViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Demands until answered: transitions are actions; a stale `version` gets 409."""
 
@@ -140,7 +142,9 @@ class DemandViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateMode
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """An answer that did not satisfy: back to in progress (only an answered demand reopens)."""
-        if self.get_object().status in Demand.OPEN_STATUSES:
+        demand = self.get_object()
+        require(request.user, "demand.close", demand)  # the right first: a refusal never hints at the state
+        if demand.status in Demand.OPEN_STATUSES:
             raise IllegalTransition(_("Only an answered demand can be reopened."))
         return self._transition(request, Demand.Status.IN_PROGRESS)
 

@@ -86,3 +86,10 @@ def test_enterprise_edit_with_a_stale_version_is_refused(world, page_as):
 
     assert response.status_code == 200
     assert Enterprise.objects.get(pk=enterprise.pk).headcount == 555
+
+
+def test_a_huge_id_in_a_list_filter_is_refused_not_a_server_error(world, page_as):
+    client = page_as(world.officer)
+
+    for url in ("/enterprises/visits/?enterprise=1e30", "/enterprises/demands/?assignee=99999999999999999999999"):
+        assert client.get(url).status_code == 200, url

@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from parkbeat.core.serializers import ScopedPrimaryKeyField
+from parkbeat.core.permissions import LEADER, OFFICER
+from parkbeat.core.serializers import RoleWritableFieldsMixin, ScopedPrimaryKeyField
 from parkbeat.org.models import DutyShift, Park, User
 
 
@@ -19,7 +20,7 @@ class ParkSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "code", "station", "station_name", "address", "area_km2", "boundary", "description"]
 
 
-class DutyShiftSerializer(serializers.ModelSerializer):
+class DutyShiftSerializer(RoleWritableFieldsMixin, serializers.ModelSerializer):
     park = ScopedPrimaryKeyField(queryset=Park.objects.all())
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     user_name = serializers.CharField(source="user.display_name", read_only=True)
@@ -27,6 +28,8 @@ class DutyShiftSerializer(serializers.ModelSerializer):
     class Meta:
         model = DutyShift
         fields = ["id", "park", "user", "user_name", "role", "starts_at", "ends_at", "note"]
+        role_writable_fields = {role: {"park", "user", "role", "starts_at", "ends_at", "note"}
+                                for role in (LEADER, OFFICER)}
 
     def validate(self, attrs):
         if attrs["ends_at"] <= attrs["starts_at"]:
@@ -37,6 +40,9 @@ class DutyShiftSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+                                help_text="One-time code (authenticator app or recovery code) for accounts "
+                                          "with a second factor.")
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -20,7 +20,7 @@ class ParkViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=UserBriefSerializer(many=True),
                    parameters=[OpenApiParameter("at", str, description="ISO time; default now")])
-    @action(detail=True, methods=["get"], url_path="on-duty")
+    @action(detail=True, methods=["get"], url_path="on-duty", pagination_class=None)  # a plain list
     def on_duty(self, request, pk=None):
         """The park officer(s) on duty at `at` (default now): the roster, else the park's officer."""
         park = self.get_object()
@@ -54,7 +54,7 @@ class DutyShiftViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Destr
 
 
 class TokenView(APIView):
-    """POST username + password → a bearer token that expires; DELETE revokes the token in use."""
+    """POST username + password (+ otp where a second factor is set up) → a bearer token that expires."""
 
     authentication_classes = []
     permission_classes = [AllowAny]

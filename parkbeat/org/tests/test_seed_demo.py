@@ -6,6 +6,7 @@ import pytest
 import shapely
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from stdnum.cn import ric, uscc
 
 from parkbeat.audit.models import AuditEvent
@@ -17,6 +18,11 @@ from parkbeat.volunteers.models import Volunteer, VolunteerTeam
 
 COUNTED = (OrgUnit, Park, Agency, MediationCentre, Enterprise, Liaison, VolunteerTeam, Volunteer, User,
            RoleAssignment, Visit, Demand, DemandTransition, DutyShift, AuditEvent)
+
+
+def _login_request():
+    """authenticate() needs the request: the lockout (django-axes) counts failures per address."""
+    return RequestFactory().post("/login/")
 
 
 def seed_demo(*args):
@@ -135,16 +141,16 @@ def test_demo_accounts_log_in_with_their_role(demo_mode):
         "auditor": ("auditor", None, None),
     }
     for username, (role, column, place) in expected.items():
-        user = authenticate(username=username, password="demo-Passw0rd")
+        user = authenticate(_login_request(), username=username, password="demo-Passw0rd")
         assignment = user.role_assignments.get()
         assert (assignment.role, str(getattr(assignment, column)) if column else None) == (role, place)
         assert user.full_name and user.password_changed_at
 
-    liaison = authenticate(username="liaison1", password="demo-Passw0rd")
+    liaison = authenticate(_login_request(), username="liaison1", password="demo-Passw0rd")
     row = liaison.liaison_roles.get()
     assert row.kind == "security_head" and row.enterprise.park.code == "xinma"
     assert liaison.role_assignments.get().enterprise == row.enterprise and liaison.full_name == row.name
-    volunteer = authenticate(username="volunteer1", password="demo-Passw0rd")
+    volunteer = authenticate(_login_request(), username="volunteer1", password="demo-Passw0rd")
     member = volunteer.volunteer_memberships.get()
     assignment = volunteer.role_assignments.get()
     assert member.team.park.code == "xinma" and (assignment.role, assignment.team) == (Role.VOLUNTEER, member.team)
@@ -163,6 +169,6 @@ def test_city_scale_builds_stations_parks_and_enterprises(demo_mode):
     assert Enterprise.objects.count() == 500 and Liaison.objects.count() == 1000
     assert len(set(Enterprise.objects.values_list("credit_code", flat=True))) == 500
     assert Park.objects.filter(enterprises__isnull=True).count() == 0
-    leader = authenticate(username="leader", password="demo-Passw0rd")
+    leader = authenticate(_login_request(), username="leader", password="demo-Passw0rd")
     assert leader.role_assignments.get().unit.name == "马家河派出所"
-    assert authenticate(username="officer1", password="demo-Passw0rd") is not None
+    assert authenticate(_login_request(), username="officer1", password="demo-Passw0rd") is not None

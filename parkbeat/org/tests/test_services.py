@@ -56,8 +56,11 @@ def test_user_create_refuses_a_weak_password_and_creates_nothing(world):
     with pytest.raises(ValidationError) as exc_info:
         services.user_create(actor=world.sysadmin, username="li_na", password="12345678")
 
-    assert messages_of(exc_info) == ["This password is too short. It must contain at least 10 characters.",
-                                     "This password is too common.", "This password is entirely numeric."]
+    assert messages_of(exc_info) == [
+        "This password is too short. It must contain at least 10 characters.",
+        "The password needs at least 3 of: upper-case letters, lower-case letters, digits, other signs — or use "
+        "a passphrase of 20 characters or more.",
+        "This password is too common.", "This password is entirely numeric."]
     assert User.objects.count() == before
     assert events("org.User") == []
 
