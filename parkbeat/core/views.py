@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
@@ -111,6 +112,32 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+class ServiceUpdateView(ServiceFormView):
+    """Edits one object in scope through its update service, with the version the user loaded.
+
+    The form validates (and so mutates) one copy; the service gets a freshly loaded one, so it sees
+    exactly which fields changed, and the stored version decides whether the save goes through.
+    """
+
+    update_service = None  # staticmethod(services.<entity>_update)
+    object_kwarg = None  # the service's keyword for the object, e.g. "visit"
+
+    def load_object(self):
+        """The object in the user's scope (else 404) and within reach of `required_perm` (else 403)."""
+        raise NotImplementedError
+
+    @cached_property
+    def edited(self):
+        return self.load_object()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.edited}
+
+    def perform(self, form):
+        return self.update_service(actor=self.request.user, **{self.object_kwarg: self.load_object()},
+                                   data=form.field_data(), expected_version=form.cleaned_data["version"])
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

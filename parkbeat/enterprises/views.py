@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parkbeat.core.permissions import can, require
-from parkbeat.core.views import ScopedDetailView, ScopedListView, ServiceFormView
+from parkbeat.core.views import ScopedDetailView, ScopedListView, ServiceFormView, ServiceUpdateView
 from parkbeat.enterprises import selectors, services
 from parkbeat.enterprises.filters import DemandFilterSet, EnterpriseFilterSet, VisitFilterSet
 from parkbeat.enterprises.forms import (DemandActionForm, DemandAssignForm, DemandForm, EnterpriseForm, LiaisonForm,
@@ -68,29 +68,24 @@ class EnterpriseCreateView(ServiceFormView):
         return services.enterprise_create(actor=self.request.user, **form.field_data())
 
 
-class EnterpriseUpdateView(ServiceFormView):
+class EnterpriseUpdateView(ServiceUpdateView):
     required_perm = "enterprise.change"
     form_class = EnterpriseForm
     template_name = "enterprises/enterprise_form.html"
     success_message = gettext_lazy("Enterprise saved.")
+    update_service = staticmethod(services.enterprise_update)
+    object_kwarg = "enterprise"
 
-    @cached_property
-    def enterprise(self):
+    def load_object(self):
         enterprise = selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
         require(self.request.user, self.required_perm, enterprise)
         return enterprise
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.enterprise}
-
-    def perform(self, form):
-        # The form validated a copy; the service gets a fresh one and the version the user loaded.
-        fresh = selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
-        return services.enterprise_update(actor=self.request.user, enterprise=fresh, data=form.field_data(),
-                                          expected_version=form.cleaned_data["version"])
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "enterprise": self.enterprise}
+        return {**super().get_context_data(**kwargs), "enterprise": self.edited}
 
 
 class EnterpriseChildMixin:
@@ -124,23 +119,21 @@ class LiaisonCreateView(EnterpriseChildMixin, ServiceFormView):
         return services.liaison_create(actor=self.request.user, enterprise=self.enterprise, **form.field_data())
 
 
-class LiaisonUpdateView(EnterpriseChildMixin, ServiceFormView):
+class LiaisonUpdateView(EnterpriseChildMixin, ServiceUpdateView):
     required_perm = "liaison.change"
     form_class = LiaisonForm
     template_name = "enterprises/enterprise_child_form.html"
     page_title = gettext_lazy("Edit liaison")
     success_message = gettext_lazy("Liaison saved.")
+    update_service = staticmethod(services.liaison_update)
+    object_kwarg = "liaison"
 
-    def liaison(self):
+    def load_object(self):
         return get_object_or_404(selectors.liaison_list(user=self.request.user), pk=self.kwargs["liaison_pk"],
                                  enterprise=self.enterprise)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.liaison(), "enterprise": self.enterprise}
-
-    def perform(self, form):
-        return services.liaison_update(actor=self.request.user, liaison=self.liaison(), data=form.field_data(),
-                                       expected_version=form.cleaned_data["version"])
+        return {**super().get_form_kwargs(), "enterprise": self.enterprise}
 
 
 class VisitCreateView(EnterpriseChildMixin, ServiceFormView):
@@ -155,27 +148,22 @@ class VisitCreateView(EnterpriseChildMixin, ServiceFormView):
                                      demands=form.demands(), **form.field_data())
 
 
-class VisitUpdateView(ServiceFormView):
+class VisitUpdateView(ServiceUpdateView):
     required_perm = "visit.change"
     form_class = VisitForm
     template_name = "enterprises/enterprise_child_form.html"
     page_title = gettext_lazy("Edit visit")
     success_message = gettext_lazy("Visit saved.")
+    update_service = staticmethod(services.visit_update)
+    object_kwarg = "visit"
 
-    def visit(self):
+    def load_object(self):
         visit = selectors.get_visible(selectors.visit_list(user=self.request.user), self.kwargs["pk"])
         require(self.request.user, self.required_perm, visit.enterprise)
         return visit
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.visit()}
-
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "enterprise": self.visit().enterprise}
-
-    def perform(self, form):
-        return services.visit_update(actor=self.request.user, visit=self.visit(), data=form.field_data(),
-                                     expected_version=form.cleaned_data["version"])
+        return {**super().get_context_data(**kwargs), "enterprise": self.edited.enterprise}
 
 
 class VisitListView(ScopedListView):
@@ -231,7 +219,7 @@ class DemandCreateView(EnterpriseChildMixin, ServiceFormView):
         return self.object.get_absolute_url()
 
 
-class DemandUpdateView(ServiceFormView):
+class DemandUpdateView(ServiceUpdateView):
     """Category, content and deadline; only those who assign demands may change them."""
 
     required_perm = "demand.assign"
@@ -239,21 +227,16 @@ class DemandUpdateView(ServiceFormView):
     template_name = "enterprises/enterprise_child_form.html"
     page_title = gettext_lazy("Edit demand")
     success_message = gettext_lazy("Demand saved.")
+    update_service = staticmethod(services.demand_update)
+    object_kwarg = "demand"
 
-    def demand(self):
+    def load_object(self):
         demand = selectors.get_visible(selectors.demand_list(user=self.request.user), self.kwargs["pk"])
         require(self.request.user, self.required_perm, demand)
         return demand
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.demand()}
-
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "enterprise": self.demand().enterprise}
-
-    def perform(self, form):
-        return services.demand_update(actor=self.request.user, demand=self.demand(), data=form.field_data(),
-                                      expected_version=form.cleaned_data["version"])
+        return {**super().get_context_data(**kwargs), "enterprise": self.edited.enterprise}
 
 
 class DemandDetailView(ScopedDetailView):
