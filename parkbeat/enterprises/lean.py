@@ -23,10 +23,12 @@ class EnterpriseRows:
     """A sliceable view of a queryset that yields serializer-shaped dicts (the paginator slices it)."""
 
     def __init__(self, queryset):
+        self.filtered = queryset
         self.queryset = queryset.values(*ENTERPRISE_COLUMNS, park_name=F("park__name"))
 
     def count(self):
-        return self.queryset.count()
+        # The filtered queryset counts without the park join that the park_name column needs.
+        return self.filtered.count()
 
     def __len__(self):
         return self.count()
