@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "parkbeat.enterprises",
     "parkbeat.volunteers",
     "parkbeat.files",  # uploads and data safety (part D)
+    "parkbeat.notifications",
+    "parkbeat.incidents",
+    "parkbeat.disputes",
     # login and sessions (part A): lockout, second factor (TOTP + recovery codes), session index
     "axes",
     "django_otp",

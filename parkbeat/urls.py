@@ -6,6 +6,9 @@ urlpatterns = [
     path("", include("parkbeat.core.urls")),
     path("org/", include("parkbeat.org.urls")),
     path("enterprises/", include("parkbeat.enterprises.urls")),
+    path("incidents/", include("parkbeat.incidents.urls")),
+    path("disputes/", include("parkbeat.disputes.urls")),
+    path("inbox/", include("parkbeat.notifications.urls")),
     path("audit/", include("parkbeat.audit.urls")),
     path("files/", include("parkbeat.files.urls")),  # attachments (part D)
     path("security/", include("parkbeat.security.urls")),  # login and sessions (part A)

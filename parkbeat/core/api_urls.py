@@ -6,6 +6,9 @@ urlpatterns = [
     # Before the enterprises router, whose enterprises/<pk>/ would otherwise catch enterprises/import/.
     path("", include("parkbeat.enterprises.api.io_urls")),
     path("", include("parkbeat.enterprises.api.urls")),
+    path("", include("parkbeat.incidents.api.urls")),
+    path("", include("parkbeat.disputes.api.urls")),
+    path("", include("parkbeat.notifications.api.urls")),
     path("", include("parkbeat.audit.api_urls")),
     path("", include("parkbeat.core.reveal_urls")),  # reveal of masked personal data (part B)
     path("", include("parkbeat.files.api.urls")),  # attachments (part D)

@@ -26,7 +26,10 @@ class ScopedQuerySet(models.QuerySet):
     scope_park: lookup to the park id (seen by leaders, officers, auxiliaries — `scope_park_roles`);
     scope_enterprise: lookup to the enterprise id (seen by that enterprise's liaisons);
     scope_team: lookup to the volunteer team id (seen by its volunteers);
-    scope_owner: lookups to user ids that always see their own rows.
+    scope_owner: lookups to user ids that always see their own rows;
+    scope_role_parks: {role: lookup to a park id} for roles that reach a record by another path than its
+        park, e.g. mediators see the disputes routed to their park's centre (`mediation_centre__park_id`);
+    scope_agency: lookup to the ids of the partner agencies that joined the record (seen by their staff).
     """
 
     scope_park = None
@@ -34,6 +37,8 @@ class ScopedQuerySet(models.QuerySet):
     scope_enterprise = None
     scope_team = None
     scope_owner = ()
+    scope_role_parks = {}
+    scope_agency = None
 
     def visible_to(self, user, roles=None):
         from parkbeat.core.scoping import restrict

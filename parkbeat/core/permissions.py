@@ -29,6 +29,15 @@ PERMISSIONS = {
     "demand.assign": {LEADER, OFFICER},
     "demand.answer": POLICE,  # and the assignee, checked in the service
     "demand.close": {LEADER, OFFICER},
+    # incidents (警情): anyone in the field reports; the police of the park handle
+    "incident.add": POLICE | {LIAISON, VOLUNTEER},
+    "incident.handle": POLICE,  # accept, arrive, close, bring in agencies (the holder first of all)
+    "incident.dispatch": {LEADER, OFFICER},  # hand over to someone else, cancel, reopen
+    # disputes (矛盾纠纷): police and the mediators of the centre the case is routed to
+    "dispute.add": POLICE | {MEDIATOR},
+    "dispute.change": POLICE | {MEDIATOR},  # details, parties, routing, sessions, agreements, payments
+    "dispute.decide": {LEADER, OFFICER, MEDIATOR},  # level changes, settle, withdraw, reopen
+    "dispute.figures": {LEADER, OFFICER, AUXILIARY, MEDIATOR},
     "audit.view": {AUDITOR},
     "user.manage": {SYSTEM_ADMIN},
     "role.assign": {SECURITY_ADMIN},

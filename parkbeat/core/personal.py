@@ -158,6 +158,14 @@ PERSONAL_FIELDS = {
         "resident_id": ("resident_id", _("Vetting volunteers before they serve")),
         "mobile": ("mobile", _("Calling volunteers to shifts and patrols")),
     },
+    "incidents.Incident": {
+        "caller_name": ("name", _("Calling back the person who reported an incident")),
+        "caller_mobile": ("mobile", _("Calling back the person who reported an incident")),
+    },
+    "disputes.DisputeParty": {
+        "representatives": ("name", _("Knowing whom to talk to for a group of workers")),
+        "contact_mobile": ("mobile", _("Reaching a party to arrange mediation")),
+    },
 }
 MASKERS = {"mobile": mask_mobile, "resident_id": mask_resident_id}
 

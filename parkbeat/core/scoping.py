@@ -21,6 +21,7 @@ class Access:
     parks: dict = field(default_factory=dict)  # role -> frozenset of park ids
     enterprises: frozenset = frozenset()
     teams: frozenset = frozenset()
+    agencies: frozenset = frozenset()
 
     def park_ids(self, roles):
         ids = set()
@@ -41,7 +42,7 @@ def access_for(user):
         return cached
     from parkbeat.org.models import Park, Role
 
-    parks, enterprises, teams, roles = {}, set(), set(), set()
+    parks, enterprises, teams, agencies, roles = {}, set(), set(), set(), set()
     for a in user.role_assignments.select_related("unit").all():
         roles.add(a.role)
         if a.role == Role.STATION_LEADER:
@@ -49,6 +50,7 @@ def access_for(user):
         elif a.role in (Role.PARK_OFFICER, Role.AUXILIARY, Role.MEDIATOR):
             ids = [a.park_id]
         elif a.role == Role.AGENCY_STAFF:
+            agencies.add(a.agency_id)
             ids = Park.agencies.through.objects.filter(agency_id=a.agency_id).values_list("park_id", flat=True)
         else:
             ids = []
@@ -58,7 +60,7 @@ def access_for(user):
                 teams.add(a.team_id)
         parks[a.role] = parks.get(a.role, frozenset()) | frozenset(ids)
     access = Access(user_id=user.pk, roles=frozenset(roles), parks=parks,
-                    enterprises=frozenset(enterprises), teams=frozenset(teams))
+                    enterprises=frozenset(enterprises), teams=frozenset(teams), agencies=frozenset(agencies))
     user._parkbeat_access = access
     return access
 
@@ -83,10 +85,24 @@ def restrict(qs, user, roles=None):
         q |= Q(**{f"{qs.scope_enterprise}__in": sorted(access.enterprises)})
     if qs.scope_team and access.teams and "volunteer" in allowed:
         q |= Q(**{f"{qs.scope_team}__in": sorted(access.teams)})
+    for role, lookup in qs.scope_role_parks.items():
+        park_ids = access.park_ids({role}) if role in allowed else ()
+        if park_ids:
+            q |= _through(qs, lookup, park_ids)
+    if qs.scope_agency and access.agencies and "agency_staff" in allowed:
+        q |= _through(qs, qs.scope_agency, access.agencies)
     if OWNER in allowed:
         for lookup in qs.scope_owner:
             q |= Q(**{lookup: access.user_id})
     return qs.filter(q)
+
+
+def _through(qs, lookup, ids):
+    """`lookup__in=ids`; across a to-many relation as a subquery, so the outer rows are never duplicated."""
+    condition = Q(**{f"{lookup}__in": sorted(ids)})
+    if "__" not in lookup:
+        return condition
+    return Q(pk__in=qs.model._base_manager.filter(condition).values("pk"))
 
 
 def is_visible(user, obj, roles=None):

@@ -1,0 +1,36 @@
+"""What an incident can lead to: each outcome area declares itself here, and the link is kept both ways.
+
+An outcome is a model with a foreign key `incident` (related name: the declared `related_name`). The
+incident's page and API list every declared outcome that exists, and each outcome shows its incident.
+Adding hazards or criminal cases later is one more `Outcome(...)` line, not a change to incidents.
+"""
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Outcome:
+    model: str  # "app_label.Model", with a ForeignKey `incident` to incidents.Incident
+    related_name: str  # the reverse accessor on Incident, e.g. "disputes"
+    label: object  # what the outcome is called, e.g. "dispute case"
+    create_url_name: str  # page that opens one from an incident (?incident=<pk>)
+    permission: str  # core.permissions name that allows opening one
+
+    def model_class(self):
+        return apps.get_model(self.model)
+
+
+OUTCOMES = [
+    Outcome("disputes.Dispute", "disputes", _("Dispute case"), "disputes:dispute_create", "dispute.add"),
+]
+
+
+def outcomes_of(incident, user):
+    """[(outcome, [records the user may see])] for each declared outcome of `incident`."""
+    found = []
+    for outcome in OUTCOMES:
+        records = list(outcome.model_class().objects.visible_to(user).filter(incident=incident))
+        found.append((outcome, records))
+    return found
