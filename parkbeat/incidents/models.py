@@ -57,12 +57,13 @@ class Incident(VersionedModel):
         CLOSED = "closed", pgettext_lazy("incident status", "Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    # The state machine: from -> allowed targets. A closed incident can be reopened by the police.
+    # The state machine: from -> allowed targets. A closed incident can be reopened by the police: back on
+    # scene if someone had arrived, else back to accepted (services.reopen_status).
     TRANSITIONS = {
         Status.REPORTED: {Status.ACCEPTED, Status.CANCELLED},
         Status.ACCEPTED: {Status.ON_SCENE, Status.CLOSED, Status.CANCELLED},
         Status.ON_SCENE: {Status.CLOSED},
-        Status.CLOSED: {Status.ON_SCENE},
+        Status.CLOSED: {Status.ON_SCENE, Status.ACCEPTED},
         Status.CANCELLED: set(),
     }
     FINAL_STATUSES = (Status.CLOSED, Status.CANCELLED)

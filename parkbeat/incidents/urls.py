@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from parkbeat.incidents import views
 
 app_name = "incidents"
-urlpatterns = []
+urlpatterns = [
+    path("", views.IncidentListView.as_view(), name="incident_list"),
+    path("new/", views.IncidentCreateView.as_view(), name="incident_create"),
+    path("report/", views.QuickReportView.as_view(), name="quick_report"),
+    path("report/<int:pk>/done/", views.QuickReportDoneView.as_view(), name="quick_report_done"),
+    path("<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
+    path("<int:pk>/action/", views.IncidentActionView.as_view(), name="incident_action"),
+]

@@ -1,0 +1,154 @@
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from parkbeat.core.permissions import AUXILIARY, LEADER, LIAISON, OFFICER, POLICE, VOLUNTEER
+from parkbeat.core.serializers import MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField
+from parkbeat.enterprises.models import Enterprise
+from parkbeat.files.models import Attachment
+from parkbeat.incidents.models import Incident, IncidentTransition
+from parkbeat.org.models import Agency, Park, Role, User
+
+STAFF_WRITABLE = {"source", "dispatch_number", "kind", "park", "enterprise", "location", "lon", "lat",
+                  "people_involved", "description", "caller_name", "caller_mobile", "reported_at", "photos"}
+# In the field: what happened, where, how many; the source and park follow from the reporter's role.
+FIELD_WRITABLE = {"kind", "enterprise", "location", "lon", "lat", "people_involved", "description", "photos"}
+
+
+class IncidentTransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    holder = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncidentTransition
+        fields = ["at", "kind", "actor", "from_status", "to_status", "holder", "note"]
+
+    def get_actor(self, obj) -> str | None:
+        return obj.actor.display_name if obj.actor_id else None
+
+    def get_holder(self, obj) -> str | None:
+        return obj.holder.display_name if obj.holder_id else None
+
+
+class IncidentPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "mime_type", "size", "created_at", "url"]
+
+
+class IncidentSerializer(RoleWritableFieldsMixin, serializers.ModelSerializer):
+    """Created through the API; changed afterwards only through the actions (each with `version`)."""
+
+    park = ScopedPrimaryKeyField(queryset=Park.objects.all(), required=False, allow_null=True)
+    enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    caller_mobile = MaskedMobileField(max_length=11, required=False, allow_blank=True)
+    number = serializers.CharField(read_only=True)
+    park_name = serializers.CharField(source="park.name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None,
+                                            allow_null=True)
+    holder_name = serializers.CharField(source="holder.display_name", read_only=True, default=None,
+                                        allow_null=True)
+    reported_by_name = serializers.CharField(source="reported_by.display_name", read_only=True)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, write_only=True,
+                                   help_text=_("Images only (multipart), checked and re-encoded on upload."))
+    version = serializers.IntegerField(read_only=True)
+    result = serializers.ChoiceField(choices=Incident.Result.choices, allow_blank=True, read_only=True,
+                                     help_text=_("Empty until the incident is closed."))
+
+    class Meta:
+        model = Incident
+        fields = ["id", "number", "source", "dispatch_number", "kind", "park", "park_name", "enterprise",
+                  "enterprise_name", "location", "lon", "lat", "people_involved", "description", "caller_name",
+                  "caller_mobile", "reported_by", "reported_by_name", "reported_at", "status", "holder",
+                  "holder_name", "held_since", "escalation_level", "accept_due_at", "accepted_at", "on_scene_at",
+                  "closed_at", "result", "result_note", "agencies", "photos", "version", "created_at", "updated_at"]
+        read_only_fields = ["reported_by", "status", "holder", "held_since", "escalation_level", "accept_due_at",
+                            "accepted_at", "on_scene_at", "closed_at", "result", "result_note", "agencies",
+                            "created_at", "updated_at"]
+        # The service checks the dispatch number and names the incident that already has it.
+        extra_kwargs = {"source": {"required": False}, "reported_at": {"required": False},
+                        "dispatch_number": {"validators": []}}
+        role_writable_fields = {LEADER: STAFF_WRITABLE, OFFICER: STAFF_WRITABLE, AUXILIARY: STAFF_WRITABLE,
+                                LIAISON: FIELD_WRITABLE, VOLUNTEER: FIELD_WRITABLE}
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    transitions = IncidentTransitionSerializer(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField()
+    outcomes = serializers.SerializerMethodField()
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*IncidentSerializer.Meta.fields, "transitions", "attachments", "outcomes"]
+
+    def get_attachments(self, obj) -> list[dict]:
+        return IncidentPhotoSerializer(Attachment.objects.for_object(obj), many=True).data
+
+    def get_outcomes(self, obj) -> list[dict]:
+        from parkbeat.incidents.links import outcomes_of
+
+        request = self.context.get("request")
+        return [{"kind": outcome.model, "label": str(outcome.label),
+                 "records": [{"id": r.pk, "name": str(r), "url": r.get_absolute_url()} for r in records]}
+                for outcome, records in outcomes_of(obj, request.user if request else None)]
+
+
+class IncidentActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class IncidentCloseSerializer(IncidentActionSerializer):
+    result = serializers.ChoiceField(choices=Incident.Result.choices)
+    result_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IncidentHandoverSerializer(IncidentActionSerializer):
+    to_user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(),
+        help_text=_("Police of a park you reach or a leader of its station (others: “does not exist”)."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        self.fields["to_user"].queryset = pickable_holders(request.user if request else None)
+
+
+def pickable_holders(user):
+    """Whom `user` may name as a new holder at all: police of the parks they reach as police and leaders of
+    those parks' stations. Any other id does not exist for them, so it never reveals whose account it is.
+    (The service then narrows to the incident's own park.)"""
+    if user is None:
+        return User.objects.none()
+    parks = Park.objects.visible_to(user, roles=POLICE).values("pk")
+    stations = Park.objects.visible_to(user, roles=POLICE).values("station_id")
+    return User.objects.filter(is_active=True).filter(
+        Q(role_assignments__role__in=[Role.PARK_OFFICER, Role.AUXILIARY], role_assignments__park__in=parks)
+        | Q(role_assignments__role=Role.STATION_LEADER, role_assignments__unit_id__in=stations)).distinct()
+
+
+class IncidentFiguresQuerySerializer(serializers.Serializer):
+    """The period (both dates included, 2000-01-01 … 2100-12-31) and optionally one park."""
+
+    start = serializers.DateField()
+    end = serializers.DateField()
+    park = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
+
+    def validate(self, attrs):
+        from parkbeat.incidents.selectors import FIGURES_FIRST_DAY, FIGURES_LAST_DAY
+
+        for name in ("start", "end"):
+            if not FIGURES_FIRST_DAY <= attrs[name] <= FIGURES_LAST_DAY:
+                raise serializers.ValidationError({name: _("Choose a date from 2000-01-01 to 2100-12-31.")})
+        if attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError(_("The period ends before it starts."))
+        return attrs
+
+
+class IncidentAgencySerializer(IncidentActionSerializer):
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+
+
+class IncidentPhotoUploadSerializer(serializers.Serializer):
+    photo = serializers.FileField()

@@ -1,0 +1,44 @@
+"""The incident filterset, shared by the list page and the API."""
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parkbeat.enterprises.filters import IdFilter, _visible_parks
+from parkbeat.incidents.models import Incident
+
+
+class IncidentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    kind = django_filters.ChoiceFilter(choices=Incident.Kind.choices, label=_("Type"))
+    source = django_filters.ChoiceFilter(choices=Incident.Source.choices, label=_("Source"))
+    status = django_filters.ChoiceFilter(choices=Incident.Status.choices, label=_("Status"))
+    date_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label=_("To"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Acceptance overdue"))
+    holder = django_filters.ChoiceFilter(choices=[("me", _("Held by me"))], method="filter_holder",
+                                         label=_("Holder"))
+
+    class Meta:
+        model = Incident
+        fields = ["q", "park", "enterprise", "kind", "source", "status", "date_from", "date_to", "overdue", "holder"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(description__icontains=value) | Q(location__icontains=value)
+                               | Q(dispatch_number__iexact=value))
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(status=Incident.Status.REPORTED, accept_due_at__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_holder(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(holder_id=self.request.user.pk)
+        return queryset

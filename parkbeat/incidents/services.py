@@ -1,0 +1,388 @@
+"""Every write to incidents: intake, dispatch, the state machine, handover, linked agencies, escalation.
+
+Invariants kept here: an open incident always has a holder; every change of status or holder leaves an
+IncidentTransition row and an audit event in the same transaction; the clocks only move forward.
+"""
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkbeat.audit.services import record
+from parkbeat.core.permissions import LIAISON, POLICE, VOLUNTEER, can, require
+from parkbeat.core.scoping import access_for
+from parkbeat.core.services import ConflictError, IllegalTransition, lock_for_update, model_create, model_update
+from parkbeat.files.services import attachment_create, check_upload
+from parkbeat.incidents.models import Incident, IncidentTransition
+from parkbeat.notifications.models import Notification
+from parkbeat.notifications.services import notify
+from parkbeat.org.models import Role, RoleAssignment
+
+MAX_PHOTOS = 9
+CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not a report "from the future"
+EARLIEST_REPORT = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)  # before ParkBeat's parks existed: a typo
+
+
+def accept_minutes():
+    return getattr(settings, "PARKBEAT_INCIDENT_ACCEPT_MINUTES", 10)
+
+
+def _stale():
+    return ConflictError(_("This record was changed by someone else. Reload it and try again."))
+
+
+# ---------------------------------------------------------------- who takes an incident
+def dispatch_chain(park, at=None):
+    """Who an incident in `park` goes to, in order: on duty now, the park's officers, the station's leaders.
+
+    Active users only, each once. The holder at escalation step n is chain[min(n, len - 1)].
+    """
+    from parkbeat.org.services import on_duty
+
+    people = list(on_duty(park=park, at=at))
+    officers = RoleAssignment.objects.filter(park=park, role=Role.PARK_OFFICER, user__is_active=True)
+    leaders = RoleAssignment.objects.filter(unit_id=park.station_id, role=Role.STATION_LEADER, user__is_active=True)
+    people += [a.user for a in officers.select_related("user").order_by("id")]
+    people += [a.user for a in leaders.select_related("user").order_by("id")]
+    chain, seen = [], set()
+    for user in people:
+        if user.is_active and user.pk not in seen:
+            seen.add(user.pk)
+            chain.append(user)
+    return chain
+
+
+def _may_hold(user, park):
+    """Police of the park or a leader of its station: the people an incident may be handed to."""
+    return user.is_active and RoleAssignment.objects.filter(user=user).filter(
+        Q(role__in=[Role.PARK_OFFICER, Role.AUXILIARY], park=park)
+        | Q(role=Role.STATION_LEADER, unit_id=park.station_id)).exists()
+
+
+# ---------------------------------------------------------------- intake
+def _reporter_place(actor, source, park, enterprise):
+    """(source, park, enterprise) as the actor's role allows: police anywhere in scope; a liaison for
+    their own enterprise; a volunteer in their own team's park."""
+    from parkbeat.volunteers.models import VolunteerTeam
+
+    access = access_for(actor)
+    if access.roles & POLICE:
+        if park is None and not access.roles & {LIAISON, VOLUNTEER}:
+            raise ValidationError({"park": _("Choose the park where it happened.")})
+        if park is not None and can(actor, "incident.add", park):
+            return source, park, enterprise
+    if LIAISON in access.roles:
+        if enterprise is None and len(access.enterprises) == 1:
+            from parkbeat.enterprises.models import Enterprise
+            enterprise = Enterprise.objects.get(pk=next(iter(access.enterprises)))
+        if enterprise is None or enterprise.pk not in access.enterprises:
+            raise ValidationError({"enterprise": _("A liaison reports only for their own enterprise.")})
+        if park is not None and park.pk != enterprise.park_id:
+            raise ValidationError({"park": _("The enterprise is not in this park.")})
+        return Incident.Source.LIAISON, enterprise.park, enterprise
+    if VOLUNTEER in access.roles:
+        parks = list(VolunteerTeam.objects.filter(id__in=access.teams).values_list("park_id", flat=True))
+        if park is None and len(set(parks)) == 1:
+            from parkbeat.org.models import Park
+            park = Park.objects.get(pk=parks[0])
+        if park is None or park.pk not in parks:
+            raise ValidationError({"park": _("A volunteer reports only in the park of their own team.")})
+        return Incident.Source.VOLUNTEER, park, enterprise
+    raise PermissionDenied(_("You are not allowed to do this here."))
+
+
+def _check_dispatch_number(source, number):
+    if source == Incident.Source.DISPATCH_110:
+        if not number:
+            raise ValidationError({"dispatch_number": _("A 110 dispatch transfer needs its dispatch number.")})
+        existing = Incident.objects.filter(dispatch_number=number).first()
+        if existing is not None:
+            raise ValidationError({"dispatch_number": _(
+                "110 dispatch number %(number)s was already recorded as incident %(incident)s.") % {
+                "number": number, "incident": existing.number}})
+    elif number:
+        raise ValidationError({"dispatch_number": _("Only a 110 dispatch transfer carries a dispatch number.")})
+
+
+def incident_report(*, actor, source, kind, park=None, enterprise=None, description, location="", lon=None,
+                    lat=None, people_involved=1, dispatch_number="", caller_name="", caller_mobile="",
+                    reported_at=None, photos=()):
+    """Record an incident from any source and dispatch it to the first person in the park's chain."""
+    require(actor, "incident.add")
+    source, park, enterprise = _reporter_place(actor, source, park, enterprise)
+    if source not in Incident.Source.values:
+        raise ValidationError({"source": _("Choose a source from the list.")})
+    dispatch_number = (dispatch_number or "").strip()
+    _check_dispatch_number(source, dispatch_number)
+    if enterprise is not None and enterprise.park_id != park.pk:
+        raise ValidationError({"enterprise": _("This enterprise is not in the park of the incident.")})
+    if people_involved is None or people_involved < 1:
+        raise ValidationError({"people_involved": _("At least one person is involved.")})
+    if not (description or "").strip():
+        raise ValidationError({"description": _("Describe what happened.")})
+    now = timezone.now()
+    reported_at = reported_at or now
+    if reported_at < EARLIEST_REPORT:
+        raise ValidationError({"reported_at": _("The report time cannot lie before 1 January 2000.")})
+    if reported_at > now + CLOCK_SKEW:
+        raise ValidationError({"reported_at": _("The report time cannot lie in the future.")})
+    # A phone a little ahead is forgiven, but its time is not kept: a clock from the future would make the
+    # clocks negative and a dispute opened from the incident "begin in the future".
+    reported_at = min(reported_at, now)
+    photos = list(photos or ())
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("At most %(n)s photos per report.") % {"n": MAX_PHOTOS}})
+    for photo in photos:  # every photo is checked before anything is stored: a bad one refuses the report
+        try:
+            check_upload(photo, kinds=("image",))
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from None
+    chain = dispatch_chain(park, at=now)
+    if not chain:
+        raise ValidationError(_("Nobody can take incidents in this park yet: assign a park officer or a "
+                                "station leader first."))
+    holder = chain[0]
+    incident = Incident(
+        source=source, kind=kind, park=park, enterprise=enterprise, description=description.strip(),
+        location=(location or "").strip(), lon=lon, lat=lat, people_involved=people_involved,
+        dispatch_number=dispatch_number, caller_name=(caller_name or "").strip(),
+        caller_mobile=(caller_mobile or "").strip(), reported_by=actor, reported_at=reported_at,
+        holder=holder, held_since=now, escalation_level=0,
+        accept_due_at=now + timedelta(minutes=accept_minutes()))
+    try:
+        with transaction.atomic():
+            model_create(actor=actor, obj=incident)
+            IncidentTransition.objects.create(
+                incident=incident, kind=IncidentTransition.Kind.DISPATCH, actor=actor, at=now, from_status="",
+                to_status=incident.status, holder=holder, note=_("Dispatched to %(user)s") % {"user": holder})
+            for photo in photos:
+                attachment_create(actor=actor, obj=incident, upload=photo, kinds=("image",))
+            notify(recipients=[holder], kind=Notification.Kind.INCIDENT_DISPATCHED, obj=incident,
+                   title=_("New incident %(number)s: %(kind)s") % {
+                       "number": incident.number, "kind": incident.get_kind_display()},
+                   body=_("%(park)s · %(location)s. Accept it within %(minutes)s minutes.") % {
+                       "park": park.name, "location": incident.location or "—", "minutes": accept_minutes()})
+    except IntegrityError:
+        # The same dispatch number arrived twice at the same moment: the other request recorded it.
+        _check_dispatch_number(source, dispatch_number)
+        raise
+    return incident
+
+
+# ---------------------------------------------------------------- the state machine
+def reopen_status(incident):
+    """Where reopening a closed incident leads: back on scene if someone had arrived, else back to accepted."""
+    return Incident.Status.ON_SCENE if incident.on_scene_at is not None else Incident.Status.ACCEPTED
+
+
+def _require_transition_right(actor, incident, to):
+    if to == Incident.Status.CANCELLED or incident.status == Incident.Status.CLOSED:  # cancel or reopen
+        require(actor, "incident.dispatch", incident)
+    elif to == Incident.Status.ACCEPTED:
+        if incident.holder_id != actor.pk:
+            require(actor, "incident.handle", incident)
+    else:
+        require(actor, "incident.handle", incident)
+
+
+def _illegal(incident, to):
+    if to == Incident.Status.ACCEPTED and incident.status != Incident.Status.REPORTED and incident.accepted_at:
+        return IllegalTransition(_("Incident %(number)s was already accepted by %(user)s.") % {
+            "number": incident.number, "user": incident.holder or "—"})
+    if incident.status == Incident.Status.CLOSED and to == Incident.Status.ON_SCENE:
+        return IllegalTransition(_("Nobody arrived on scene before incident %(number)s was closed: it is "
+                                   "reopened as “%(to)s”.") % {"number": incident.number,
+                                                              "to": reopen_status(incident).label})
+    return IllegalTransition(_("An incident that is “%(from)s” cannot become “%(to)s”.") % {
+        "from": incident.get_status_display(), "to": to.label})
+
+
+def incident_transition(*, actor, incident, to, note="", result="", result_note="", expected_version=None):
+    """Accept, arrive on scene, close (with a result), cancel (with a reason) or reopen an incident."""
+    try:
+        to = Incident.Status(to)
+    except ValueError:
+        raise ValidationError({"status": _("Unknown status.")}) from None
+    note = (note or "").strip()
+    with transaction.atomic():
+        # Decide on the committed row, locked: of two officers accepting at once exactly one wins (part D).
+        lock_for_update(incident)
+        _require_transition_right(actor, incident, to)
+        if expected_version is not None and expected_version != incident.version:
+            raise _stale()
+        if to not in Incident.TRANSITIONS[incident.status] or (
+                incident.status == Incident.Status.CLOSED and to != reopen_status(incident)):
+            raise _illegal(incident, to)
+        now = timezone.now()
+        from_status = incident.status
+        data = {"status": to}
+        if from_status == Incident.Status.CLOSED:
+            # reopened: back to where it was before closing (on scene only if someone arrived); the first
+            # acceptance and arrival stay, the closing is undone
+            data.update(closed_at=None, result="", result_note="")
+            if not note:
+                raise ValidationError({"note": _("Say why the incident is reopened.")})
+        elif to == Incident.Status.ACCEPTED:
+            data.update(accepted_at=now, holder=actor, held_since=now if incident.holder_id != actor.pk
+                        else incident.held_since)
+        elif to == Incident.Status.ON_SCENE:
+            data["on_scene_at"] = now
+        elif to == Incident.Status.CLOSED:
+            if result not in Incident.Result.values:
+                raise ValidationError({"result": _("Choose the result of the incident.")})
+            data.update(closed_at=now, result=result, result_note=(result_note or "").strip())
+        elif to == Incident.Status.CANCELLED:
+            if not note:
+                raise ValidationError({"note": _("Say why the incident is cancelled.")})
+        if incident.holder_id is None:
+            data.setdefault("holder", actor)
+            data.setdefault("held_since", now)
+        model_update(actor=actor, obj=incident, data=data, expected_version=incident.version, note=note,
+                     verb="transition")
+        IncidentTransition.objects.create(incident=incident, kind=IncidentTransition.Kind.STATUS, actor=actor,
+                                          at=now, from_status=from_status, to_status=to,
+                                          holder=incident.holder, note=note)
+        if incident.reported_by_id != actor.pk and to in (Incident.Status.ACCEPTED, Incident.Status.CLOSED):
+            notify(recipients=[incident.reported_by], kind=Notification.Kind.INCIDENT_UPDATE, obj=incident,
+                   title=_("Incident %(number)s: %(status)s") % {"number": incident.number, "status": to.label},
+                   body=_("By %(user)s.") % {"user": actor})
+    return incident
+
+
+def incident_handover(*, actor, incident, to_user, note, expected_version=None):
+    """Hand an open incident to another officer of the park or a leader of its station."""
+    require(actor, "incident.dispatch", incident)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say why the incident is handed over.")})
+    if to_user is None or not _may_hold(to_user, incident.park):
+        # never the name: the id may belong to anybody, and the answer must not tell who it is
+        raise ValidationError({"to_user": _("Hand the incident only to police of its park or a leader of its "
+                                            "station.")})
+    with transaction.atomic():
+        lock_for_update(incident)
+        if expected_version is not None and expected_version != incident.version:
+            raise _stale()
+        if not incident.is_open:
+            raise IllegalTransition(_("A closed or cancelled incident cannot be handed over."))
+        if incident.holder_id == to_user.pk:
+            raise ValidationError({"to_user": _("%(user)s already holds this incident.") % {"user": to_user}})
+        now = timezone.now()
+        data = {"holder": to_user, "held_since": now}
+        if incident.status == Incident.Status.REPORTED:  # the new holder gets the full time to accept
+            data["accept_due_at"] = now + timedelta(minutes=accept_minutes())
+        model_update(actor=actor, obj=incident, data=data, expected_version=incident.version,
+                     note=_("Handed over: %(note)s") % {"note": note})
+        IncidentTransition.objects.create(incident=incident, kind=IncidentTransition.Kind.HANDOVER, actor=actor,
+                                          at=now, from_status=incident.status, to_status=incident.status,
+                                          holder=to_user, note=note)
+        notify(recipients=[to_user], kind=Notification.Kind.INCIDENT_DISPATCHED, obj=incident,
+               title=_("Incident %(number)s handed to you") % {"number": incident.number},
+               body=_("By %(user)s: %(note)s") % {"user": actor, "note": note})
+    return incident
+
+
+def incident_add_agency(*, actor, incident, agency, note="", expected_version=None):
+    """Bring a partner agency into the disposal (联动处置): its staff then see the incident and are told."""
+    require(actor, "incident.handle", incident)
+    park = incident.park
+    if agency is None or not (agency.station_id == park.station_id or agency.parks.filter(pk=park.pk).exists()):
+        raise ValidationError({"agency": _("This agency neither serves the park nor belongs to its station.")})
+    with transaction.atomic():
+        lock_for_update(incident)
+        if expected_version is not None and expected_version != incident.version:
+            raise _stale()
+        if incident.status == Incident.Status.CANCELLED:
+            raise IllegalTransition(_("A cancelled incident takes no agencies."))
+        before = sorted(incident.agencies.values_list("id", flat=True))
+        if agency.pk in before:
+            raise ValidationError({"agency": _("%(agency)s is already involved.") % {"agency": agency}})
+        updated = Incident._base_manager.filter(pk=incident.pk, version=incident.version).update(
+            version=incident.version + 1, updated_at=timezone.now())
+        if not updated:
+            raise _stale()
+        incident.version += 1
+        incident.agencies.add(agency)
+        record(actor=actor, verb="update", obj=incident, before={"agencies": before},
+               after={"agencies": sorted([*before, agency.pk])},
+               note=(_("Agency brought in: %(agency)s") % {"agency": agency} + (f" · {note}" if note else "")))
+        staff = [a.user for a in RoleAssignment.objects.filter(role=Role.AGENCY_STAFF, agency=agency)
+                 .select_related("user")]
+        notify(recipients=staff, kind=Notification.Kind.INCIDENT_UPDATE, obj=incident,
+               title=_("Your agency was brought into incident %(number)s") % {"number": incident.number},
+               body=note or incident.get_kind_display())
+    return incident
+
+
+def photo_refusal(actor, incident):
+    """Why `actor` may not add a photo to `incident` now (an exception to raise), or None.
+
+    The reporter adds photos while the incident is open; whoever may handle it (the police of its park) also
+    afterwards, until it is cancelled. Agency staff and liaisons who merely see it add none.
+    """
+    handles = can(actor, "incident.handle", incident)
+    if not handles and incident.reported_by_id != actor.pk:
+        return PermissionDenied(_("Only the reporter or the police handling the incident add photos to it."))
+    if incident.status == Incident.Status.CANCELLED:
+        return ValidationError({"photo": _("A cancelled incident takes no more photos.")})
+    if incident.status == Incident.Status.CLOSED and not handles:
+        return PermissionDenied(_("The incident is closed: only the police handling it add photos now."))
+    return None
+
+
+def incident_add_photo(*, actor, incident, upload):
+    """Add one photo (images only, size-limited, re-encoded) to an incident the actor reported or handles."""
+    refusal = photo_refusal(actor, incident)
+    if refusal is not None:
+        raise refusal
+    with transaction.atomic():
+        lock_for_update(incident)
+        refusal = photo_refusal(actor, incident)  # decided again on the committed row
+        if refusal is not None:
+            raise refusal
+        return attachment_create(actor=actor, obj=incident, upload=upload, kinds=("image",))
+
+
+# ---------------------------------------------------------------- escalation (system)
+def _escalate_one(pk, now):
+    with transaction.atomic():
+        incident = Incident._base_manager.select_for_update().select_related("park", "holder").get(pk=pk)
+        if incident.status != Incident.Status.REPORTED or not incident.accept_due_at or incident.accept_due_at >= now:
+            return False  # accepted or already moved on since the sweep started
+        chain = dispatch_chain(incident.park, at=now)
+        previous = incident.holder
+        level = incident.escalation_level + 1
+        holder = chain[min(level, len(chain) - 1)] if chain else previous
+        data = {"escalation_level": level, "accept_due_at": now + timedelta(minutes=accept_minutes())}
+        if holder is not None and holder != previous:
+            data.update(holder=holder, held_since=now)
+        note = _("Not accepted in time: escalated to %(user)s") % {"user": holder or "—"}
+        model_update(actor=None, obj=incident, data=data, expected_version=incident.version, note=note)
+        IncidentTransition.objects.create(incident=incident, kind=IncidentTransition.Kind.ESCALATION, actor=None,
+                                          at=now, from_status=incident.status, to_status=incident.status,
+                                          holder=holder, note=note)
+        key = f"incident:{incident.pk}:escalation:{level}"
+        notify(recipients=[holder], kind=Notification.Kind.INCIDENT_ESCALATED, obj=incident, dedupe_key=key,
+               title=_("Incident %(number)s awaits your acceptance") % {"number": incident.number},
+               body=_("It was not accepted within %(minutes)s minutes.") % {"minutes": accept_minutes()})
+        if previous is not None and previous != holder:
+            notify(recipients=[previous], kind=Notification.Kind.INCIDENT_ESCALATED, obj=incident, dedupe_key=key,
+                   title=_("Incident %(number)s moved on to %(user)s") % {"number": incident.number, "user": holder},
+                   body=_("It was not accepted within %(minutes)s minutes.") % {"minutes": accept_minutes()})
+    return True
+
+
+def incidents_escalate_overdue(*, now=None):
+    """Move every incident not accepted in time to the next person in its chain; returns how many moved.
+
+    At the end of the chain it stays with the last person (a station leader) who is reminded again at
+    each step. Safe to run twice: a moved incident has a fresh acceptance deadline.
+    """
+    now = now or timezone.now()
+    pks = list(Incident.objects.acceptance_overdue(now).order_by("accept_due_at", "id").values_list("pk", flat=True))
+    return sum(1 for pk in pks if _escalate_one(pk, now))
