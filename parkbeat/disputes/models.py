@@ -140,6 +140,16 @@ class Dispute(VersionedModel):
         return total
 
 
+class DisputePartyQuerySet(ScopedQuerySet):
+    """A party is seen by whoever sees its dispute (the same paths, one join further)."""
+
+    scope_park = "dispute__park_id"
+    scope_enterprise = "dispute__enterprise_id"
+    scope_role_parks = {"mediator": "dispute__mediation_centre__park_id"}
+    scope_agency = "dispute__agencies__id"
+    scope_owner = ("dispute__opened_by_id", "dispute__handler_id")
+
+
 class DisputeParty(models.Model):
     """A side of the dispute: an enterprise, a contractor, a group of workers (with its number and
     representatives) or a person."""
@@ -163,6 +173,8 @@ class DisputeParty(models.Model):
     headcount = models.PositiveIntegerField(_("number of people"), default=1)
     representatives = models.CharField(pgettext_lazy("person", "representatives"), max_length=200, blank=True)
     contact_mobile = models.CharField(_("contact mobile"), max_length=11, blank=True, validators=[validate_mobile])
+
+    objects = DisputePartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party")

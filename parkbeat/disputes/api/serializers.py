@@ -1,0 +1,190 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from parkbeat.core.permissions import AUXILIARY, LEADER, MEDIATOR, OFFICER, POLICE
+from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
+                                       VersionedSerializer)
+from parkbeat.disputes import selectors
+from parkbeat.disputes.models import (Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession,
+                                      Obligation, Payment)
+from parkbeat.enterprises.models import Enterprise
+from parkbeat.org.models import Agency, MediationCentre, Park, User
+from parkbeat.disputes.services import EARLIEST, LATEST
+
+DISPUTE_WRITERS = (LEADER, OFFICER, AUXILIARY, MEDIATOR)
+DETAIL_WRITABLE = {"title", "category", "summary", "core_demands", "amount_in_dispute", "people_involved",
+                   "enterprise", "handler"}
+CREATE_WRITABLE = DETAIL_WRITABLE | {"park", "incident", "level", "began_at", "parties", "mediator"}
+
+
+class PickableUserField(serializers.PrimaryKeyRelatedField):
+    """A user the requester may name here: holding one of `roles` in a park the requester reaches.
+    Anyone else "does not exist", so an id never reveals a name from another station."""
+
+    def __init__(self, *, roles, **kwargs):
+        self.roles = frozenset(roles)
+        kwargs.setdefault("queryset", User.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return selectors.pickable_users(user=request.user if request else None, roles=self.roles)
+
+
+class PartySerializer(serializers.ModelSerializer):
+    contact_mobile = MaskedMobileField(max_length=11, required=False, allow_blank=True)
+    enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = DisputeParty
+        fields = ["id", "side", "kind", "name", "enterprise", "headcount", "representatives", "contact_mobile"]
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = DisputeTransition
+        fields = ["at", "kind", "actor", "from_value", "to_value", "note"]
+
+
+class DisputeSerializer(RoleWritableFieldsMixin, VersionedSerializer):
+    park = ScopedPrimaryKeyField(queryset=Park.objects.all(), required=False)
+    enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    incident = serializers.PrimaryKeyRelatedField(read_only=False, required=False, allow_null=True,
+                                                  queryset=Dispute._meta.get_field("incident").related_model.objects.all())
+    handler = PickableUserField(roles=POLICE, required=False, allow_null=True)
+    mediator = PickableUserField(roles={MEDIATOR}, required=False, allow_null=True)
+    parties = PartySerializer(many=True, required=False)
+    number = serializers.CharField(read_only=True)
+    seconds_at = serializers.SerializerMethodField()
+    agencies = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Dispute
+        fields = ["id", "number", "incident", "park", "enterprise", "title", "category", "summary", "core_demands",
+                  "amount_in_dispute", "people_involved", "began_at", "level", "level_since", "seconds_at", "status",
+                  "settled_at", "settled_level", "reopen_count", "handler", "mediation_centre", "mediator",
+                  "agencies", "parties", "version", "created_at", "updated_at"]
+        read_only_fields = ["level_since", "status", "settled_at", "settled_level", "reopen_count",
+                            "mediation_centre", "created_at", "updated_at"]
+        role_writable_fields = {role: CREATE_WRITABLE for role in DISPUTE_WRITERS}
+        create_only_fields = {"park", "incident", "level", "began_at"}
+
+    def get_seconds_at(self, obj) -> dict:
+        return {level: obj.seconds_at(level) for level, _label in Dispute.Level.choices}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list):
+            fields["parties"].read_only = True
+            fields["mediator"].read_only = True
+        return fields
+
+
+class DisputeDetailSerializer(DisputeSerializer):
+    transitions = TransitionSerializer(many=True, read_only=True)
+
+    class Meta(DisputeSerializer.Meta):
+        fields = [*DisputeSerializer.Meta.fields, "transitions"]
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
+
+
+class LevelSerializer(VersionSerializer):
+    to = serializers.ChoiceField(choices=Dispute.Level.choices)
+    reason = serializers.CharField()
+
+
+class TransitionActionSerializer(VersionSerializer):
+    to = serializers.ChoiceField(choices=[(s.value, s.label) for s in (
+        Dispute.Status.SETTLED, Dispute.Status.WITHDRAWN, Dispute.Status.OPEN)])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RouteSerializer(VersionSerializer):
+    """Partial: a key left out keeps its current value; `mediation_centre: null` takes the centre away."""
+
+    mediation_centre = serializers.PrimaryKeyRelatedField(queryset=MediationCentre.objects.all(), required=False,
+                                                          allow_null=True)
+    mediator = PickableUserField(roles={MEDIATOR}, required=False, allow_null=True)
+    agencies = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), many=True, required=False)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    dispute = ScopedPrimaryKeyField(queryset=Dispute.objects.all())
+    mediators = PickableUserField(roles=POLICE | {MEDIATOR}, many=True, required=False)
+    agencies = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = MediationSession
+        fields = ["id", "dispute", "started_at", "duration_minutes", "place", "level", "mediators", "participants",
+                  "agencies", "claimant_position", "respondent_position", "concessions", "outcome", "notes",
+                  "recorded_by", "created_at"]
+        read_only_fields = ["level", "recorded_by", "created_at"]
+
+
+class ObligationInlineSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ObligationSerializer(serializers.ModelSerializer):
+    outstanding_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    dispute = serializers.IntegerField(source="agreement.dispute_id", read_only=True)
+
+    class Meta:
+        model = Obligation
+        fields = ["id", "agreement", "dispute", "sequence", "description", "due_on", "amount", "paid_amount",
+                  "outstanding_amount", "paid_on", "status", "reminded_on", "version"]
+        read_only_fields = fields
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    dispute = ScopedPrimaryKeyField(queryset=Dispute.objects.all())
+    obligations = ObligationInlineSerializer(many=True, required=False, write_only=True)
+    instalments = ObligationSerializer(source="obligations", many=True, read_only=True)
+    parties = serializers.PrimaryKeyRelatedField(queryset=DisputeParty.objects.all(), many=True, required=False)
+    session = serializers.PrimaryKeyRelatedField(queryset=MediationSession.objects.all(), required=False,
+                                                 allow_null=True)
+    instalments_declared = serializers.IntegerField(min_value=0, required=False, allow_null=True, write_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = ["id", "dispute", "session", "terms", "total_amount", "signed_on", "parties", "status",
+                  "obligations", "instalments", "instalments_declared", "recorded_by", "created_at"]
+        read_only_fields = ["status", "recorded_by", "created_at"]
+
+
+class PaySerializer(VersionSerializer):
+    paid_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    evidence = serializers.FileField(required=False, help_text=_("An image or a PDF (multipart)."))
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "obligation", "paid_on", "amount", "note", "recorded_by", "created_at"]
+        read_only_fields = fields
+
+
+def _within_bounds(value):
+    if not EARLIEST <= value <= LATEST:
+        raise serializers.ValidationError(_("Choose a date between %(earliest)s and %(latest)s.") % {
+            "earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()})
+
+
+class FiguresQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(validators=[_within_bounds])
+    end = serializers.DateField(validators=[_within_bounds])
+    park = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        if attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError(_("The period ends before it starts."))
+        return attrs

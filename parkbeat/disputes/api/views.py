@@ -1,0 +1,207 @@
+"""Thin viewsets: scoping from ScopedViewSetMixin, every write through disputes.services."""
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from parkbeat.core.api import ScopedViewSetMixin
+from parkbeat.core.idempotency import _VALID_KEY, HEADER, IdempotentCreateMixin, _request_hash
+from parkbeat.core.models import IdempotencyKey
+from parkbeat.core.services import ConflictError
+from parkbeat.core.permissions import can
+from parkbeat.disputes import selectors, services
+from parkbeat.disputes.api.serializers import (AgreementSerializer, DisputeDetailSerializer, DisputeSerializer,
+                                               FiguresQuerySerializer, LevelSerializer, ObligationSerializer,
+                                               PartySerializer, PaymentSerializer, PaySerializer, RouteSerializer,
+                                               SessionSerializer, TransitionActionSerializer)
+from parkbeat.disputes.filters import AgreementFilterSet, DisputeFilterSet, ObligationFilterSet, SessionFilterSet
+from parkbeat.disputes.models import Dispute, Obligation, Payment
+from parkbeat.org.models import Park
+
+
+class DisputeViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
+    """Dispute cases in the user's scope; status, level and routing change through the actions (409 when stale)."""
+
+    queryset = Dispute.objects.select_related("park", "enterprise").prefetch_related("parties", "agencies")
+    serializer_class = DisputeSerializer
+    filterset_class = DisputeFilterSet
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs.prefetch_related("transitions__actor") if self.action == "retrieve" else qs
+
+    def get_serializer_class(self):
+        return DisputeDetailSerializer if self.action == "retrieve" else DisputeSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = services.dispute_open(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        serializer.instance = services.dispute_update(actor=self.request.user, dispute=serializer.instance,
+                                                      data=data, expected_version=version)
+
+    def _reply(self, request):
+        return Response(DisputeDetailSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(request=LevelSerializer, responses=DisputeDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def level(self, request, pk=None):
+        """Escalate or de-escalate, with a reason; the tier left keeps its time."""
+        dispute = self.get_object()
+        body = LevelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.dispute_change_level(actor=request.user, dispute=dispute, to=body.validated_data["to"],
+                                      reason=body.validated_data["reason"],
+                                      expected_version=body.validated_data["version"])
+        return self._reply(request)
+
+    @extend_schema(request=TransitionActionSerializer, responses=DisputeDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Settle, withdraw (note required) or reopen (note required); 409 on an illegal move or stale version."""
+        dispute = self.get_object()
+        body = TransitionActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.dispute_transition(actor=request.user, dispute=dispute, to=body.validated_data["to"],
+                                    note=body.validated_data["note"], expected_version=body.validated_data["version"])
+        return self._reply(request)
+
+    @extend_schema(request=RouteSerializer, responses=DisputeDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def route(self, request, pk=None):
+        """Bring in the park's mediation centre, a lead mediator and partner agencies.
+
+        Partial: a key left out keeps its value. `mediation_centre: null` takes the centre (and its lead
+        mediator) away, which needs the right to decide and is refused to the centre's own mediators."""
+        dispute = self.get_object()
+        body = RouteSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        d = dict(body.validated_data)
+        version = d.pop("version")
+        services.dispute_route(actor=request.user, dispute=dispute, expected_version=version, **d)
+        return self._reply(request)
+
+    @extend_schema(request=PartySerializer, responses={201: PartySerializer})
+    @action(detail=True, methods=["post"])
+    def parties(self, request, pk=None):
+        """Add a party (an enterprise, a contractor, a group of workers, a person)."""
+        dispute = self.get_object()
+        body = PartySerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        party = services.party_add(actor=request.user, dispute=dispute, **body.validated_data)
+        return Response(PartySerializer(party, context={"request": request}).data, status=201)
+
+    @extend_schema(parameters=[OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+                               OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+                               OpenApiParameter("park", OpenApiTypes.INT)],
+                   responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def figures(self, request):
+        """Figures for any period (both dates included) and park; see selectors.dispute_figures."""
+        if not can(request.user, "dispute.figures"):
+            raise PermissionDenied()
+        query = FiguresQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        park = None
+        if query.validated_data.get("park"):
+            park = get_object_or_404(Park.objects.visible_to(request.user), pk=query.validated_data["park"])
+        figures = selectors.dispute_figures(user=request.user, start=query.validated_data["start"],
+                                            end=query.validated_data["end"], park=park)
+        return Response(selectors.figures_json(figures))
+
+
+class SessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilterSet
+
+    def get_queryset(self):
+        return selectors.session_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.session_record(actor=self.request.user, **data)
+
+
+class AgreementViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Agreements with their instalments; create one with nested `obligations`."""
+
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilterSet
+
+    def get_queryset(self):
+        return selectors.agreement_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.agreement_record(actor=self.request.user, **data)
+
+
+class ObligationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Obligation.objects.select_related("agreement")
+    serializer_class = ObligationSerializer
+    filterset_class = ObligationFilterSet
+
+    @extend_schema(request={"multipart/form-data": PaySerializer, "application/json": PaySerializer},
+                   responses={201: PaymentSerializer},
+                   parameters=[OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, required=False,
+                                                description="A resent payment with the same key and body returns "
+                                                            "the first payment and records nothing.")])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def pay(self, request, pk=None):
+        """Record a payment (evidence optional, multipart) against the instalment's `version` you loaded
+        (required): a stale version or a second submit gets 409. With an `Idempotency-Key` header a resent
+        request answers with the first payment and records nothing."""
+        obligation = self.get_object()
+        key = request.headers.get(HEADER)
+        if key is not None and not _VALID_KEY.fullmatch(key):
+            raise ValidationError({"detail": _("The Idempotency-Key header must be 1–100 visible ASCII "
+                                               "characters.")})
+        scope = f"obligation-pay-{obligation.pk}"
+        if key is not None:
+            replay = self._replay_payment(request, scope, key)
+            if replay is not None:
+                return replay
+        body = PaySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        try:
+            with transaction.atomic():
+                payment = services.payment_record(
+                    actor=request.user, obligation=obligation, paid_on=d["paid_on"], amount=d["amount"],
+                    note=d["note"], evidence=d.get("evidence"), expected_version=d["version"])
+                if key is not None:
+                    IdempotencyKey.objects.create(user=request.user, scope=scope, key=key,
+                                                  request_hash=self._pay_hash(request), object_id=str(payment.pk),
+                                                  status_code=201)
+        except IntegrityError:  # the same key twice at once: the other request's payment stands
+            replay = self._replay_payment(request, scope, key) if key is not None else None
+            if replay is None:
+                raise
+            return replay
+        return Response(PaymentSerializer(payment).data, status=201)
+
+    @staticmethod
+    def _pay_hash(request):
+        fields = {k: v for k, v in request.data.items() if k != "evidence"}
+        return _request_hash(fields)
+
+    def _replay_payment(self, request, scope, key):
+        stored = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key).first()
+        if stored is None:
+            return None
+        if stored.request_hash != self._pay_hash(request):
+            raise ConflictError(_("This Idempotency-Key was already used for a different request."))
+        payment = get_object_or_404(Payment.objects.visible_to(request.user), pk=stored.object_id)
+        return Response(PaymentSerializer(payment).data, status=stored.status_code,
+                        headers={"Idempotent-Replayed": "true"})

@@ -1,0 +1,70 @@
+"""One filterset for the dispute list page and the API."""
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation
+from parkbeat.enterprises.filters import IdFilter, _visible_parks
+
+
+class DisputeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    category = django_filters.ChoiceFilter(choices=Dispute.Category.choices, label=_("Category"))
+    level = django_filters.ChoiceFilter(choices=Dispute.Level.choices, label=_("Level"))
+    status = django_filters.ChoiceFilter(choices=Dispute.Status.choices, label=_("Status"))
+    began_from = django_filters.DateFilter(field_name="began_at", lookup_expr="date__gte", label=_("Began from"))
+    began_to = django_filters.DateFilter(field_name="began_at", lookup_expr="date__lte", label=_("Began until"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Instalments overdue"))
+
+    class Meta:
+        model = Dispute
+        fields = ["q", "park", "enterprise", "category", "level", "status", "began_from", "began_to", "overdue"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value)
+                               | Q(enterprise__name__icontains=value) | Q(parties__name__icontains=value)).distinct()
+
+    def filter_overdue(self, queryset, name, value):
+        """Disputes with an instalment missed, or pending past its due date (today, station time)."""
+        if value is None:
+            return queryset
+        overdue = Obligation.objects.filter(
+            Q(status=Obligation.Status.MISSED)
+            | Q(status=Obligation.Status.PENDING, due_on__lt=timezone.localdate())
+        ).exclude(agreement__status="superseded").values("agreement__dispute_id")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+# The API's child lists filter by a plain number: any id answers 200 with the visible rows only (an id of
+# another station's record gives an empty page, never a 400 that would tell it exists).
+class SessionFilterSet(django_filters.FilterSet):
+    dispute = django_filters.NumberFilter(field_name="dispute_id", label=_("Dispute"))
+
+    class Meta:
+        model = MediationSession
+        fields = ["dispute"]
+
+
+class AgreementFilterSet(django_filters.FilterSet):
+    dispute = django_filters.NumberFilter(field_name="dispute_id", label=_("Dispute"))
+    status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = Agreement
+        fields = ["dispute", "status"]
+
+
+class ObligationFilterSet(django_filters.FilterSet):
+    agreement = django_filters.NumberFilter(field_name="agreement_id", label=_("Agreement"))
+    dispute = django_filters.NumberFilter(field_name="agreement__dispute_id", label=_("Dispute"))
+    status = django_filters.ChoiceFilter(choices=Obligation.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = Obligation
+        fields = ["agreement", "dispute", "status"]

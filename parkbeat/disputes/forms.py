@@ -1,0 +1,185 @@
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedModelForm
+from parkbeat.core.permissions import POLICE
+from parkbeat.disputes.models import Dispute, DisputeParty, MediationSession
+from parkbeat.disputes.services import EARLIEST, LATEST
+from parkbeat.enterprises.models import Enterprise
+from parkbeat.org.models import Agency, Park, Role, User
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class DisputeForm(VersionedModelForm):
+    """Open a case (with park, level and start) or edit its details."""
+
+    class Meta:
+        model = Dispute
+        fields = ["category", "title", "park", "enterprise", "level", "began_at", "summary", "core_demands",
+                  "amount_in_dispute", "people_involved", "handler"]
+        widgets = {"began_at": DateTimeInput(), "summary": forms.Textarea(attrs={"rows": 3}),
+                   "core_demands": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parks = Park.objects.visible_to(user, roles=POLICE | {Role.MEDIATOR})
+        self.fields["park"].queryset = parks
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(park__in=parks).only("id", "name")
+        self.fields["handler"].queryset = User.objects.filter(is_active=True).filter(
+            Q(role_assignments__role__in=[Role.PARK_OFFICER, Role.AUXILIARY], role_assignments__park__in=parks)
+            | Q(role_assignments__role=Role.STATION_LEADER, role_assignments__unit__parks__in=parks)).distinct()
+        self.fields["handler"].required = False
+        self.fields["began_at"].required = False
+        if self.instance.pk:  # level and start change through their own actions, the park never
+            for name in ("park", "level", "began_at"):
+                del self.fields[name]
+        elif incident is not None:  # taken from the incident
+            for name in ("park", "began_at"):
+                del self.fields[name]
+            self.fields["enterprise"].queryset = Enterprise.objects.filter(park=incident.park_id)
+
+    def field_data(self):
+        return {k: v for k, v in super().field_data().items() if not (k == "began_at" and v is None)}
+
+
+class ActionForm(BootstrapFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LevelForm(ActionForm):
+    to = forms.ChoiceField(label=_("New level"), choices=Dispute.Level.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransitionForm(ActionForm):
+    to = forms.ChoiceField(label=_("New status"), choices=[(s, s.label) for s in (
+        Dispute.Status.SETTLED, Dispute.Status.WITHDRAWN, Dispute.Status.OPEN)])
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000,
+                           help_text=_("Required to withdraw or to reopen."))
+
+
+class RouteForm(ActionForm):
+    mediation_centre = forms.BooleanField(label=_("Bring in the park's mediation centre"), required=False)
+    mediator = forms.ModelChoiceField(label=_("Lead mediator"), queryset=User.objects.none(), required=False)
+    agencies = forms.ModelMultipleChoiceField(label=_("Partner agencies"), queryset=Agency.objects.none(),
+                                              required=False)
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediator"].queryset = User.objects.filter(
+            is_active=True, role_assignments__role=Role.MEDIATOR, role_assignments__park=dispute.park_id)
+        self.fields["agencies"].queryset = Agency.objects.filter(parks=dispute.park_id)
+
+
+class PartyForm(BootstrapFormMixin, forms.ModelForm):
+    """Editing carries the DISPUTE's version (parties have none): a second edit from a stale page is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = DisputeParty
+        fields = ["side", "kind", "name", "enterprise", "headcount", "representatives", "contact_mobile"]
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["version"]
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(park=dispute.park_id).only("id", "name")
+        if self.instance.pk:  # the stored mobile never goes back to the browser; left empty, it is kept
+            self.initial["contact_mobile"] = ""
+            self.fields["contact_mobile"].help_text = _("Leave empty to keep the stored number.")
+
+    def clean_contact_mobile(self):
+        return self.cleaned_data.get("contact_mobile") or (self.instance.contact_mobile if self.instance.pk else "")
+
+
+class SessionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = MediationSession
+        fields = ["started_at", "duration_minutes", "place", "outcome", "mediators", "agencies", "participants",
+                  "claimant_position", "respondent_position", "concessions", "notes"]
+        widgets = {"started_at": DateTimeInput(), **{name: forms.Textarea(attrs={"rows": 2}) for name in (
+            "participants", "claimant_position", "respondent_position", "concessions", "notes")}}
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediators"].queryset = User.objects.filter(
+            is_active=True, role_assignments__park=dispute.park_id,
+            role_assignments__role__in=[Role.MEDIATOR, Role.PARK_OFFICER, Role.AUXILIARY]).distinct()
+        self.fields["agencies"].queryset = Agency.objects.filter(parks=dispute.park_id)
+
+
+class InstalmentsField(forms.CharField):
+    """Repeatable rows as text, one instalment a line: `2026-12-31 10000 first instalment`."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "placeholder": "2026-12-31 10000 第一期工资"})
+
+    def to_python(self, value):
+        rows = []
+        for number, line in enumerate(filter(None, (x.strip() for x in (value or "").splitlines())), start=1):
+            parts = line.split(None, 2)
+            try:
+                due_on = date.fromisoformat(parts[0])
+                amount = Decimal(parts[1])
+            except (IndexError, ValueError, InvalidOperation):
+                raise forms.ValidationError(_("Line %(n)s: write the due date (YYYY-MM-DD), the amount and what "
+                                              "is due.") % {"n": number}) from None
+            rows.append({"due_on": due_on, "amount": amount, "description": parts[2] if len(parts) > 2 else ""})
+        return rows
+
+
+class AgreementForm(ActionForm):
+    terms = forms.CharField(label=_("Terms"), widget=forms.Textarea(attrs={"rows": 3}))
+    total_amount = forms.DecimalField(label=_("Total amount (yuan)"), min_value=0, max_digits=14, decimal_places=2)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    instalments_declared = forms.IntegerField(label=_("Number of instalments"), min_value=0, required=False)
+    obligations = InstalmentsField(label=_("Instalments"), required=False,
+                                   help_text=_("For each instalment: the due date, the amount and what is due."))
+    parties = forms.ModelMultipleChoiceField(label=_("Parties who signed"), queryset=DisputeParty.objects.none(),
+                                             required=False)
+    session = forms.ModelChoiceField(label=_("Session"), queryset=MediationSession.objects.none(), required=False)
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Labels for the rows editor (static/disputes/instalments.js), which writes back into this textarea.
+        self.fields["obligations"].widget.attrs["data-instalments"] = json.dumps({
+            "due_on": str(_("Due on")), "amount": str(_("Amount (yuan)")), "description": str(_("What is due")),
+            "total": str(_("Total")), "add": str(_("Add an instalment")), "remove": str(_("Remove"))},
+            ensure_ascii=False)
+        self.fields["parties"].queryset = dispute.parties.all()
+        self.fields["session"].queryset = dispute.sessions.all()
+
+
+class PaymentForm(ActionForm):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=14, decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    evidence = forms.FileField(label=_("Evidence (image or PDF)"), required=False)
+
+
+def _within_bounds(value):
+    if not EARLIEST <= value <= LATEST:
+        raise forms.ValidationError(_("Choose a date between %(earliest)s and %(latest)s.") % {
+            "earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()})
+
+
+class FiguresForm(BootstrapFormMixin, forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE, validators=[_within_bounds])
+    end = forms.DateField(label=_("To"), widget=DATE, validators=[_within_bounds])
+    park = forms.ModelChoiceField(label=_("Park"), queryset=Park.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = Park.objects.visible_to(user).only("id", "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return cleaned

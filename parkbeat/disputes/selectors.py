@@ -1,0 +1,219 @@
+"""Every read of disputes a user sees starts from `visible_to(user)`; figures included."""
+import math
+from fractions import Fraction
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation, Payment
+
+
+def dispute_list(*, user):
+    return (Dispute.objects.visible_to(user)
+            .select_related("park", "enterprise", "handler", "mediator", "mediation_centre")
+            .defer("park__boundary", "park__description"))
+
+
+def pickable_users(*, user, roles):
+    """Active users holding one of `roles` in a park `user` reaches: whom `user` may name as handler,
+    mediator or session mediator. Anyone else is, to `user`, a user that does not exist."""
+    from parkbeat.core.permissions import LEADER
+    from parkbeat.org.models import Park, RoleAssignment, User
+
+    if user is None:
+        return User.objects.none()
+    parks = list(Park.objects.visible_to(user).values_list("pk", "station__path"))
+    park_ids = [pk for pk, _path in parks]
+    # A leader is police of the parks under their unit: the units on the path of each park's station.
+    unit_ids = {int(part) for _pk, path in parks for part in (path or "").split("/") if part.isdigit()}
+    held = RoleAssignment.objects.filter(role__in=[r for r in roles if r != LEADER], park_id__in=park_ids)
+    if LEADER in roles:
+        held = held | RoleAssignment.objects.filter(role=LEADER, unit_id__in=unit_ids)
+    return User.objects.filter(is_active=True, pk__in=held.values("user_id"))
+
+
+def dispute_get(*, user, pk):
+    """The dispute if the user may see it, else 404 (never a hint that it exists)."""
+    try:
+        return dispute_list(user=user).get(pk=pk)
+    except (Dispute.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_visible(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def obligation_list(*, user):
+    return Obligation.objects.visible_to(user).select_related("agreement", "agreement__dispute")
+
+
+def session_list(*, user):
+    return (MediationSession.objects.filter(dispute__in=Dispute.objects.visible_to(user).values("pk"))
+            .select_related("dispute", "recorded_by").prefetch_related("mediators", "agencies"))
+
+
+def agreement_list(*, user):
+    return (Agreement.objects.filter(dispute__in=Dispute.objects.visible_to(user).values("pk"))
+            .select_related("dispute", "recorded_by").prefetch_related("obligations", "parties"))
+
+
+# ---------------------------------------------------------------- timeline: one small function per event type
+def _transition_events(dispute):
+    labels = {**dict(Dispute.Status.choices), **dict(Dispute.Level.choices)}
+    for t in dispute.transitions.select_related("actor"):
+        yield {"at": t.at, "type": f"transition_{t.kind}", "object": t,
+               "from_label": labels.get(t.from_value, t.from_value), "to_label": labels.get(t.to_value, t.to_value)}
+
+
+def _session_events(dispute):
+    for s in dispute.sessions.select_related("recorded_by").prefetch_related("mediators", "agencies"):
+        yield {"at": s.started_at, "type": "session", "object": s}
+
+
+def _agreement_events(dispute):
+    for a in dispute.agreements.select_related("recorded_by"):
+        yield {"at": a.created_at, "type": "agreement", "object": a}
+
+
+def _payment_events(dispute):
+    from parkbeat.files.models import Attachment
+
+    payments = list(Payment.objects.filter(obligation__agreement__dispute=dispute)
+                    .select_related("obligation", "recorded_by"))
+    evidence = {}
+    if payments:  # every payment's evidence in one query
+        for attachment in Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Payment),
+                                                    object_id__in=[p.pk for p in payments]).order_by("pk"):
+            evidence.setdefault(attachment.object_id, []).append(attachment)
+    for p in payments:
+        yield {"at": p.created_at, "type": "payment", "object": p, "attachments": evidence.get(p.pk, [])}
+
+
+TIMELINE = (_transition_events, _session_events, _agreement_events, _payment_events)
+
+
+def dispute_timeline(*, dispute):
+    """Transitions, sessions, agreements and payments (with their evidence), oldest first.
+
+    The caller has loaded `dispute` through `dispute_get`, so the user may see all of it.
+    """
+    events = [event for source in TIMELINE for event in source(dispute)]
+    return sorted(events, key=lambda e: (e["at"], e["type"]))
+
+
+# ---------------------------------------------------------------- figures
+def percentile(values, p):
+    """The p-th percentile by LINEAR INTERPOLATION between closest ranks (numpy's default, Excel's
+    PERCENTILE.INC): rank h = (n − 1)·p/100, value = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
+    The median is p = 50 (the mean of the two middle values when n is even). None for no values."""
+    xs = sorted(Fraction(v) for v in values)  # exact arithmetic, one rounding at the end
+    if not xs:
+        return None
+    h = Fraction((len(xs) - 1) * p, 100)
+    lo = math.floor(h)
+    hi = min(lo + 1, len(xs) - 1)
+    return float(xs[lo] + (h - lo) * (xs[hi] - xs[lo]))
+
+
+def _span(values):
+    return {"count": len(values), "median_seconds": percentile(values, 50), "p90_seconds": percentile(values, 90)}
+
+
+def _bounds(start, end):
+    """[start 00:00, the day after end 00:00) in the station's time zone: both dates count."""
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(start, time.min), tz),
+            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
+
+
+def dispute_figures(*, user, start, end, park=None, now=None):
+    """Figures for the disputes the user sees, from `start` to `end` (dates, both included), one park or all.
+
+    - opened: disputes that began in the period, by category and by their current level;
+    - settled: disputes settled in the period, by the level they were settled at, with shares;
+    - to_on_scene: linked incidents of disputes opened in the period, on_scene_at − reported_at;
+    - to_settlement: disputes settled in the period, settled_at − began_at;
+    - tiers: for disputes opened in the period, seconds at each level (running spans up to `now`):
+      the total and the median over the disputes that spent any time at that level;
+    - agreed: agreements signed in the period (superseded ones left out); paid: payments dated in it;
+    - obligations_due: instalments falling due in the period; overdue: unpaid instalments past due now.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    lo, hi = _bounds(start, end)
+    base = Dispute.objects.visible_to(user)
+    if park is not None:
+        base = base.filter(park=park)
+    visible_ids = base.values("pk")
+
+    opened = list(base.filter(began_at__gte=lo, began_at__lt=hi).select_related("incident"))
+    by_category = {value: 0 for value, _label in Dispute.Category.choices}
+    by_level = {value: 0 for value, _label in Dispute.Level.choices}
+    for d in opened:
+        by_category[d.category] += 1
+        by_level[d.level] += 1
+
+    settled = list(base.filter(status=Dispute.Status.SETTLED, settled_at__gte=lo, settled_at__lt=hi)
+                   .only("began_at", "settled_at", "settled_level"))
+    settled_by_level = {value: 0 for value, _label in Dispute.Level.choices}
+    for d in settled:
+        settled_by_level[d.settled_level] += 1
+    total_settled = len(settled)
+    settled_share = {k: (round(v / total_settled, 4) if total_settled else None) for k, v in settled_by_level.items()}
+
+    on_scene = [(d.incident.on_scene_at - d.incident.reported_at).total_seconds() for d in opened
+                if d.incident is not None and d.incident.on_scene_at is not None]
+    to_settle = [(d.settled_at - d.began_at).total_seconds() for d in settled]
+
+    tiers = {}
+    for level, _label in Dispute.Level.choices:
+        spent = [d.seconds_at(level, now) for d in opened]
+        nonzero = [s for s in spent if s > 0]
+        tiers[level] = {"total_seconds": sum(spent), "disputes": len(nonzero),
+                        "median_seconds": percentile(nonzero, 50)}
+
+    agreements = Agreement.objects.filter(dispute__in=visible_ids, signed_on__gte=start, signed_on__lte=end).exclude(
+        status=Agreement.Status.SUPERSEDED)
+    agreed = agreements.aggregate(count=Count("id"), amount=Sum("total_amount"))
+    paid = Payment.objects.filter(obligation__agreement__dispute__in=visible_ids, paid_on__gte=start,
+                                  paid_on__lte=end).aggregate(count=Count("id"), amount=Sum("amount"))
+    live = Obligation.objects.filter(agreement__dispute__in=visible_ids).exclude(
+        agreement__status=Agreement.Status.SUPERSEDED)
+    due = live.filter(due_on__gte=start, due_on__lte=end).aggregate(count=Count("id"), amount=Sum("amount"))
+    overdue_rows = live.filter(Q(status=Obligation.Status.MISSED)
+                               | Q(status=Obligation.Status.PENDING, due_on__lt=today))
+    overdue = {"count": overdue_rows.count(),
+               "outstanding": sum((o.amount - o.paid_amount for o in overdue_rows.only("amount", "paid_amount")),
+                                  Decimal("0"))}
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat(), "park": park.pk if park else None},
+        "opened": {"total": len(opened), "by_category": by_category, "by_level": by_level},
+        "settled": {"total": total_settled, "by_level": settled_by_level, "share": settled_share},
+        "to_on_scene": _span(on_scene),
+        "to_settlement": _span(to_settle),
+        "tiers": tiers,
+        "agreed": {"count": agreed["count"], "amount": agreed["amount"] or Decimal("0")},
+        "paid": {"count": paid["count"], "amount": paid["amount"] or Decimal("0")},
+        "obligations_due": {"count": due["count"], "amount": due["amount"] or Decimal("0")},
+        "overdue": overdue,
+    }
+
+
+def figures_json(figures):
+    """The figures with Decimals as strings, ready for JSON (API, command, the page's charts)."""
+    def plain(value):
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    return plain(figures)
