@@ -66,13 +66,15 @@ class Notification(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A notification on its way through one channel. Rows stay until delivered: a channel that is down
-    delays a message, never loses it."""
+    """A notification on its way through one channel. Rows are never deleted: a channel that is down delays a
+    message, never loses it. A message that cannot arrive (recipient unreachable, channel no longer configured)
+    or still fails after PARKBEAT_NOTIFY_MAX_ATTEMPTS attempts is given up (DEAD), kept with its last error."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, retrying")
+        DEAD = "dead", _("Given up")
 
     notification = models.ForeignKey(Notification, models.CASCADE, related_name="deliveries",
                                      verbose_name=_("notification"))

@@ -1,7 +1,9 @@
 """Sending a notification: one inbox row per recipient and one outbox row per configured channel,
-written in the caller's transaction and delivered after it commits."""
+written in the caller's transaction and delivered after it commits. Reading one's own inbox."""
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
 
 from parkbeat.notifications.models import Notification, OutboxMessage
 
@@ -17,7 +19,9 @@ def notify(*, recipients, kind, title, body="", obj=None, url="", dedupe_key="")
     if obj is not None and not url and hasattr(obj, "get_absolute_url"):
         url = obj.get_absolute_url()
     content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
+    channels = enabled_channels()
     created = []
+    queued = False
     seen = set()
     for user in recipients:
         if user is None or user.pk in seen or not user.is_active:
@@ -28,17 +32,40 @@ def notify(*, recipients, kind, title, body="", obj=None, url="", dedupe_key="")
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
-                    recipient=user, kind=kind, title=str(title)[:200], body=str(body), url=url,
+                    recipient=user, kind=kind, title=str(title)[:200], body=str(body), url=url[:300],
                     content_type=content_type, object_id=obj.pk if obj is not None else None,
                     dedupe_key=dedupe_key)
-                OutboxMessage.objects.bulk_create(
+                rows = OutboxMessage.objects.bulk_create(
                     OutboxMessage(notification=notification, channel=channel.name)
-                    for channel in enabled_channels() if channel.reaches(user))
+                    for channel in channels if channel.reaches(user))
         except IntegrityError:  # the same reminder, sent at the same moment by another worker
             continue
+        queued = queued or bool(rows)
         created.append(notification)
-    if created:
+    if queued:
         from parkbeat.notifications.tasks import deliver_outbox_task
 
         transaction.on_commit(lambda: deliver_outbox_task())
     return created
+
+
+def notification_read(*, user, notification):
+    """Mark one of `user`'s own notifications read (the first reading counts; again changes nothing).
+
+    Not audited: reading one's own inbox changes no case data. Callers load the notification through
+    `Notification.objects.visible_to(user)`; the recipient check here is the last guard.
+    """
+    if notification.recipient_id != user.pk:
+        raise Http404
+    if notification.read_at is None:
+        now = timezone.now()
+        if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
+            notification.read_at = now
+        else:
+            notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notification_read_all(*, user):
+    """Mark every unread notification of `user` read; returns how many were unread."""
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())

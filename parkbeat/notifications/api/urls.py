@@ -1,4 +1,7 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from parkbeat.notifications.api import views
+
+router = SimpleRouter()
+router.register("notifications", views.NotificationViewSet, basename="notification")
 urlpatterns = router.urls
