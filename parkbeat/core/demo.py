@@ -642,7 +642,8 @@ def seed_volunteers(seed, parks, enterprises):
 # ------------------------------------------------------------------ the whole run
 def seed(*, seed=2026, stations=1, enterprises=900, now=None, log=lambda message: None):
     """Build the city tree, `stations` stations of three parks, `enterprises` enterprises with two liaisons
-    each and, for the demo station only, partners, volunteers, demo accounts and three months of history.
+    each and, for the demo station only, partners, volunteers, demo accounts, three months of visits and
+    demands and a year of incidents and disputes (demo_cases).
 
     One transaction; the caller checks demo mode and that the demo station is not there yet.
     Returns the counts, for the summary and the audit note.
@@ -688,10 +689,14 @@ def seed(*, seed=2026, stations=1, enterprises=900, now=None, log=lambda message
         visits = seed_visits(rng, now, active, heads, accounts)
         demands = seed_demands(rng, now, demo_parks, active, visits, accounts)
         shifts = seed_duty_shifts(now, demo_parks, accounts)
+        from parkbeat.core.demo_cases import seed_cases  # it builds on this module's names and people
+
+        cases = seed_cases(random.Random(f"{seed}:cases"), now, station, demo_parks, active, accounts, teams)
+        log(", ".join(f"{count} {name}" for name, count in cases.items()))
         counts = {"stations": len(units), "parks": len(parks), "enterprises": len(saved),
                   "key enterprises": sum(e.is_key for e in saved), "liaisons": 2 * len(saved),
                   "volunteer teams": len(teams), "volunteers": len(members), "visits": len(visits),
-                  "demands": len(demands), "duty shifts": len(shifts), "demo accounts": len(accounts)}
+                  "demands": len(demands), "duty shifts": len(shifts), **cases, "demo accounts": len(accounts)}
         record(actor=None, verb="import", object_type="demo", object_repr="demo station",
                note=f"seed_demo --seed {seed}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return counts

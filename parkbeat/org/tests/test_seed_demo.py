@@ -1,4 +1,5 @@
 """seed_demo: demo mode only, the demo station as the brief describes it, deterministic, idempotent, city scale."""
+from datetime import timedelta
 from io import StringIO
 from itertools import combinations
 
@@ -7,17 +8,25 @@ import shapely
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core import demo
+from parkbeat.core import demo, demo_cases, home
 from parkbeat.core.personal import MOBILE_RE
+from parkbeat.disputes.models import (
+    Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession, Obligation, Payment,
+)
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit
+from parkbeat.incidents.models import Incident, IncidentTransition
+from parkbeat.notifications.models import Notification
 from parkbeat.org.models import Agency, DutyShift, MediationCentre, OrgUnit, Park, Role, RoleAssignment, User
 from parkbeat.volunteers.models import Volunteer, VolunteerTeam
 
 COUNTED = (OrgUnit, Park, Agency, MediationCentre, Enterprise, Liaison, VolunteerTeam, Volunteer, User,
-           RoleAssignment, Visit, Demand, DemandTransition, DutyShift, AuditEvent)
+           RoleAssignment, Visit, Demand, DemandTransition, DutyShift, AuditEvent, Incident, IncidentTransition,
+           Dispute, DisputeTransition, DisputeParty, MediationSession, Agreement, Obligation, Payment, Notification)
 
 
 def _login_request():
@@ -172,3 +181,290 @@ def test_city_scale_builds_stations_parks_and_enterprises(demo_mode):
     leader = authenticate(_login_request(), username="leader", password="demo-Passw0rd")
     assert leader.role_assignments.get().unit.name == "马家河派出所"
     assert authenticate(_login_request(), username="officer1", password="demo-Passw0rd") is not None
+
+
+# ---------------------------------------------------------------- a year of incidents and disputes
+POLICE_ROLES = {Role.STATION_LEADER, Role.PARK_OFFICER, Role.AUXILIARY}
+HOLDER_CHANGES = {"dispatch", "escalation", "handover"}
+
+
+def _strictly_increasing(times):
+    present = [t for t in times if t is not None]
+    return all(a < b for a, b in zip(present, present[1:]))
+
+
+def _check_incidents(now):
+    incidents = list(Incident.objects.select_related("reported_by").prefetch_related("transitions", "disputes"))
+    assert 300 <= len(incidents) <= 400
+    assert {i.source for i in incidents} == set(Incident.Source.values)
+    assert {i.kind for i in incidents} == set(Incident.Kind.values)
+    assert {i.status for i in incidents} == set(Incident.Status.values)
+    assert {i.park.code for i in incidents} == set(demo.DEMO_PARK_CODES)
+    numbers = [i.dispatch_number for i in incidents if i.source == "dispatch_110"]
+    assert len(numbers) >= 100 and len(set(numbers)) == len(numbers)
+    assert all(len(n) == 12 and n.isdigit() and n.startswith("20") for n in numbers)
+    assert all(i.dispatch_number == "" for i in incidents if i.source != "dispatch_110")
+    volunteer1, park_police = User.objects.get(username="volunteer1"), {}
+    for a in RoleAssignment.objects.filter(role__in=POLICE_ROLES):
+        park_police.setdefault(a.park_id, set()).add(a.user_id)
+    leader = User.objects.get(username="leader")
+    for i in incidents:
+        assert now - timedelta(days=366) < i.reported_at < now
+        assert _strictly_increasing([i.reported_at, i.accepted_at, i.on_scene_at, i.closed_at]), i.pk
+        expected = {"reported": (False, False, False), "accepted": (True, False, False),
+                    "on_scene": (True, True, False), "closed": (True, None, True), "cancelled": (None, False, False)}
+        for present, value in zip(expected[i.status], (i.accepted_at, i.on_scene_at, i.closed_at)):
+            assert present is None or (value is not None) == present, (i.pk, i.status)
+        assert bool(i.result) == (i.status == "closed") and bool(i.result_note) == (i.status == "closed")
+        assert (i.result == "dispute") == (i.status == "closed" and bool(i.disputes.all()))
+        if i.source == "liaison":
+            assert i.reported_by.liaison_roles.get().enterprise_id == i.enterprise_id
+        elif i.source == "volunteer":
+            assert i.reported_by == volunteer1
+        else:
+            assert i.reported_by_id in park_police[i.park_id]
+        steps = list(i.transitions.all())
+        assert (steps[0].kind, steps[0].from_status, steps[0].to_status) == ("dispatch", "", "reported")
+        assert steps[0].actor_id == i.reported_by_id and steps[0].at == i.reported_at
+        assert all(a.at <= b.at for a, b in zip(steps, steps[1:]))
+        assert all(a.to_status == b.from_status for a, b in zip(steps, steps[1:]))
+        assert steps[-1].to_status == i.status and i.version == len(steps)
+        assert all(s.actor_id is None for s in steps if s.kind == "escalation")
+        assert i.escalation_level == sum(s.kind == "escalation" for s in steps)
+        # Whoever got it last holds it (closed ones too: who handled it), with the full window to accept.
+        last_handover = [s for s in steps if s.kind in HOLDER_CHANGES][-1]
+        assert (last_handover.holder_id, last_handover.at) == (i.holder_id, i.held_since)
+        assert i.accept_due_at == last_handover.at + demo_cases.accept_window()
+        assert i.holder_id in park_police[i.park_id] | {leader.pk}
+        assert all(s.holder_id == i.holder_id for s in steps[steps.index(last_handover):])
+    assert any(s.kind == "escalation" for i in incidents for s in i.transitions.all())
+    assert any(s.kind == "handover" for i in incidents for s in i.transitions.all())
+    waiting = Incident.objects.filter(status="reported")
+    assert waiting.filter(accept_due_at__gt=now).count() == 3
+    assert Incident.objects.acceptance_overdue(now).count() == 2
+    closed = sorted(incidents, key=lambda i: i.reported_at)
+    accept = sorted((i.accepted_at - i.reported_at).total_seconds() for i in closed if i.accepted_at)
+    on_scene = sorted((i.on_scene_at - i.accepted_at).total_seconds() for i in closed if i.on_scene_at)
+    assert accept[len(accept) // 2] < 5 * 60 and 10 * 60 <= on_scene[len(on_scene) // 2] <= 40 * 60
+    return incidents
+
+
+def _tier_seconds(dispute, transitions):
+    """Each tier's closed spans, recomputed from the level and status transitions."""
+    levels = [t for t in transitions if t.kind == "level"]
+    level = levels[0].from_value if levels else dispute.level
+    since, seconds = dispute.began_at, dict.fromkeys(Dispute.LEVEL_ORDER, 0)
+    for t in levels:
+        seconds[t.from_value] += int((t.at - since).total_seconds())
+        since, level = t.at, t.to_value
+    ends = [t for t in transitions if t.kind == "status" and t.to_value in ("settled", "withdrawn")]
+    if ends:
+        seconds[level] += int((ends[-1].at - since).total_seconds())
+    return seconds, since
+
+
+def _check_disputes(now):
+    disputes = list(Dispute.objects.select_related("incident", "mediation_centre").prefetch_related(
+        "transitions", "parties", "sessions", "agreements__obligations__payments", "agencies"))
+    today = timezone.localdate(now)
+    assert 80 <= len(disputes) <= 120
+    assert {d.level for d in disputes} == set(Dispute.Level.values)
+    assert {d.settled_level for d in disputes if d.status == "settled"} == set(Dispute.Level.values)
+    assert {d.status for d in disputes} == set(Dispute.Status.values)
+    assert {d.category for d in disputes} == set(Dispute.Category.values)
+    linked = [d for d in disputes if d.incident_id]
+    assert len(linked) >= 40
+    assert all(d.began_at == d.incident.reported_at and d.park_id == d.incident.park_id
+               and d.incident.kind in ("labour_dispute", "economic_dispute") for d in linked)
+    assert {a.kind for d in disputes for a in d.agencies.all()} >= {"labour", "street_governance"}
+    mediators = {a.park_id: set() for a in RoleAssignment.objects.filter(role=Role.MEDIATOR)}
+    for a in RoleAssignment.objects.filter(role=Role.MEDIATOR):
+        mediators[a.park_id].add(a.user_id)
+    for d in disputes:
+        transitions = list(d.transitions.all())
+        status = [t for t in transitions if t.kind == "status"]
+        assert (status[0].from_value, status[0].to_value) == ("", "open") and status[-1].to_value == d.status
+        assert all(a.to_value == b.from_value and b.to_value in Dispute.TRANSITIONS[a.to_value]
+                   for a, b in zip(status, status[1:])), d.pk
+        levels = [t for t in transitions if t.kind == "level"]
+        assert all(a.to_value == b.from_value for a, b in zip(levels, levels[1:]))
+        assert all(t.note for t in levels) and (levels[-1].to_value if levels else d.level) == d.level
+        assert all(a.at <= b.at for a, b in zip(transitions, transitions[1:])) and d.began_at <= transitions[0].at
+        seconds, since = _tier_seconds(d, transitions)
+        assert (d.seconds_enterprise, d.seconds_park, d.seconds_beyond) == tuple(seconds.values()), d.pk
+        assert d.level_since == since
+        assert (d.status == "settled") == (d.settled_at is not None) == bool(d.settled_level)
+        if d.settled_at:
+            assert d.settled_level == d.level and d.settled_at == status[-1].at
+        assert d.reopen_count == sum((t.from_value, t.to_value) == ("performing", "open") for t in status)
+        visited = {levels[0].from_value if levels else d.level} | {t.to_value for t in levels}
+        assert (d.mediation_centre is not None) == ("park" in visited)
+        if d.mediation_centre:
+            assert d.mediation_centre.park_id == d.park_id and d.mediator_id in mediators[d.park_id]
+        parties = list(d.parties.all())
+        assert {p.side for p in parties} == {"claimant", "respondent"}
+        assert all(MOBILE_RE.match(p.contact_mobile) for p in parties)
+        assert all(p.headcount >= 3 and p.representatives for p in parties if p.kind == "workers")
+        sessions = list(d.sessions.all())
+        assert len(sessions) <= 3 and all(d.began_at <= s.started_at < now for s in sessions)
+        assert all(s.level in visited for s in sessions)
+        if now - transitions[0].at > timedelta(days=2):
+            assert sessions, d.pk
+        agreements = list(d.agreements.all())
+        assert len(agreements) <= 1
+        if d.status == "settled" or d.status == "performing":
+            assert agreements, d.pk
+        for agreement in agreements:
+            obligations = list(agreement.obligations.all())
+            assert sum(o.amount for o in obligations) == agreement.total_amount
+            assert [o.sequence for o in obligations] == list(range(1, len(obligations) + 1))
+            for o in obligations:
+                paid = sum(p.amount for p in o.payments.all())
+                assert paid == o.paid_amount <= o.amount
+                assert (o.status in ("paid", "paid_late")) == (paid == o.amount and o.paid_on is not None)
+                assert o.status != "paid_late" or o.paid_on > o.due_on
+                assert o.status != "pending" or o.due_on >= today, (d.pk, o.sequence)
+            state = {"settled": "fulfilled", "performing": "performing"}.get(d.status)
+            assert state is None or agreement.status == state, d.pk
+            missed = [o.status for o in obligations if o.status in ("missed", "paid_late")]
+            assert ("missed" in missed) <= (agreement.status == "breached") <= bool(missed), d.pk
+            payments = [p.created_at for o in obligations for p in o.payments.all()]
+            if d.status == "settled" and obligations:  # paid off: the system settles it on the last payment
+                assert (status[-1].actor_id, status[-1].at) == (None, max(payments))
+            elif d.status == "settled":  # nothing to pay: settled as signed, by who recorded it
+                assert status[-1].actor_id == agreement.recorded_by_id
+    reopened = [d for d in disputes if d.status == "open" and d.reopen_count == 1]
+    assert any(a.status == "breached" for d in reopened for a in d.agreements.all())
+    assert any((t.from_value, t.to_value, t.actor_id) == ("performing", "open", None)
+               for d in reopened for t in d.transitions.all())
+    assert any(d.status == "settled" and d.reopen_count == 1 for d in disputes)  # paid late, then off
+    due_soon = Obligation.objects.filter(status="pending", due_on__range=(today, today + timedelta(days=3)),
+                                         reminded_on__isnull=True, agreement__dispute__status="performing")
+    assert due_soon.exists()
+    assert Obligation.objects.filter(status="pending", due_on__gt=today + timedelta(days=7)).exists()
+    assert MediationSession.objects.values("outcome").distinct().count() == len(MediationSession.Outcome)
+    return disputes
+
+
+def _check_notifications():
+    for username, kinds in (("officer1", {"incident_dispatched", "dispute_reopened", "obligation_due"}),
+                            ("mediator1", {"dispute_routed", "dispute_reopened", "obligation_due"}),
+                            ("leader", {"incident_escalated"})):
+        user = User.objects.get(username=username)
+        inbox = list(Notification.objects.visible_to(user))
+        assert kinds <= {n.kind for n in inbox}, username
+        assert 2 <= len(inbox) <= 30 and any(n.read_at is None for n in inbox), username
+        for n in inbox:  # each is about a record the recipient may open
+            model = n.content_type.model_class()
+            assert model.objects.visible_to(user).filter(pk=n.object_id).exists(), (username, n.title)
+            assert n.read_at is None or n.read_at > n.created_at
+
+
+@pytest.mark.django_db
+def test_a_year_of_incidents_and_disputes_keeps_the_invariants(demo_mode):
+    seed_demo()
+    now = timezone.now()
+
+    assert _check_incidents(now)
+    assert _check_disputes(now)
+    _check_notifications()
+
+
+@pytest.mark.django_db
+def test_city_scale_seeds_cases_for_the_demo_station_only(demo_mode):
+    seed_demo("--stations", "2", "--enterprises", "400")
+
+    station = demo.demo_station()
+    assert Incident.objects.exclude(park__station=station).count() == 0
+    assert Dispute.objects.exclude(park__station=station).count() == 0
+    assert 300 <= Incident.objects.count() <= 400
+
+
+def _case_figures(now, incidents, disputes, obligations):
+    """The home page's case figures counted straight from the rows, without the scoping code."""
+    today = timezone.localdate(now)
+    return {
+        "open_incidents": incidents.filter(status__in=["reported", "accepted", "on_scene"]).count(),
+        "incidents_awaiting": incidents.filter(status="reported").count(),
+        "incidents_overdue": incidents.filter(status="reported", accept_due_at__lt=now).count(),
+        "unsettled_disputes": disputes.filter(status__in=["open", "performing"]).count(),
+        "agreements_performing": disputes.filter(status="performing").count(),
+        "instalments_overdue": obligations.filter(status__in=["pending", "missed"], due_on__lt=today).count(),
+    }
+
+
+@pytest.mark.django_db
+def test_home_shows_each_role_the_case_figures_of_its_scope(demo_mode, client):
+    seed_demo()
+    now = timezone.now()
+    station = demo.demo_station()
+    other_station = OrgUnit.objects.create(name="群丰派出所", kind=OrgUnit.Kind.STATION, parent=station.parent)
+    other_park = Park.objects.create(station=other_station, name="群丰工业园", code="qunfeng")
+    other_officer = User.objects.create(username="other_officer", full_name="外所民警")
+    RoleAssignment.objects.create(user=other_officer, role=Role.PARK_OFFICER, park=other_park)
+    users = {u.username: u for u in User.objects.filter(username__in=["leader", "officer1", "liaison1", "mediator1"])}
+    park1 = Park.objects.get(code="xinma")
+    enterprise = users["liaison1"].liaison_roles.get().enterprise
+    incidents, disputes, obligations = Incident.objects.all(), Dispute.objects.all(), Obligation.objects.all()
+    expected = {
+        "leader": _case_figures(now, incidents, disputes, obligations),
+        "officer1": _case_figures(now, incidents.filter(park=park1), disputes.filter(park=park1),
+                                  obligations.filter(agreement__dispute__park=park1)),
+        "liaison1": _case_figures(now, incidents.filter(enterprise=enterprise), disputes.filter(enterprise=enterprise),
+                                  obligations.filter(agreement__dispute__enterprise=enterprise)),
+        "mediator1": _case_figures(now, incidents.none(), disputes.filter(mediation_centre__park=park1),
+                                   obligations.filter(agreement__dispute__mediation_centre__park=park1)),
+    }
+    # Ten live incidents, five waiting (two of them overdue), one missed instalment: four live ones in park 1.
+    assert [expected["leader"][k] for k in ("open_incidents", "incidents_awaiting", "incidents_overdue",
+                                            "instalments_overdue")] == [10, 5, 2, 1]
+    assert [expected["officer1"][k] for k in ("open_incidents", "incidents_awaiting", "incidents_overdue",
+                                              "instalments_overdue")] == [4, 2, 1, 1]
+    assert expected["leader"]["agreements_performing"] > expected["officer1"]["agreements_performing"] > 0
+    assert 0 < expected["liaison1"]["open_incidents"] < expected["officer1"]["open_incidents"]
+    assert Incident.objects.filter(reported_by=users["liaison1"]).exclude(enterprise=enterprise).count() == 0
+    assert Incident.objects.filter(enterprise=enterprise).count() > 0
+
+    for username, figures in expected.items():
+        assert home.case_counts(user=users[username], now=now) == figures, username
+    assert set(home.case_counts(user=other_officer, now=now).values()) == {0}
+
+    client.force_login(users["liaison1"])
+    response = client.get("/")
+    counts = response.context["counts"]
+    assert {k: counts[k] for k in expected["liaison1"]} == home.case_counts(user=users["liaison1"])
+    assert counts["enterprises"] == 1  # the registry's figures are still there
+    html = response.content.decode()
+    assert all(f'data-count="{key}">{value}<' in html for key, value in counts.items() if key in expected["leader"])
+    for name, query in (("incidents:incident_list", "?status=reported"), ("incidents:incident_list", "?overdue=true"),
+                        ("disputes:dispute_list", "?status=performing"), ("disputes:dispute_list", "?overdue=true")):
+        assert f'href="{reverse(name)}{query}"' in html
+
+
+@pytest.mark.django_db
+def test_the_periodic_jobs_and_the_services_find_work_in_the_demo(demo_mode):
+    from parkbeat.disputes.services import obligation_reminders, obligations_sweep, payment_record
+    from parkbeat.incidents.services import incident_transition, incidents_escalate_overdue
+
+    seed_demo()
+    today = timezone.localdate()
+    officer1 = User.objects.get(username="officer1")
+    reminded = {o.pk: o.reminded_on for o in Obligation.objects.filter(reminded_on__isnull=False)}
+    due_soon = Obligation.objects.filter(status="pending", reminded_on__isnull=True, due_on=today + timedelta(days=2),
+                                         agreement__dispute__park__code="xinma").earliest("id")
+
+    assert obligations_sweep() == {"missed": 0, "breached": 0, "reopened": 0}  # the missed one is already swept
+    assert obligation_reminders()["reminded"] >= 1
+    due_soon.refresh_from_db()
+    assert due_soon.reminded_on == today
+    assert all(Obligation.objects.get(pk=pk).reminded_on == day for pk, day in reminded.items())
+    assert Notification.objects.filter(recipient=officer1, dedupe_key=f"obligation-due-{due_soon.pk}").count() == 1
+    assert incidents_escalate_overdue() == 2
+    assert incidents_escalate_overdue() == 0
+
+    waiting = Incident.objects.filter(park__code="xinma", status="reported", holder=officer1).latest("reported_at")
+    incident_transition(actor=officer1, incident=waiting, to="accepted")
+    payment_record(actor=officer1, obligation=due_soon, paid_on=today, amount=due_soon.amount)
+    waiting.refresh_from_db()
+    due_soon.refresh_from_db()
+    assert (waiting.status, due_soon.status, due_soon.agreement.dispute.status) == ("accepted", "paid", "performing")
