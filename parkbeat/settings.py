@@ -249,6 +249,15 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "parkbeat.enterprises.models.Enterprise.Status",
         "VolunteerStatusEnum": "parkbeat.volunteers.models.Volunteer.Status",
         "AuditOutcomeEnum": "parkbeat.audit.models.AuditEvent.Outcome",
+        "DemandSourceEnum": "parkbeat.enterprises.models.Demand.Source",
+        "DemandCategoryEnum": "parkbeat.enterprises.models.Demand.Category",
+        **{f"Incident{name}Enum": f"parkbeat.incidents.models.Incident.{name}"
+           for name in ("Status", "Source", "Kind", "Result")},
+        "IncidentTransitionKindEnum": "parkbeat.incidents.models.IncidentTransition.Kind",
+        **{f"Dispute{name}Enum": f"parkbeat.disputes.models.Dispute.{name}" for name in ("Status", "Category", "Level")},
+        "AgreementStatusEnum": "parkbeat.disputes.models.Agreement.Status",
+        "ObligationStatusEnum": "parkbeat.disputes.models.Obligation.Status",
+        "NotificationKindEnum": "parkbeat.notifications.models.Notification.Kind",
     },
 }
 # ---------------------------------------------------------------- API schema: documented errors (part C, E2)
@@ -258,6 +267,65 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "parkbeat.core.schema.add_error_responses",
 ]
+
+# ---------------------------------------------------------------- Notifications
+# Every notification lands in the in-app inbox. PARKBEAT_NOTIFY_CHANNELS (comma list of email, sms,
+# webhook; empty = inbox only) adds outbound channels, each carried by the outbox with retries. A channel
+# named there without its address refuses to start. URLs are never echoed: they may carry a key.
+def env_url(name):
+    value = os.environ.get(name, "").strip()
+    if value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL")
+    return value
+
+
+def notify_channels(value, *, addresses):
+    """The checked channel list: known names only, each with its address set (`addresses`: name -> (env, value))."""
+    names = list(dict.fromkeys(n.strip().lower() for n in value.split(",") if n.strip()))
+    unknown = [n for n in names if n not in addresses]
+    if unknown:
+        raise ImproperlyConfigured(f"PARKBEAT_NOTIFY_CHANNELS: unknown channel(s) {', '.join(unknown)}; "
+                                   f"choose from {', '.join(addresses)}")
+    missing = [addresses[n][0] for n in names if not addresses[n][1]]
+    if missing:
+        raise ImproperlyConfigured(f"PARKBEAT_NOTIFY_CHANNELS names a channel without its address: set "
+                                   f"{', '.join(missing)}")
+    return names
+
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parkbeat@localhost")
+PARKBEAT_SMS_URL = env_url("PARKBEAT_SMS_URL")
+PARKBEAT_SMS_TOKEN = os.environ.get("PARKBEAT_SMS_TOKEN", "")
+PARKBEAT_WEBHOOK_URL = env_url("PARKBEAT_WEBHOOK_URL")
+PARKBEAT_SITE_URL = env_url("PARKBEAT_SITE_URL").rstrip("/")  # makes the links in outbound messages absolute
+PARKBEAT_NOTIFY_TIMEOUT = env_int("PARKBEAT_NOTIFY_TIMEOUT", 5)  # seconds per send, every channel
+EMAIL_TIMEOUT = PARKBEAT_NOTIFY_TIMEOUT
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive; set one")
+if not 1 <= PARKBEAT_NOTIFY_TIMEOUT <= 60:
+    raise ImproperlyConfigured("PARKBEAT_NOTIFY_TIMEOUT must be between 1 and 60 seconds")
+# Outside the inbox a message says only that there is a notification, of which kind, and links to it; true also
+# lets e-mail and SMS (personal addresses) carry the title and body. The shared webhook group never does.
+PARKBEAT_NOTIFY_FULL_TEXT = env_bool("PARKBEAT_NOTIFY_FULL_TEXT")
+# Attempts per outbox message before it is given up (status "dead", kept with its last error).
+PARKBEAT_NOTIFY_MAX_ATTEMPTS = env_int("PARKBEAT_NOTIFY_MAX_ATTEMPTS", 48)
+if PARKBEAT_NOTIFY_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("PARKBEAT_NOTIFY_MAX_ATTEMPTS must be at least 1")
+PARKBEAT_NOTIFY_CHANNELS = notify_channels(os.environ.get("PARKBEAT_NOTIFY_CHANNELS", ""), addresses={
+    # E-mail needs a mail server, unless another backend (console, file) is configured on purpose.
+    "email": ("EMAIL_HOST", EMAIL_HOST or not EMAIL_BACKEND.endswith("smtp.EmailBackend")),
+    "sms": ("PARKBEAT_SMS_URL", PARKBEAT_SMS_URL),
+    "webhook": ("PARKBEAT_WEBHOOK_URL", PARKBEAT_WEBHOOK_URL),
+})
 
 # ---------------------------------------------------------------- logging
 LOGGING = {
@@ -269,6 +337,10 @@ LOGGING = {
 }
 
 PARKBEAT_NAV_TITLE = _("ParkBeat")
+# Incidents: minutes the holder has to accept a dispatched incident before it moves to the next person.
+PARKBEAT_INCIDENT_ACCEPT_MINUTES = env_int("PARKBEAT_INCIDENT_ACCEPT_MINUTES", 10)
+if PARKBEAT_INCIDENT_ACCEPT_MINUTES < 1:
+    raise ImproperlyConfigured("PARKBEAT_INCIDENT_ACCEPT_MINUTES must be at least 1")
 
 # ---------------------------------------------------------------- audit and personal data (SECURITY C4, C5)
 # Retention of the audit trail: at least 180 days, reveals of personal data at least 3 years (the

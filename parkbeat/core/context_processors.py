@@ -15,11 +15,21 @@ NAV = [
     ("enterprises:enterprise_list", "building", _("Enterprises"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON}),
     ("enterprises:visit_list", "clipboard-check", _("Visits"), {LEADER, OFFICER, AUXILIARY}),
     ("enterprises:demand_list", "chat-square-text", _("Demands"), {LEADER, OFFICER, AUXILIARY, AGENCY, LIAISON}),
+    ("incidents:incident_list", "broadcast", _("Incidents"), {LEADER, OFFICER, AUXILIARY, AGENCY, LIAISON, VOLUNTEER}),
+    ("incidents:quick_report", "megaphone", _("Quick report"), {LIAISON, VOLUNTEER}),
+    ("disputes:dispute_list", "people-fill", _("Disputes"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON}),
+    ("disputes:dispute_figures", "bar-chart", _("Dispute figures"), {LEADER, OFFICER, AUXILIARY, MEDIATOR}),
     ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),
     ("org:user_list", "people", _("Accounts"), {SYSTEM_ADMIN}),
     ("org:role_list", "person-badge", _("Roles"), {SECURITY_ADMIN}),
     ("audit:event_list", "journal-text", _("Audit trail"), {AUDITOR}),
 ]
+
+
+def reaches(user, url_name):
+    """Whether the navigation offers `url_name` to `user` (the page cards follow the same roles)."""
+    roles = next((roles for name, _icon, _label, roles in NAV if name == url_name), set())
+    return bool(access_for(user).roles & roles)
 
 
 def navigation(request):
@@ -40,4 +50,14 @@ def navigation(request):
         "role_labels": [Role(r).label for r in sorted(access.roles)],
         "DEMO_MODE": settings.DEMO_MODE,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
+        "unread_notifications": _unread_notifications(user),
     }
+
+
+def _unread_notifications(user):
+    """The bell's count in the top bar: computed only when a page shows it (one indexed count)."""
+    from django.utils.functional import SimpleLazyObject
+
+    from parkbeat.notifications.selectors import unread_count
+
+    return SimpleLazyObject(lambda: unread_count(user))

@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.logging import scrub
-from parkbeat.core.permissions import POLICE, has_role
+from parkbeat.core.permissions import MEDIATOR, POLICE, has_role
 from parkbeat.core.personal import masked_kind
 from parkbeat.core.scoping import is_visible
 
 # (model label, field) -> roles that may reveal it, each only within that role's scope.
 REVEALABLE = {
     ("enterprises.Liaison", "mobile"): frozenset(POLICE),
+    ("incidents.Incident", "caller_mobile"): frozenset(POLICE),
+    ("disputes.DisputeParty", "contact_mobile"): frozenset(POLICE | {MEDIATOR}),
 }
 REASON_MIN = 4
 REASON_MAX = 200

@@ -6,6 +6,7 @@ here fails the suite. Login, logout, failed logins and tokens are covered in tes
 core/tests/test_reveal.py; the auditor's export in test_export.py; the purge in test_retention.py.
 """
 import importlib
+import importlib.util
 import inspect
 import io
 import pkgutil
@@ -170,6 +171,21 @@ CASES = {
     "security.services:recovery_codes_renew": ("officer", _recovery_codes, "update", "org.User", 1),
     "files.services:attachment_create": ("officer", _attachment, "create", "files.Attachment", 1),
 }
+
+
+def _app_cases():
+    """Each app may keep its cases beside its code, in `parkbeat/<app>/tests/audit_cases.py` (`CASES`)."""
+    found = {}
+    for info in pkgutil.iter_modules(parkbeat.__path__):
+        name = f"parkbeat.{info.name}.tests.audit_cases"
+        if not info.ispkg or not importlib.util.find_spec(f"parkbeat.{info.name}.tests"):
+            continue
+        if importlib.util.find_spec(name):
+            found.update(importlib.import_module(name).CASES)
+    return found
+
+
+CASES.update(_app_cases())
 # Plumbing or covered in their own modules (see the docstring).
 ELSEWHERE = {
     "audit.services:record", "audit.services:purge_expired", "audit.services:audit_export",

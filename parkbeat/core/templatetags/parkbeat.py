@@ -24,3 +24,19 @@ WEEKDAY_LABELS = {"mon": _("Mon"), "tue": _("Tue"), "wed": _("Wed"), "thu": _("T
 @register.filter
 def weekday_label(value):
     return WEEKDAY_LABELS.get(value, value)
+
+
+@register.filter
+def duration(seconds):
+    """A span for people: "45 s", "12 min", "3 h 20 min", "2 d 5 h" ("—" when not reached yet)."""
+    if seconds is None or seconds == "":
+        return "—"
+    seconds = max(0, int(float(seconds)))
+    minutes, hours = seconds // 60, seconds // 3600
+    if seconds < 60:
+        return _("%(s)s s") % {"s": seconds}
+    if minutes < 60:
+        return _("%(m)s min") % {"m": minutes}
+    if hours < 24:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes % 60}
+    return _("%(d)s d %(h)s h") % {"d": hours // 24, "h": hours % 24}
