@@ -14,6 +14,8 @@ WEB_THREADS ?= 4
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: help venv run test test-postgres bench messages clean
 
@@ -91,7 +93,7 @@ run: venv messages
 # The whole suite; browser/PostgreSQL/Redis tests skip with a message when those are absent
 # (set CI=true or PARKBEAT_REQUIRE_ALL=1 to make such a skip a failure).
 test: venv messages
-	@set +e; $(BIN)/pytest -q $(PYTEST_ARGS); rc=$$?; \
+	@set +e; $(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
 	exit $$rc
 
