@@ -45,6 +45,21 @@ class ScopedQuerySet(models.QuerySet):
 
         return restrict(self, user, roles=roles)
 
+    @classmethod
+    def through(cls, prefix):
+        """This scope seen from a related model, e.g. `DisputeQuerySet.through("dispute__")` for a dispute's
+        parties: the same paths with `prefix` in front, so a child is seen by exactly who sees its parent."""
+        def on(lookup):
+            return lookup and prefix + lookup
+
+        return type(f"{cls.__name__}Through", (ScopedQuerySet,), {
+            "scope_park": on(cls.scope_park), "scope_park_roles": cls.scope_park_roles,
+            "scope_enterprise": on(cls.scope_enterprise), "scope_team": on(cls.scope_team),
+            "scope_owner": tuple(on(lookup) for lookup in cls.scope_owner),
+            "scope_role_parks": {role: on(lookup) for role, lookup in cls.scope_role_parks.items()},
+            "scope_agency": on(cls.scope_agency),
+        })
+
 
 # ---------------------------------------------------------------- idempotency keys (part D: data safety)
 class IdempotencyKey(models.Model):

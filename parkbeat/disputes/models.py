@@ -140,14 +140,8 @@ class Dispute(VersionedModel):
         return total
 
 
-class DisputePartyQuerySet(ScopedQuerySet):
-    """A party is seen by whoever sees its dispute (the same paths, one join further)."""
-
-    scope_park = "dispute__park_id"
-    scope_enterprise = "dispute__enterprise_id"
-    scope_role_parks = {"mediator": "dispute__mediation_centre__park_id"}
-    scope_agency = "dispute__agencies__id"
-    scope_owner = ("dispute__opened_by_id", "dispute__handler_id")
+# Parties, obligations and payments are seen by exactly who sees their dispute.
+DisputePartyQuerySet = DisputeQuerySet.through("dispute__")
 
 
 class DisputeParty(models.Model):
@@ -255,13 +249,7 @@ class Agreement(models.Model):
         return f"{self.dispute.number} · {self.signed_on:%Y-%m-%d}"
 
 
-class ObligationQuerySet(ScopedQuerySet):
-    scope_park = "agreement__dispute__park_id"
-    scope_enterprise = "agreement__dispute__enterprise_id"
-    scope_role_parks = {"mediator": "agreement__dispute__mediation_centre__park_id"}
-    scope_agency = "agreement__dispute__agencies__id"
-    scope_owner = ("agreement__dispute__opened_by_id", "agreement__dispute__handler_id")
-
+class ObligationQuerySet(DisputeQuerySet.through("agreement__dispute__")):
     def outstanding(self):
         return self.filter(status__in=(Obligation.Status.PENDING, Obligation.Status.MISSED))
 
@@ -308,12 +296,7 @@ class Obligation(VersionedModel):
         return self.amount - self.paid_amount
 
 
-class PaymentQuerySet(ScopedQuerySet):
-    scope_park = "obligation__agreement__dispute__park_id"
-    scope_enterprise = "obligation__agreement__dispute__enterprise_id"
-    scope_role_parks = {"mediator": "obligation__agreement__dispute__mediation_centre__park_id"}
-    scope_agency = "obligation__agreement__dispute__agencies__id"
-    scope_owner = ("obligation__agreement__dispute__opened_by_id", "obligation__agreement__dispute__handler_id")
+PaymentQuerySet = DisputeQuerySet.through("obligation__agreement__dispute__")
 
 
 class Payment(models.Model):
