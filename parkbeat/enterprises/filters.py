@@ -4,26 +4,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkbeat.core.filters import IdFilter, visible_parks
 from parkbeat.enterprises.models import Demand, Enterprise, Industry, Visit
-from parkbeat.org.models import Park
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A row id: whole numbers within the database's range, so a huge value is a form error, not a 500."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1, max_value=2**63 - 1, step_size=1, **kwargs)
-
-
-def _visible_parks(request):
-    user = getattr(request, "user", None)
-    parks = Park.objects.visible_to(user) if user is not None else Park.objects.none()
-    return parks.only("id", "name", "station_id")
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=_("Park"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
     is_key = django_filters.BooleanFilter(label=_("Key enterprise"))
     status = django_filters.ChoiceFilter(choices=Enterprise.Status.choices, label=_("Status"))
@@ -41,7 +28,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
 class VisitFilterSet(django_filters.FilterSet):
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
-    park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=_visible_parks, label=_("Park"))
+    park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=visible_parks, label=_("Park"))
     visitor = IdFilter(field_name="visitor_id", label=_("Visitor"))
     date_from = django_filters.DateFilter(field_name="visited_at", lookup_expr="date__gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="visited_at", lookup_expr="date__lte", label=_("To"))
@@ -54,7 +41,7 @@ class VisitFilterSet(django_filters.FilterSet):
 class DemandFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="content", lookup_expr="icontains", label=_("Search"))
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
-    park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=_visible_parks, label=_("Park"))
+    park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=visible_parks, label=_("Park"))
     status = django_filters.ChoiceFilter(choices=Demand.Status.choices, label=_("Status"))
     category = django_filters.ChoiceFilter(choices=Demand.Category.choices, label=_("Category"))
     assignee = IdFilter(field_name="assignee_id", label=_("Assignee"))

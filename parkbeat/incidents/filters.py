@@ -4,13 +4,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.enterprises.filters import IdFilter, _visible_parks
+from parkbeat.core.filters import IdFilter, visible_parks
 from parkbeat.incidents.models import Incident
 
 
 class IncidentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=_("Park"))
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
     kind = django_filters.ChoiceFilter(choices=Incident.Kind.choices, label=_("Type"))
     source = django_filters.ChoiceFilter(choices=Incident.Source.choices, label=_("Source"))

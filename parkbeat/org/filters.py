@@ -3,14 +3,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parkbeat.core.filters import visible_parks
 from parkbeat.org.forms import FilterForm
 from parkbeat.org.models import DutyShift, Park, Role, RoleAssignment, User
 from parkbeat.org.selectors import week_bounds
-
-
-def _visible_parks(request):
-    user = getattr(request, "user", None)
-    return Park.objects.visible_to(user) if user is not None else Park.objects.none()
 
 
 class ParkFilterSet(django_filters.FilterSet):
@@ -27,7 +23,7 @@ class ParkFilterSet(django_filters.FilterSet):
 
 
 class DutyShiftFilterSet(django_filters.FilterSet):
-    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=_("Park"))
     week = django_filters.DateFilter(method="filter_week", label=_("Week of"))
 
     class Meta:
