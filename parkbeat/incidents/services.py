@@ -351,7 +351,9 @@ def incident_add_photo(*, actor, incident, upload):
 # ---------------------------------------------------------------- escalation (system)
 def _escalate_one(pk, now):
     with transaction.atomic():
-        incident = Incident._base_manager.select_for_update().select_related("park", "holder").get(pk=pk)
+        # OF self: the holder is a nullable join, and PostgreSQL locks no outer-joined rows.
+        incident = (Incident._base_manager.select_for_update(of=("self",))
+                    .select_related("park", "holder").get(pk=pk))
         if incident.status != Incident.Status.REPORTED or not incident.accept_due_at or incident.accept_due_at >= now:
             return False  # accepted or already moved on since the sweep started
         chain = dispatch_chain(incident.park, at=now)
