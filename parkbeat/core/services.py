@@ -1,5 +1,6 @@
 """Write helpers every service uses: optimistic versions and field-by-field updates with audit."""
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkbeat.audit.services import record, snapshot
@@ -29,16 +30,25 @@ def model_update(*, actor, obj, data, expected_version=None, note="", verb="upda
         return obj, False
     obj.full_clean()
     with transaction.atomic():
-        version = obj.version if expected_version is None else expected_version
         # Claim the next version only if nobody else has; then save the changed fields in the same transaction.
-        updated = type(obj)._base_manager.filter(pk=obj.pk, version=version).update(version=version + 1)
-        if not updated:
-            raise ConflictError(_("This record was changed by someone else. Reload it and try again."))
-        obj.version = version + 1
+        claim_next_version(obj, expected_version)
         extra = ["updated_at"] if hasattr(obj, "updated_at") else []
         obj.save(update_fields=[*fields, *extra])
         record(actor=actor, verb=verb, obj=obj, before=before, after=snapshot(obj, fields), note=note)
     return obj, True
+
+
+def claim_next_version(obj, expected_version=None, *, touch=False):
+    """Move `obj` from the version it was loaded at (or `expected_version`) to the next, or ConflictError.
+
+    The UPDATE matches only the stored version, so of two writers from the same version exactly one
+    wins. `touch` also sets `updated_at`, for changes that save no other field of the row.
+    """
+    version = obj.version if expected_version is None else expected_version
+    values = {"version": version + 1, **({"updated_at": timezone.now()} if touch else {})}
+    if not type(obj)._base_manager.filter(pk=obj.pk, version=version).update(**values):
+        raise ConflictError(_("This record was changed by someone else. Reload it and try again."))
+    obj.version = version + 1
 
 
 def model_create(*, actor, obj, note=""):

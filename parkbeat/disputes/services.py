@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.permissions import MEDIATOR, POLICE, require
 from parkbeat.core.scoping import is_visible
-from parkbeat.core.services import ConflictError, IllegalTransition, lock_for_update, model_create, model_update
+from parkbeat.core.services import (ConflictError, IllegalTransition, claim_next_version, lock_for_update,
+                                    model_create, model_update)
 from parkbeat.disputes.models import (Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession,
                                       Obligation, Payment)
 from parkbeat.notifications.models import Notification
@@ -54,10 +55,7 @@ def _save_dispute(*, actor, dispute, data, verb="update", note="", m2m=None):
     for name, value in data.items():
         setattr(dispute, name, value)
     dispute.full_clean()
-    version = dispute.version
-    if not Dispute._base_manager.filter(pk=dispute.pk, version=version).update(version=version + 1):
-        raise ConflictError(_(CONFLICT))
-    dispute.version = version + 1
+    claim_next_version(dispute)
     dispute.save(update_fields=[*fields, "updated_at"])
     after = snapshot(dispute, fields)
     for name, (old, new) in (m2m or {}).items():
@@ -176,11 +174,7 @@ def _early_message():
 def _bump_dispute(dispute, expected_version):
     """Lock the dispute, check the version the user loaded, and claim the next one (a change inside it)."""
     _lock(dispute, expected_version)
-    version = dispute.version
-    if not Dispute._base_manager.filter(pk=dispute.pk, version=version).update(version=version + 1,
-                                                                               updated_at=_now()):
-        raise ConflictError(_(CONFLICT))
-    dispute.version = version + 1
+    claim_next_version(dispute, touch=True)
 
 
 # ---------------------------------------------------------------- dispute

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from parkbeat.audit.services import record
 from parkbeat.core.permissions import LIAISON, POLICE, VOLUNTEER, can, require
 from parkbeat.core.scoping import access_for
-from parkbeat.core.services import ConflictError, IllegalTransition, lock_for_update, model_create, model_update
+from parkbeat.core.services import (ConflictError, IllegalTransition, claim_next_version, lock_for_update,
+                                    model_create, model_update)
 from parkbeat.files.services import attachment_create, check_upload
 from parkbeat.incidents.models import Incident, IncidentTransition
 from parkbeat.notifications.models import Notification
@@ -302,11 +303,7 @@ def incident_add_agency(*, actor, incident, agency, note="", expected_version=No
         before = sorted(incident.agencies.values_list("id", flat=True))
         if agency.pk in before:
             raise ValidationError({"agency": _("%(agency)s is already involved.") % {"agency": agency}})
-        updated = Incident._base_manager.filter(pk=incident.pk, version=incident.version).update(
-            version=incident.version + 1, updated_at=timezone.now())
-        if not updated:
-            raise _stale()
-        incident.version += 1
+        claim_next_version(incident, touch=True)
         incident.agencies.add(agency)
         record(actor=actor, verb="update", obj=incident, before={"agencies": before},
                after={"agencies": sorted([*before, agency.pk])},
