@@ -2,7 +2,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from parkbeat.core.testing import World
+from parkbeat.testing import World
 
 pytest_plugins = ["parkbeat.core.tests.scanner"]
 

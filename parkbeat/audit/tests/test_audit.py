@@ -7,7 +7,7 @@ from django.utils import translation
 from parkbeat.audit import services as audit_services
 from parkbeat.audit.models import AuditChainHead, AuditEvent
 from parkbeat.audit.services import check_chain, event_hash, record, verify_chain
-from parkbeat.core.testing import LiaisonFactory, credit_code
+from parkbeat.testing import LiaisonFactory, credit_code
 from parkbeat.enterprises import services
 from parkbeat.enterprises.models import Enterprise, Liaison
 

@@ -6,7 +6,7 @@ from openpyxl import Workbook
 
 from parkbeat.audit import services as audit_services
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.testing import DemandFactory, credit_code
+from parkbeat.testing import DemandFactory, credit_code
 from parkbeat.enterprises import services
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Visit
 from parkbeat.enterprises.spreadsheets import COLUMNS, import_roster

@@ -73,7 +73,7 @@ def _token(client):
 
 @pytest.fixture
 def demand(world):
-    from parkbeat.core.testing import DemandFactory
+    from parkbeat.testing import DemandFactory
 
     return DemandFactory(enterprise=world.enterprise, raised_by=world.officer2)
 

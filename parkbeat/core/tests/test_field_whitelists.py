@@ -7,7 +7,7 @@ Every refusal asserts that nothing changed.
 import pytest
 from django.utils import translation
 
-from parkbeat.core.testing import DemandFactory, LiaisonFactory, VisitFactory, assign, credit_code
+from parkbeat.testing import DemandFactory, LiaisonFactory, VisitFactory, assign, credit_code
 from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
 from parkbeat.org.models import Role
 

@@ -9,7 +9,7 @@ from django.db import connection
 
 from parkbeat.core.personal import (blind_index, current_key_id, decrypt, encrypt, field_keys, mask_for_log,
                                     mask_mobile, mask_resident_id, validate_mobile, validate_resident_id)
-from parkbeat.core.testing import VolunteerFactory, VolunteerTeamFactory
+from parkbeat.testing import VolunteerFactory, VolunteerTeamFactory
 from parkbeat.volunteers.models import Volunteer
 
 ID_WITH_X = "11010519491231002X"

@@ -8,7 +8,7 @@ from django.db import connection
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.core.personal import blind_index, field_keys
-from parkbeat.core.testing import VolunteerFactory, VolunteerTeamFactory
+from parkbeat.testing import VolunteerFactory, VolunteerTeamFactory
 from parkbeat.volunteers.models import Volunteer
 
 K1 = "k1:" + "11" * 32

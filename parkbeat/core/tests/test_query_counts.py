@@ -3,7 +3,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parkbeat.core.testing import DemandFactory, EnterpriseFactory, LiaisonFactory, VisitFactory
+from parkbeat.testing import DemandFactory, EnterpriseFactory, LiaisonFactory, VisitFactory
 
 LISTS = [
     ("page", "/"),

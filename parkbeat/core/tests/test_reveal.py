@@ -8,7 +8,7 @@ from django.utils import translation
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import verify_chain
 from parkbeat.core.reveal import REVEAL_HEADER
-from parkbeat.core.testing import LiaisonFactory
+from parkbeat.testing import LiaisonFactory
 
 COVERS = {"api-reveal", "reveal"}
 MOBILE = "13812345678"

@@ -2,7 +2,7 @@
 import pytest
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.testing import LiaisonFactory
+from parkbeat.testing import LiaisonFactory
 from parkbeat.core.tests.browser import *  # noqa: F401,F403  (fixtures + login/screenshot)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from django.db import OperationalError, close_old_connections, connection, conne
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import verify_chain
 from parkbeat.core.services import IllegalTransition
-from parkbeat.core.testing import DemandFactory, EnterpriseFactory
+from parkbeat.testing import DemandFactory, EnterpriseFactory
 from parkbeat.enterprises import services
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, override
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.core.models import VersionedModel
-from parkbeat.core.testing import DemandFactory, LiaisonFactory, VisitFactory
+from parkbeat.testing import DemandFactory, LiaisonFactory, VisitFactory
 from parkbeat.enterprises import services
 from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
 

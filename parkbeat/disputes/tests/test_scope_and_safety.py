@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from parkbeat.core.services import ConflictError
-from parkbeat.core.testing import UserFactory, assign
+from parkbeat.testing import UserFactory, assign
 from parkbeat.disputes import selectors, services
 from parkbeat.disputes.models import Agreement, Dispute, DisputeParty, MediationSession, Obligation, Payment
 from parkbeat.disputes.tests.factories import open_dispute, png, routed_dispute, three_instalments

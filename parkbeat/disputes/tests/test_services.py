@@ -409,7 +409,7 @@ def test_a_late_payment_on_a_missed_instalment_is_paid_late(world):
 
 
 def test_reminders_go_once_to_handler_mediator_and_liaisons_with_accounts(world):
-    from parkbeat.core.testing import LiaisonFactory
+    from parkbeat.testing import LiaisonFactory
 
     LiaisonFactory(enterprise=world.enterprise, user=world.liaison)
     LiaisonFactory(enterprise=world.enterprise, kind="admin_head")  # no account: nobody to tell

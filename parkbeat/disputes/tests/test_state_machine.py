@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parkbeat.core.services import ConflictError
-from parkbeat.core.testing import World
+from parkbeat.testing import World
 from parkbeat.disputes import services
 from parkbeat.disputes.models import Dispute, Obligation
 

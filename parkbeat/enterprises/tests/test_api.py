@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.core.authentication import hash_token
-from parkbeat.core.testing import DemandFactory, UserFactory, assign, credit_code
+from parkbeat.testing import DemandFactory, UserFactory, assign, credit_code
 from parkbeat.enterprises.models import Demand, Enterprise
 from parkbeat.org import services as org_services
 from parkbeat.org.models import ApiToken, Role

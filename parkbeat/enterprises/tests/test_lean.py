@@ -1,7 +1,7 @@
 """The lean enterprise list gives exactly what the DRF serializer gives, row for row."""
 from decimal import Decimal
 
-from parkbeat.core.testing import EnterpriseFactory
+from parkbeat.testing import EnterpriseFactory
 from parkbeat.enterprises.api.serializers import EnterpriseSerializer
 from parkbeat.enterprises.models import Enterprise
 

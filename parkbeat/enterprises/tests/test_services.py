@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.core.services import ConflictError, IllegalTransition
-from parkbeat.core.testing import DemandFactory, LiaisonFactory, UserFactory, assign, credit_code
+from parkbeat.testing import DemandFactory, LiaisonFactory, UserFactory, assign, credit_code
 from parkbeat.enterprises import services
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit
 from parkbeat.org.models import Agency, Role

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.testing import DemandFactory, VisitFactory
+from parkbeat.testing import DemandFactory, VisitFactory
 from parkbeat.enterprises.models import Demand, Enterprise, Visit
 
 

@@ -3,7 +3,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from parkbeat.core.testing import DemandFactory, VisitFactory
+from parkbeat.testing import DemandFactory, VisitFactory
 from parkbeat.files.services import attachment_create
 from parkbeat.files.tests.test_uploads import png_bytes
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from PIL import Image
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.testing import VisitFactory
+from parkbeat.testing import VisitFactory
 from parkbeat.files.models import Attachment
 from parkbeat.files.services import attachment_create, attachment_open, clean_name
 

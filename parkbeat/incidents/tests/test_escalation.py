@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.testing import UserFactory, assign
+from parkbeat.testing import UserFactory, assign
 from parkbeat.incidents import services
 from parkbeat.incidents.models import Incident
 from parkbeat.incidents.tasks import escalate_incidents_task

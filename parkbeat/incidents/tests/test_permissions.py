@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from parkbeat.core.testing import UserFactory, assign
+from parkbeat.testing import UserFactory, assign
 from parkbeat.incidents import services
 from parkbeat.org.models import Role
 from parkbeat.incidents.models import Incident

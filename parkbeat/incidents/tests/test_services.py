@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.core.services import ConflictError, IllegalTransition
-from parkbeat.core.testing import EnterpriseFactory, UserFactory, assign
+from parkbeat.testing import EnterpriseFactory, UserFactory, assign
 from parkbeat.files.models import Attachment
 from parkbeat.incidents import services
 from parkbeat.incidents.models import Incident, IncidentTransition

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from parkbeat.core.tests.browser import *  # noqa: F401,F403
 from parkbeat.core.tests.browser import login, screenshot
-from parkbeat.core.testing import DemandFactory
+from parkbeat.testing import DemandFactory
 from parkbeat.notifications.models import Notification
 from parkbeat.notifications.services import notify
 

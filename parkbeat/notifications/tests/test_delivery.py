@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
 
-from parkbeat.core.testing import UserFactory
+from parkbeat.testing import UserFactory
 from parkbeat.notifications import channels as channel_module
 from parkbeat.notifications import delivery
 from parkbeat.notifications.delivery import backoff, deliver_due

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from parkbeat.core.testing import DemandFactory
+from parkbeat.testing import DemandFactory
 from parkbeat.notifications.models import Notification
 from parkbeat.notifications.services import notify
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from parkbeat.core.testing import DemandFactory, UserFactory, assign
+from parkbeat.testing import DemandFactory, UserFactory, assign
 from parkbeat.enterprises.models import Demand
 from parkbeat.notifications.models import Notification
 from parkbeat.notifications.reminders import remind_overdue_demands

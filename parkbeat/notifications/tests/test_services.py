@@ -3,7 +3,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 
-from parkbeat.core.testing import DemandFactory, UserFactory
+from parkbeat.testing import DemandFactory, UserFactory
 from parkbeat.notifications import services
 from parkbeat.notifications.models import Notification, OutboxMessage
 

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.testing import EnterpriseFactory, ParkFactory, UserFactory, assign
+from parkbeat.testing import EnterpriseFactory, ParkFactory, UserFactory, assign
 from parkbeat.org.models import DutyShift, Role, RoleAssignment, User
 
 GOOD_PASSWORD = "Pale-Harbour-Lantern-42"
@@ -586,7 +586,7 @@ def test_the_system_admin_sees_no_enterprise(world, page_as):
 
 @pytest.mark.parametrize("name", ["sysadmin", "secadmin", "auditor"])
 def test_administrators_get_404_on_an_enterprise_or_demand(world, page_as, name):
-    from parkbeat.core.testing import DemandFactory
+    from parkbeat.testing import DemandFactory
 
     demand = DemandFactory(enterprise=world.enterprise, raised_by=world.liaison)
     client = page_as(getattr(world, name))

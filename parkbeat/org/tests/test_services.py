@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.core.scoping import access_for
-from parkbeat.core.testing import EnterpriseFactory, ParkFactory, UserFactory, VolunteerFactory, assign
+from parkbeat.testing import EnterpriseFactory, ParkFactory, UserFactory, VolunteerFactory, assign
 from parkbeat.org import selectors, services
 from parkbeat.org.models import ApiToken, DutyShift, Role, RoleAssignment, User
 

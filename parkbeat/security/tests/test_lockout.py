@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.testing import UserFactory
+from parkbeat.testing import UserFactory
 from parkbeat.org.models import ApiToken
 from parkbeat.core.middleware import client_ip
 from parkbeat.security.lockout import lockout_message

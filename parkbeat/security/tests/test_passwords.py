@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.testing import UserFactory
+from parkbeat.testing import UserFactory
 from parkbeat.org.models import ApiToken, User
 from parkbeat.security import services
 from parkbeat.security.tests.utils import PASSWORD, in_zh, log_in, logged_in, zh

@@ -1,4 +1,7 @@
-"""Test helpers shared by every app: factories for the organisation and registry, and a scoped world."""
+"""Test helpers shared by every app: factories for the organisation and registry, and a scoped world.
+
+At the project level, beside settings and urls, because it knows every app; core stays below them.
+"""
 import itertools
 
 import factory
