@@ -1,6 +1,4 @@
 """Every read of disputes a user sees starts from `visible_to(user)`; figures included."""
-import math
-from fractions import Fraction
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -9,6 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from parkbeat.core.figures import percentile
 from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation, Payment
 
 
@@ -110,19 +109,6 @@ def dispute_timeline(*, dispute):
 
 
 # ---------------------------------------------------------------- figures
-def percentile(values, p):
-    """The p-th percentile by LINEAR INTERPOLATION between closest ranks (numpy's default, Excel's
-    PERCENTILE.INC): rank h = (n − 1)·p/100, value = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
-    The median is p = 50 (the mean of the two middle values when n is even). None for no values."""
-    xs = sorted(Fraction(v) for v in values)  # exact arithmetic, one rounding at the end
-    if not xs:
-        return None
-    h = Fraction((len(xs) - 1) * p, 100)
-    lo = math.floor(h)
-    hi = min(lo + 1, len(xs) - 1)
-    return float(xs[lo] + (h - lo) * (xs[hi] - xs[lo]))
-
-
 def _span(values):
     return {"count": len(values), "median_seconds": percentile(values, 50), "p90_seconds": percentile(values, 90)}
 

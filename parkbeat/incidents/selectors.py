@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.http import Http404
 from django.utils import timezone
 
-from parkbeat.disputes.selectors import percentile
+from parkbeat.core.figures import percentile
 from parkbeat.files.models import Attachment
 from parkbeat.incidents.links import outcomes_of
 from parkbeat.incidents.models import Incident
@@ -118,7 +118,7 @@ def incident_figures(*, user, start, end, park=None, now=None):
 
     - total, by kind and by source (every choice present, zero when none);
     - to_accept / to_scene / to_close: count, median and 90th percentile in minutes from the report
-      (linear interpolation, disputes.selectors.percentile) over the incidents that reached the step;
+      (linear interpolation, core.figures.percentile) over the incidents that reached the step;
     - escalated: incidents escalated at least once; acceptance_overdue: of those, awaiting acceptance
       past their deadline `now`.
 

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from parkbeat.disputes.models import Agreement, Dispute, Obligation, Payment
-from parkbeat.disputes.selectors import dispute_figures, percentile
+from parkbeat.core.figures import percentile
+from parkbeat.disputes.selectors import dispute_figures
 from parkbeat.incidents.models import Incident
 
 TZ = ZoneInfo("Asia/Shanghai")
