@@ -1,19 +1,16 @@
 """Thin viewsets: scoping from ScopedViewSetMixin, every write through disputes.services."""
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from parkbeat.core.api import ScopedViewSetMixin
-from parkbeat.core.idempotency import _VALID_KEY, HEADER, IdempotentCreateMixin, _request_hash
-from parkbeat.core.models import IdempotencyKey
-from parkbeat.core.services import ConflictError
+from parkbeat.core.idempotency import (IdempotentCreateMixin, idempotency_parameter, idempotent,
+                                       request_fingerprint)
 from parkbeat.core.permissions import can
 from parkbeat.disputes import selectors, services
 from parkbeat.disputes.api.serializers import (AgreementSerializer, DisputeDetailSerializer, DisputeSerializer,
@@ -154,54 +151,28 @@ class ObligationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request={"multipart/form-data": PaySerializer, "application/json": PaySerializer},
                    responses={201: PaymentSerializer},
-                   parameters=[OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, required=False,
-                                                description="A resent payment with the same key and body returns "
-                                                            "the first payment and records nothing.")])
+                   parameters=[idempotency_parameter("A resent payment with the same key and body returns the "
+                                                     "first payment and records nothing.")])
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def pay(self, request, pk=None):
         """Record a payment (evidence optional, multipart) against the instalment's `version` you loaded
         (required): a stale version or a second submit gets 409. With an `Idempotency-Key` header a resent
         request answers with the first payment and records nothing."""
         obligation = self.get_object()
-        key = request.headers.get(HEADER)
-        if key is not None and not _VALID_KEY.fullmatch(key):
-            raise ValidationError({"detail": _("The Idempotency-Key header must be 1–100 visible ASCII "
-                                               "characters.")})
-        scope = f"obligation-pay-{obligation.pk}"
-        if key is not None:
-            replay = self._replay_payment(request, scope, key)
-            if replay is not None:
-                return replay
-        body = PaySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        d = body.validated_data
-        try:
-            with transaction.atomic():
-                payment = services.payment_record(
-                    actor=request.user, obligation=obligation, paid_on=d["paid_on"], amount=d["amount"],
-                    note=d["note"], evidence=d.get("evidence"), expected_version=d["version"])
-                if key is not None:
-                    IdempotencyKey.objects.create(user=request.user, scope=scope, key=key,
-                                                  request_hash=self._pay_hash(request), object_id=str(payment.pk),
-                                                  status_code=201)
-        except IntegrityError:  # the same key twice at once: the other request's payment stands
-            replay = self._replay_payment(request, scope, key) if key is not None else None
-            if replay is None:
-                raise
-            return replay
-        return Response(PaymentSerializer(payment).data, status=201)
 
-    @staticmethod
-    def _pay_hash(request):
-        fields = {k: v for k, v in request.data.items() if k != "evidence"}
-        return _request_hash(fields)
+        def perform():
+            body = PaySerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            d = body.validated_data
+            payment = services.payment_record(
+                actor=request.user, obligation=obligation, paid_on=d["paid_on"], amount=d["amount"],
+                note=d["note"], evidence=d.get("evidence"), expected_version=d["version"])
+            return payment.pk, Response(PaymentSerializer(payment).data, status=201)
 
-    def _replay_payment(self, request, scope, key):
-        stored = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key).first()
-        if stored is None:
-            return None
-        if stored.request_hash != self._pay_hash(request):
-            raise ConflictError(_("This Idempotency-Key was already used for a different request."))
-        payment = get_object_or_404(Payment.objects.visible_to(request.user), pk=stored.object_id)
-        return Response(PaymentSerializer(payment).data, status=stored.status_code,
-                        headers={"Idempotent-Replayed": "true"})
+        def replay(object_id, status):
+            payment = get_object_or_404(Payment.objects.visible_to(request.user), pk=object_id)
+            return Response(PaymentSerializer(payment).data, status=status)
+
+        return idempotent(request, scope=f"obligation-pay-{obligation.pk}",
+                          fingerprint=request_fingerprint(request.data, exclude=("evidence",)),
+                          perform=perform, replay=replay)
