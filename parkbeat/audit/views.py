@@ -1,5 +1,4 @@
 """The audit trail pages: for the audit administrator only ("audit.view"); read-only, newest first."""
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -11,7 +10,8 @@ from django.views.generic import DetailView
 
 from parkbeat.audit.filters import AuditEventFilterSet
 from parkbeat.audit.models import AuditEvent
-from parkbeat.audit.services import ExportTooLarge, audit_export
+from parkbeat.audit.exports import audit_export
+from parkbeat.core.exports import ExportTooLarge
 from parkbeat.core.views import PermissionRequiredMixin, ScopedListView
 from parkbeat.org.forms import FilterForm
 from parkbeat.org.models import Role
@@ -102,8 +102,7 @@ class AuditEventExportView(PermissionRequiredMixin, View):
         try:
             content = audit_export(actor=request.user, queryset=filterset.qs, filters=filters)
         except ExportTooLarge as exc:
-            messages.error(request, _("%(count)s events match; at most %(max)s can be exported at once. "
-                                      "Narrow the filters.") % {"count": exc.args[0], "max": settings.EXPORT_MAX_ROWS})
+            messages.error(request, " ".join(exc.messages))
             return redirect(f"{reverse('audit:event_list')}?{request.GET.urlencode()}")
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localtime():%Y%m%d-%H%M%S}.csv"'

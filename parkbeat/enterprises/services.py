@@ -4,7 +4,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkbeat.audit.services import record
 from parkbeat.core.permissions import AGENCY, LIAISON, can, require
 from parkbeat.core.scoping import is_visible
 from parkbeat.core.services import ConflictError, IllegalTransition, lock_for_update, model_create, model_update
@@ -159,9 +158,3 @@ def demand_transition(*, actor, demand, to, note="", answer="", expected_version
         DemandTransition.objects.create(demand=demand, actor=actor, at=now, from_status=from_status,
                                         to_status=to, note=note)
     return demand
-
-
-def enterprise_export_logged(*, actor, count, filters):
-    """The export itself is a read; this leaves its trace on the audit trail."""
-    record(actor=actor, verb="export", object_type="enterprises.Enterprise",
-           object_repr=_("%(count)s enterprises") % {"count": count}, note=str(filters)[:500])

@@ -15,13 +15,12 @@ from itertools import islice
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -30,14 +29,13 @@ from stdnum.cn import uscc
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.permissions import PERMISSIONS, require
+from parkbeat.core.exports import Export, unescape_cell
 from parkbeat.core.services import ConflictError
 from parkbeat.enterprises.models import Enterprise, Industry, RiskCategory, validate_credit_code
-from parkbeat.enterprises.services import enterprise_export_logged
 from parkbeat.org.models import Park
 
 logger = logging.getLogger(__name__)
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROSTER_SHEET = "企业名册"
 HELP_SHEET = "说明"
 
@@ -84,7 +82,6 @@ BATCH = 1000
 MAX_HEADER_COLUMNS = 64
 # A zip entry may expand at most this much: a guard against compression bombs (rows are capped separately).
 MAX_UNCOMPRESSED_FACTOR = 40
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # The template's example row carries this code; an import skips that row instead of creating it.
 EXAMPLE_CREDIT_CODE = "91430211MA4L00000" + uscc.calc_check_digit("91430211MA4L00000")
@@ -113,10 +110,6 @@ class RosterParse:
             self.errors.append(RowError(row, column, str(message)))
 
 
-class ExportRateLimited(Exception):
-    """Too many exports by one user within the hour (SECURITY B6)."""
-
-
 # ---------------------------------------------------------------- shared helpers
 def importable_parks(user):
     """The parks `user` may import into: those where `can(user, "enterprise.import", park)` holds."""
@@ -135,22 +128,6 @@ def _choice_lookup(choices, zh):
     return lookup
 
 
-def escape_cell(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (SECURITY E5)."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
-
-
-def _unescape(value):
-    """Undo `escape_cell` so that an exported file imports back unchanged."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
-
-
 def _text(value):
     if value is None:
         return ""
@@ -160,7 +137,7 @@ def _text(value):
         return str(int(value))
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
-    return _unescape(str(value).strip())
+    return unescape_cell(str(value).strip())
 
 
 def _normalise_title(title):
@@ -651,49 +628,25 @@ def _incoming(data, name):
 
 
 # ---------------------------------------------------------------- export
-EXPORT_VALUES = ("name", "credit_code", "park__code", "address", "lon", "lat", "industry", "headcount", "is_key",
-                 "key_reason", "risk_category", "status")
+def _export_cells(row):
+    (name, code, park, address, lon, lat, industry, headcount, is_key, reason, risk, status) = row
+    return [name, code, park, address, lon, lat, INDUSTRY_ZH.get(industry, industry), headcount,
+            YES if is_key else NO, reason, RISK_ZH.get(risk, risk) if risk else "", STATUS_ZH.get(status, status)]
 
 
-def _take_export_slot(user):
-    """Count this export against the user's hourly quota (setting EXPORT_RATE_PER_HOUR)."""
-    limit = settings.EXPORT_RATE_PER_HOUR
-    key = f"parkbeat:export:{user.pk}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        used = 1
-    if used > limit:
-        raise ExportRateLimited(_("At most %(limit)s exports an hour; try again later.") % {"limit": limit})
+# Same columns as the import template, so that an export imports back unchanged.
+ROSTER_EXPORT = Export(
+    object_type="enterprises.Enterprise", sheet=ROSTER_SHEET,
+    columns=tuple(zip(("name", "credit_code", "park__code", "address", "lon", "lat", "industry", "headcount",
+                       "is_key", "key_reason", "risk_category", "status"), TITLES.values())),
+    convert=_export_cells, widths=COLUMN_WIDTHS, noun=gettext_lazy("%(count)s enterprises"),
+    too_many=gettext_lazy("%(count)s enterprises match; at most %(max)s can be exported at once. "
+                          "Narrow the filters."))
 
 
 def export_roster(queryset, *, user, filters=None):
-    """An .xlsx of exactly the given enterprises (re-narrowed to what `user` may export), logged on the audit trail.
-
-    Same columns as the import template, formula-like text escaped; refused above EXPORT_MAX_ROWS rows.
-    """
+    """An .xlsx of exactly the given enterprises (re-narrowed to what `user` may export), logged on the audit
+    trail; refused above EXPORT_MAX_ROWS rows or the hourly quota (see core.exports)."""
     require(user, "enterprise.export")
-    queryset = queryset.visible_to(user, roles=PERMISSIONS["enterprise.export"])
-    count = queryset.count()
-    if count > settings.EXPORT_MAX_ROWS:
-        raise ValidationError(_("%(count)s enterprises match; at most %(max)s can be exported at once. "
-                                "Narrow the filters.") % {"count": count, "max": settings.EXPORT_MAX_ROWS})
-    _take_export_slot(user)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(ROSTER_SHEET)
-    _set_widths(ws)
-    ws.append([title for _name, title in COLUMNS])
-    written = 0
-    for row in queryset.values_list(*EXPORT_VALUES).iterator(chunk_size=2000):
-        (name, code, park, address, lon, lat, industry, headcount, is_key, reason, risk, status) = row
-        ws.append([escape_cell(v) for v in (
-            name, code, park, address, lon, lat, INDUSTRY_ZH.get(industry, industry), headcount,
-            YES if is_key else NO, reason, RISK_ZH.get(risk, risk) if risk else "", STATUS_ZH.get(status, status))])
-        written += 1
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    # Logged once the file exists and before it is handed over: an export that fails to log is not delivered.
-    enterprise_export_logged(actor=user, count=written, filters=filters or {})
-    return buffer.getvalue()
+    return ROSTER_EXPORT.render(queryset.visible_to(user, roles=PERMISSIONS["enterprise.export"]), user=user,
+                                filters=filters)

@@ -1,18 +1,17 @@
 """Roster import and export pages: thin wrappers around enterprises.spreadsheets."""
-from urllib.parse import quote
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from parkbeat.core.exports import (XLSX_CONTENT_TYPE, ExportRateLimited, download_response,
+                                   export_filename)
 from parkbeat.core.services import ConflictError
 from parkbeat.core.views import PermissionRequiredMixin
 from parkbeat.enterprises import selectors, spreadsheets
@@ -22,17 +21,11 @@ MAX_SHOWN_ERRORS = 500
 
 
 def xlsx_response(content, filename, ascii_fallback):
-    """An attachment download; the Chinese name travels as RFC 5987 `filename*`, with an ASCII fallback."""
-    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (f'attachment; filename="{ascii_fallback}"; '
-                                       f"filename*=UTF-8''{quote(filename)}")
-    response["Cache-Control"] = "no-store"
-    return response
+    return download_response(content, filename, ascii_fallback, XLSX_CONTENT_TYPE)
 
 
-def export_filename():
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return f"企业名册_{stamp}.xlsx", f"enterprises_{stamp}.xlsx"
+def roster_filename():
+    return export_filename("企业名册", "enterprises")
 
 
 def filtered_enterprises(request, params):
@@ -111,11 +104,11 @@ class EnterpriseExportView(PermissionRequiredMixin, View):
                 "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in filters.items())})
         try:
             content = spreadsheets.export_roster(queryset, user=request.user, filters=filters)
-        except (ValidationError, spreadsheets.ExportRateLimited) as exc:
+        except (ValidationError, ExportRateLimited) as exc:
             messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
             query = request.GET.urlencode()
             return redirect(f"{_list_url()}?{query}" if query else _list_url())
-        return xlsx_response(content, *export_filename())
+        return xlsx_response(content, *roster_filename())
 
 
 def _list_url():

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from parkbeat.core.exports import XLSX_CONTENT_TYPE
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import record
-from parkbeat.core.testing import DemandFactory, LiaisonFactory, VisitFactory, credit_code
+from parkbeat.testing import DemandFactory, LiaisonFactory, VisitFactory, credit_code
 from parkbeat.enterprises import spreadsheets
 from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
 from parkbeat.org.models import DutyShift, Role, RoleAssignment, User
@@ -315,7 +316,7 @@ def _import_file(world, c, t, user):
     upload = spreadsheets.import_template(user=world.officer)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return {"file": SimpleUploadedFile("roster.xlsx", upload, content_type=spreadsheets.XLSX_CONTENT_TYPE)}
+    return {"file": SimpleUploadedFile("roster.xlsx", upload, content_type=XLSX_CONTENT_TYPE)}
 
 
 def _shift_body(world, c, t, user):

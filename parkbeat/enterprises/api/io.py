@@ -1,22 +1,21 @@
 """Roster import/export over the API: thin views around enterprises.spreadsheets."""
-import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from parkbeat.core.exports import XLSX_CONTENT_TYPE, XLSX_RESPONSE, ExportRateLimited, XlsxRenderer
 from parkbeat.core.permissions import can
 from parkbeat.enterprises import spreadsheets
 from parkbeat.enterprises.models import Enterprise, Industry
-from parkbeat.enterprises.views_io import export_filename, filtered_enterprises, xlsx_response
+from parkbeat.enterprises.views_io import filtered_enterprises, roster_filename, xlsx_response
 
 
 def role_permission(perm):
@@ -39,20 +38,6 @@ class JsonErrorsMixin:
         response = super().handle_exception(exc)
         self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
         return response
-
-
-class XlsxRenderer(BaseRenderer):
-    """Lets clients ask for the spreadsheet by Accept header; errors still go out as JSON text."""
-
-    media_type = spreadsheets.XLSX_CONTENT_TYPE
-    format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, (bytes, bytearray)):
-            return data
-        return json.dumps(data, ensure_ascii=False, default=str).encode()
 
 
 class RowErrorSerializer(serializers.Serializer):
@@ -89,8 +74,7 @@ class ImportRefusedSerializer(ImportSummarySerializer):
             field.required = name == "detail"
 
 
-XLSX_RESPONSE = OpenApiResponse(response=OpenApiTypes.BINARY, description="An .xlsx workbook (attachment)")
-XLSX = spreadsheets.XLSX_CONTENT_TYPE
+XLSX = XLSX_CONTENT_TYPE
 
 
 def _summary_data(summary):
@@ -157,8 +141,8 @@ class EnterpriseExportAPIView(JsonErrorsMixin, APIView):
             raise exceptions.ValidationError(filters)
         try:
             content = spreadsheets.export_roster(queryset, user=request.user, filters=filters)
-        except spreadsheets.ExportRateLimited as exc:
+        except ExportRateLimited as exc:
             raise exceptions.Throttled(detail=str(exc)) from None
         except DjangoValidationError as exc:
             raise exceptions.ValidationError({"detail": " ".join(exc.messages)}) from None
-        return xlsx_response(content, *export_filename())
+        return xlsx_response(content, *roster_filename())

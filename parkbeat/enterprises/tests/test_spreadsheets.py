@@ -14,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
+from parkbeat.core.exports import XLSX_CONTENT_TYPE, ExportRateLimited
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.testing import EnterpriseFactory, credit_code
-from parkbeat.enterprises import selectors, spreadsheets
+from parkbeat.testing import EnterpriseFactory, credit_code
+from parkbeat.enterprises import selectors
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.enterprises.spreadsheets import (COLUMNS, EXAMPLE_CREDIT_CODE, export_roster, import_roster,
                                                import_template, parse_roster)
@@ -478,7 +479,7 @@ def test_export_is_logged_with_count_and_filters(world):
 
     event = AuditEvent.objects.get(verb="export")
     assert (event.actor, event.object_type, event.object_repr, event.note) == (
-        world.officer, "enterprises.Enterprise", "2 enterprises", "{'park': 'xinma'}")
+        world.officer, "enterprises.Enterprise", "2 enterprises", '{"park": "xinma"}')
 
 
 def test_exports_are_rate_limited(world, settings):
@@ -487,7 +488,7 @@ def test_exports_are_rate_limited(world, settings):
     export_roster(qs, user=world.officer)
     export_roster(qs, user=world.officer)
 
-    with pytest.raises(spreadsheets.ExportRateLimited):
+    with pytest.raises(ExportRateLimited):
         export_roster(qs, user=world.officer)
     assert AuditEvent.objects.filter(verb="export").count() == 2
 
@@ -502,7 +503,7 @@ def test_other_roles_cannot_export(world, name):
 
 # ---------------------------------------------------------------- pages
 def _upload(fileobj, name="roster.xlsx"):
-    return SimpleUploadedFile(name, fileobj.getvalue(), content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    return SimpleUploadedFile(name, fileobj.getvalue(), content_type=XLSX_CONTENT_TYPE)
 
 
 @pytest.mark.urls(URLS)
@@ -590,7 +591,7 @@ def test_template_download_is_an_attachment_with_a_chinese_name(world, page_as):
     response = page_as(world.officer).get("/enterprises/import/template/")
 
     assert response.status_code == 200
-    assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert response["Content-Disposition"] == (
         "attachment; filename=\"enterprise_import_template.xlsx\"; "
         "filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%86%8C%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx")
@@ -608,7 +609,7 @@ def test_export_page_applies_the_list_filters(world, page_as):
     assert "filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%86%8C_" in response["Content-Disposition"]
     assert response["Cache-Control"] == "no-store"
     assert [r[1] for r in read_sheet(response.content)[1:]] == [world.enterprise2.credit_code]
-    assert AuditEvent.objects.get(verb="export").note == "{'park': 'xinma', 'is_key': True}"
+    assert AuditEvent.objects.get(verb="export").note == '{"park": "xinma", "is_key": true}'
 
 
 @pytest.mark.urls(URLS)
@@ -699,7 +700,7 @@ def test_api_export_and_template(world, api_as):
 
 @pytest.mark.urls(URLS)
 def test_api_export_with_an_xlsx_accept_header(world, api_as):
-    response = api_as(world.officer).get("/api/v1/enterprises/export/", HTTP_ACCEPT=spreadsheets.XLSX_CONTENT_TYPE)
+    response = api_as(world.officer).get("/api/v1/enterprises/export/", HTTP_ACCEPT=XLSX_CONTENT_TYPE)
 
     assert response.status_code == 200
     assert len(read_sheet(response.content)) == 3
@@ -730,9 +731,9 @@ def test_the_schema_describes_the_endpoints(world):
     assert set(imp["responses"]) >= {"200", "400"}
     export = schema["paths"]["/api/v1/enterprises/export/"]["get"]
     assert {p["name"] for p in export["parameters"]} == {"q", "park", "industry", "is_key", "status", "format"}
-    assert spreadsheets.XLSX_CONTENT_TYPE in export["responses"]["200"]["content"]
+    assert XLSX_CONTENT_TYPE in export["responses"]["200"]["content"]
     template = schema["paths"]["/api/v1/enterprises/import-template/"]["get"]
-    assert spreadsheets.XLSX_CONTENT_TYPE in template["responses"]["200"]["content"]
+    assert XLSX_CONTENT_TYPE in template["responses"]["200"]["content"]
 
 
 # ---------------------------------------------------------------- commands

@@ -2,6 +2,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from parkbeat.core.exports import ExportRateLimited
 from parkbeat.enterprises import selectors, spreadsheets
 from parkbeat.enterprises.management.commands.import_enterprises import acting_user
 from parkbeat.org.models import Park
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             filters["park"] = park
         try:
             content = spreadsheets.export_roster(queryset, user=user, filters=filters)
-        except (PermissionDenied, ValidationError, spreadsheets.ExportRateLimited) as exc:
+        except (PermissionDenied, ValidationError, ExportRateLimited) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from None
         try:
             with open(out, "wb") as fileobj:
