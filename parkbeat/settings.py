@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "parkbeat.core.context_processors.navigation",
+                "parkbeat.notifications.context_processors.bell",
             ],
         },
     },

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.permissions import (AGENCY, AUDITOR, AUXILIARY, LEADER, LIAISON, MEDIATOR, OFFICER,
                                        SECURITY_ADMIN, SYSTEM_ADMIN, VOLUNTEER)
+from parkbeat.core.roles import Role
 from parkbeat.core.scoping import access_for
 
 CASE_ROLES = {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON, VOLUNTEER}
@@ -42,22 +43,11 @@ def navigation(request):
             url = reverse(name)
             active = path == url if url == "/" else path.startswith(url)
             items.append({"url": url, "icon": icon, "label": label, "active": active})
-    from parkbeat.org.models import Role
-
     return {
         "access": access,
         "nav_items": items,
         "role_labels": [Role(r).label for r in sorted(access.roles)],
         "DEMO_MODE": settings.DEMO_MODE,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
-        "unread_notifications": _unread_notifications(user),
     }
 
-
-def _unread_notifications(user):
-    """The bell's count in the top bar: computed only when a page shows it (one indexed count)."""
-    from django.utils.functional import SimpleLazyObject
-
-    from parkbeat.notifications.selectors import unread_count
-
-    return SimpleLazyObject(lambda: unread_count(user))

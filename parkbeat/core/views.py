@@ -144,16 +144,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
-        from parkbeat.core.context_processors import reaches
-        from parkbeat.core.home import home_counts
-        from parkbeat.enterprises.selectors import my_open_demands
+        from parkbeat.core.home import home_page
 
-        ctx = super().get_context_data(**kwargs)
-        ctx["counts"] = home_counts(user=self.request.user)
-        ctx["shows_incidents"] = reaches(self.request.user, "incidents:incident_list")
-        ctx["shows_disputes"] = reaches(self.request.user, "disputes:dispute_list")
-        ctx["my_demands"] = my_open_demands(user=self.request.user)[:8]
-        return ctx
+        return {**super().get_context_data(**kwargs), **home_page(user=self.request.user)}
 
 
 def health(request):

@@ -1,10 +1,8 @@
 """Every read of the registry a user sees starts from `visible_to(user)`."""
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
-from parkbeat.org.models import Park
 
 
 # A park's outline is a large JSON document: list rows never need it, so it is never loaded with them.
@@ -47,25 +45,6 @@ def get_visible(queryset, pk):
 def my_open_demands(*, user):
     """Open demands the user must act on: assigned to them, or raised by them, or (police) in their parks."""
     return demand_list(user=user).open().order_by("due_at", "id")
-
-
-def home_counts(*, user, now=None):
-    """The home page's figures, all within the user's scope, in a handful of queries."""
-    now = timezone.localtime(now or timezone.now())
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    enterprises = Enterprise.objects.visible_to(user).exclude(status=Enterprise.Status.CLOSED).aggregate(
-        total=Count("id"), key=Count("id", filter=Q(is_key=True)))
-    demands = Demand.objects.visible_to(user).aggregate(
-        open=Count("id", filter=Q(status__in=Demand.OPEN_STATUSES)),
-        overdue=Count("id", filter=Q(status__in=Demand.OPEN_STATUSES, due_at__lt=now)))
-    return {
-        "parks": Park.objects.visible_to(user, roles=None).count(),
-        "enterprises": enterprises["total"],
-        "key_enterprises": enterprises["key"],
-        "open_demands": demands["open"],
-        "overdue_demands": demands["overdue"],
-        "visits_this_month": Visit.objects.visible_to(user).filter(visited_at__gte=month_start).count(),
-    }
 
 
 def demand_assignee_candidates(*, demand):
