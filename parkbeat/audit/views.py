@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
+from parkbeat.audit.exports import audit_export
 from parkbeat.audit.filters import AuditEventFilterSet
 from parkbeat.audit.models import AuditEvent
-from parkbeat.audit.exports import audit_export
 from parkbeat.core.exports import ExportTooLarge
+from parkbeat.core.forms import FilterForm
+from parkbeat.core.roles import Role
 from parkbeat.core.views import PermissionRequiredMixin, ScopedListView
-from parkbeat.org.forms import FilterForm
-from parkbeat.org.models import Role
 
 CHANGE_VALUE_MAX = 40
 # Never shown, even to the auditor (SECURITY C5); the page says a value changed, not what it is.

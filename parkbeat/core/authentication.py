@@ -1,6 +1,7 @@
 """Bearer-token authentication for devices and integrations (kept apart from core.api to avoid import cycles)."""
 import hashlib
 
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -18,8 +19,7 @@ class BearerTokenAuthentication(BaseAuthentication):
     keyword = b"bearer"
 
     def authenticate(self, request):
-        from parkbeat.org.models import ApiToken
-
+        ApiToken = apps.get_model("org", "ApiToken")  # by label: org's models build on core's
         auth = get_authorization_header(request).split()
         if not auth or auth[0].lower() != self.keyword:
             return None

@@ -1,5 +1,6 @@
 """Filter pieces every app's filterset uses."""
 import django_filters
+from django.apps import apps
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -11,8 +12,7 @@ class IdFilter(django_filters.NumberFilter):
 
 def visible_parks(request):
     """The parks a filter may offer: those the requesting user sees."""
-    from parkbeat.org.models import Park
-
+    Park = apps.get_model("org", "Park")  # by label: org's models build on core's
     user = getattr(request, "user", None)
     parks = Park.objects.visible_to(user) if user is not None else Park.objects.none()
     return parks.only("id", "name", "station_id")

@@ -51,3 +51,22 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    """The form class of the page filtersets: small Bootstrap inputs, "All" as the empty choice, date pickers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.NullBooleanSelect):
+                widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+            elif getattr(field, "empty_label", None) is not None:
+                field.empty_label = _("All")
+                if not isinstance(field, forms.ModelChoiceField):  # re-wrap so the new label is used
+                    field.choices = [choice for choice in field.choices if choice[0] != ""]
+            if type(widget) is forms.DateInput:
+                widget.input_type = "date"
+            small = "form-select-sm" if isinstance(widget, forms.Select) else "form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs['class']} {small}"

@@ -7,7 +7,10 @@ own rows. The three administrators see no case data at all.
 """
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Q
+
+from parkbeat.core.roles import Role
 
 OWNER = "owner"  # pseudo-role: the user named on the row itself (raised it, is assigned it, ...)
 
@@ -40,7 +43,7 @@ def access_for(user):
     cached = getattr(user, "_parkbeat_access", None)
     if cached is not None:
         return cached
-    from parkbeat.org.models import Park, Role
+    Park = apps.get_model("org", "Park")  # by label, not import: org's models build on core's
 
     parks, enterprises, teams, agencies, roles = {}, set(), set(), set(), set()
     for a in user.role_assignments.select_related("unit").all():

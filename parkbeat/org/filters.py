@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.filters import visible_parks
-from parkbeat.org.forms import FilterForm
+from parkbeat.core.forms import FilterForm
 from parkbeat.org.models import DutyShift, Park, Role, RoleAssignment, User
 from parkbeat.org.selectors import week_bounds
 

@@ -9,19 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.models import ScopedQuerySet, TimestampedModel
 from parkbeat.core.personal import validate_mobile
-
-
-class Role(models.TextChoices):
-    STATION_LEADER = "station_leader", _("Station leader")
-    PARK_OFFICER = "park_officer", _("Park officer")
-    AUXILIARY = "auxiliary", _("Auxiliary officer")
-    MEDIATOR = "mediator", _("Mediator")
-    AGENCY_STAFF = "agency_staff", _("Partner agency staff")
-    LIAISON = "liaison", _("Enterprise liaison")
-    VOLUNTEER = "volunteer", _("Volunteer")
-    SYSTEM_ADMIN = "system_admin", _("System administrator")
-    SECURITY_ADMIN = "security_admin", _("Security administrator")
-    AUDITOR = "auditor", _("Audit administrator")
+from parkbeat.core.roles import Role
 
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
