@@ -342,6 +342,11 @@ PARKBEAT_NAV_TITLE = _("ParkBeat")
 PARKBEAT_INCIDENT_ACCEPT_MINUTES = env_int("PARKBEAT_INCIDENT_ACCEPT_MINUTES", 10)
 if PARKBEAT_INCIDENT_ACCEPT_MINUTES < 1:
     raise ImproperlyConfigured("PARKBEAT_INCIDENT_ACCEPT_MINUTES must be at least 1")
+# Events entered after the fact (core.events): older than this many days needs a leader or a reason,
+# and is marked as entered late.
+PARKBEAT_BACK_ENTRY_DAYS = env_int("PARKBEAT_BACK_ENTRY_DAYS", 30)
+if PARKBEAT_BACK_ENTRY_DAYS < 0:
+    raise ImproperlyConfigured("PARKBEAT_BACK_ENTRY_DAYS must be 0 or more")
 
 # ---------------------------------------------------------------- audit and personal data (SECURITY C4, C5)
 # Retention of the audit trail: at least 180 days, reveals of personal data at least 3 years (the
