@@ -12,10 +12,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from parkbeat.core.serializers import StrictSerializer
 from parkbeat.core.reveal import REASON_MAX, REVEALABLE, mark_revealed, reveal
 
 
-class RevealRequestSerializer(serializers.Serializer):
+class RevealRequestSerializer(StrictSerializer):
     model = serializers.ChoiceField(choices=sorted({label for label, _field in REVEALABLE}),
                                     help_text=gettext_lazy("Model label, e.g. enterprises.Liaison."))
     id = serializers.IntegerField(min_value=1, max_value=2**62)

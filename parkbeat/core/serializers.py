@@ -7,7 +7,31 @@ from parkbeat.core.personal import mask_mobile
 from parkbeat.core.scoping import access_for
 
 
-class VersionedSerializer(serializers.ModelSerializer):
+class StrictFieldsMixin:
+    """A key the serializer does not accept (unknown, or read-only here) is refused with 400 naming it,
+    never silently dropped: a client that sends `closed_at` to an action without one learns so at once."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            accepted = {name for name, field in self.fields.items() if not field.read_only}
+            refused = sorted(set(data.keys()) - accepted)
+            if refused:
+                raise serializers.ValidationError({
+                    "detail": _("These fields are not accepted here: %(fields)s.") % {"fields": ", ".join(refused)},
+                    **{name: [_("This field is not accepted here.")] for name in refused},
+                })
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A request body of plain fields (an action's): every key it does not declare is refused."""
+
+
+class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A model's request body: unknown and read-only keys are refused."""
+
+
+class VersionedSerializer(StrictModelSerializer):
     """`version` is read on every response and required on every update: a stale one gets 409."""
 
     version = serializers.IntegerField(required=False, min_value=1,
@@ -40,8 +64,8 @@ class RoleWritableFieldsMixin:
     `role_writable_fields = {role: {field, ...}}`: the fields a holder of that role may send.
     `create_only_fields = {...}`: set on create, never changed afterwards (resending the same value is fine).
     A writable field the user's roles may not set is a 400 naming it; a user with none of the listed
-    roles writes nothing (403). Read-only and unknown keys are ignored as DRF does; `version` is always
-    accepted, since it is the lock and not data.
+    roles writes nothing (403). Read-only and unknown keys are refused (StrictFieldsMixin, on the serializer
+    this mixes into); `version` is always accepted, since it is the lock and not data.
     """
 
     always_writable = frozenset({"version"})

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from parkbeat.core.permissions import AUXILIARY, LEADER, MEDIATOR, OFFICER, POLICE
 from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
-                                       VersionedSerializer)
+                                       StrictModelSerializer, StrictSerializer, VersionedSerializer)
 from parkbeat.disputes import selectors
 from parkbeat.disputes.models import (Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession,
                                       Obligation, Payment)
@@ -31,7 +31,7 @@ class PickableUserField(serializers.PrimaryKeyRelatedField):
         return selectors.pickable_users(user=request.user if request else None, roles=self.roles)
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(StrictModelSerializer):
     contact_mobile = MaskedMobileField(max_length=11, required=False, allow_blank=True)
     enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
 
@@ -89,7 +89,7 @@ class DisputeDetailSerializer(DisputeSerializer):
         fields = [*DisputeSerializer.Meta.fields, "transitions"]
 
 
-class VersionSerializer(serializers.Serializer):
+class VersionSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
 
 
@@ -113,7 +113,7 @@ class RouteSerializer(VersionSerializer):
     agencies = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), many=True, required=False)
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(StrictModelSerializer):
     dispute = ScopedPrimaryKeyField(queryset=Dispute.objects.all())
     mediators = PickableUserField(roles=POLICE | {MEDIATOR}, many=True, required=False)
     agencies = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), many=True, required=False)
@@ -126,7 +126,7 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = ["level", "recorded_by", "created_at"]
 
 
-class ObligationInlineSerializer(serializers.Serializer):
+class ObligationInlineSerializer(StrictSerializer):
     due_on = serializers.DateField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -143,7 +143,7 @@ class ObligationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(StrictModelSerializer):
     dispute = ScopedPrimaryKeyField(queryset=Dispute.objects.all())
     obligations = ObligationInlineSerializer(many=True, required=False, write_only=True)
     instalments = ObligationSerializer(source="obligations", many=True, read_only=True)

@@ -11,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from parkbeat.core.serializers import StrictSerializer
 from parkbeat.core.exports import XLSX_CONTENT_TYPE, XLSX_RESPONSE, ExportRateLimited, XlsxRenderer
 from parkbeat.core.permissions import can
 from parkbeat.enterprises import spreadsheets
@@ -46,7 +47,7 @@ class RowErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ImportRequestSerializer(serializers.Serializer):
+class ImportRequestSerializer(StrictSerializer):
     file = serializers.FileField(help_text="The roster as .xlsx, in the template's columns")
     import_good_rows = serializers.BooleanField(default=False,
                                                 help_text="Import the valid rows even if other rows have errors")

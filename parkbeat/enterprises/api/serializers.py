@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from parkbeat.core.permissions import AUXILIARY, LEADER, LIAISON, OFFICER
 from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
-                                       VersionedSerializer)
+                                       StrictSerializer, VersionedSerializer)
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit, validate_production_hours
 from parkbeat.org.models import Park, User
 
@@ -42,7 +42,7 @@ class LiaisonSerializer(RoleWritableFieldsMixin, VersionedSerializer):
         create_only_fields = {"enterprise"}
 
 
-class DemandInlineSerializer(serializers.Serializer):
+class DemandInlineSerializer(StrictSerializer):
     category = serializers.ChoiceField(choices=Demand.Category.choices)
     content = serializers.CharField()
     due_at = serializers.DateTimeField(required=False)
@@ -106,12 +106,12 @@ class DemandDetailSerializer(DemandSerializer):
         fields = [*DemandSerializer.Meta.fields, "transitions"]
 
 
-class DemandActionSerializer(serializers.Serializer):
+class DemandActionSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
     note = serializers.CharField(required=False, allow_blank=True, default="")
     answer = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DemandAssignSerializer(serializers.Serializer):
+class DemandAssignSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1)
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))

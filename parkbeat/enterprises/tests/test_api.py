@@ -475,10 +475,11 @@ def test_status_is_not_writable_by_patch(world, api_as):
     # when
     response = api_as(world.officer).patch(f"/api/v1/demands/{demand.pk}/",
                                            {"status": "closed", "content": "补充说明", "version": 1}, format="json")
-    # then
-    assert response.status_code == 200
+    # then: refused naming the field, not silently dropped, and nothing changed
+    assert response.status_code == 400
+    assert "status" in response.json()
     stored = Demand.objects.get(pk=demand.pk)
-    assert (stored.status, stored.content, stored.closed_at) == ("open", "补充说明", None)
+    assert (stored.status, stored.content, stored.closed_at, stored.version) == ("open", demand.content, None, 1)
 
 
 def test_demand_walks_through_its_actions_with_versions(world, api_as):

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from parkbeat.core.permissions import AUXILIARY, LEADER, LIAISON, OFFICER, POLICE, VOLUNTEER
-from parkbeat.core.serializers import MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField
+from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
+                                       StrictModelSerializer, StrictSerializer)
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.files.models import Attachment
 from parkbeat.incidents.models import Incident, IncidentTransition
@@ -38,7 +39,7 @@ class IncidentPhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "original_name", "mime_type", "size", "created_at", "url"]
 
 
-class IncidentSerializer(RoleWritableFieldsMixin, serializers.ModelSerializer):
+class IncidentSerializer(RoleWritableFieldsMixin, StrictModelSerializer):
     """Created through the API; changed afterwards only through the actions (each with `version`)."""
 
     park = ScopedPrimaryKeyField(queryset=Park.objects.all(), required=False, allow_null=True)
@@ -94,7 +95,7 @@ class IncidentDetailSerializer(IncidentSerializer):
                 for outcome, records in outcomes_of(obj, request.user if request else None)]
 
 
-class IncidentActionSerializer(serializers.Serializer):
+class IncidentActionSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
@@ -150,5 +151,5 @@ class IncidentAgencySerializer(IncidentActionSerializer):
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
 
 
-class IncidentPhotoUploadSerializer(serializers.Serializer):
+class IncidentPhotoUploadSerializer(StrictSerializer):
     photo = serializers.FileField()

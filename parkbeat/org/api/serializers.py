@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from parkbeat.core.permissions import LEADER, OFFICER
-from parkbeat.core.serializers import RoleWritableFieldsMixin, ScopedPrimaryKeyField
+from parkbeat.core.serializers import (RoleWritableFieldsMixin, ScopedPrimaryKeyField, StrictModelSerializer,
+                                       StrictSerializer)
 from parkbeat.org.models import DutyShift, Park, User
 
 
@@ -20,7 +21,7 @@ class ParkSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "code", "station", "station_name", "address", "area_km2", "boundary", "description"]
 
 
-class DutyShiftSerializer(RoleWritableFieldsMixin, serializers.ModelSerializer):
+class DutyShiftSerializer(RoleWritableFieldsMixin, StrictModelSerializer):
     park = ScopedPrimaryKeyField(queryset=Park.objects.all())
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     user_name = serializers.CharField(source="user.display_name", read_only=True)
@@ -37,7 +38,7 @@ class DutyShiftSerializer(RoleWritableFieldsMixin, serializers.ModelSerializer):
         return attrs
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
     otp = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
