@@ -77,7 +77,7 @@ def data_key(args):
     digest = hashlib.sha256(f"{BENCH_DATA_VERSION}|{args.stations}|{args.enterprises}|{args.seed}".encode())
     sources = sorted(REPO.glob("parkbeat/*/migrations/*.py"))
     sources += sorted(REPO.glob("parkbeat/*/management/commands/seed_demo.py"))
-    sources += [p for p in [REPO / "parkbeat" / "core" / "demo.py"] if p.exists()]
+    sources += sorted(REPO.glob("parkbeat/*/demo.py"))  # each app's demo module, core's runner and helpers too
     for path in sources:
         digest.update(str(path.relative_to(REPO)).encode())
         digest.update(path.read_bytes())

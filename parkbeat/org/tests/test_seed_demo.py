@@ -1,27 +1,38 @@
-"""seed_demo: demo mode only, the demo station as the brief describes it, deterministic, idempotent, city scale."""
-from datetime import timedelta
+"""seed_demo: demo mode only, the demo station as the brief describes it, deterministic, idempotent, city scale;
+the demo modules run in the order their REQUIRES give."""
+import ast
+import sys
+from datetime import datetime, timedelta
 from io import StringIO
 from itertools import combinations
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import shapely
 from django.contrib.auth import authenticate
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core import demo, demo_cases, home
+from parkbeat.core import demo, home
 from parkbeat.core.personal import MOBILE_RE
 from parkbeat.disputes.models import (
     Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession, Obligation, Payment,
 )
+from parkbeat.enterprises import demo as enterprises_demo
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit
+from parkbeat.incidents import demo as incidents_demo
 from parkbeat.incidents.models import Incident, IncidentTransition
 from parkbeat.notifications.models import Notification
+from parkbeat.org import demo as org_demo
 from parkbeat.org.models import Agency, DutyShift, MediationCentre, OrgUnit, Park, Role, RoleAssignment, User
+from parkbeat.volunteers import demo as volunteers_demo
 from parkbeat.volunteers.models import Volunteer, VolunteerTeam
 
 COUNTED = (OrgUnit, Park, Agency, MediationCentre, Enterprise, Liaison, VolunteerTeam, Volunteer, User,
@@ -115,11 +126,14 @@ def test_builds_the_demo_station(demo_mode):
 def test_same_seed_gives_the_same_enterprises(demo_mode):
     seed_demo("--seed", "7")
 
-    parks = [p for station in demo.plan_stations(7, 1) for p in station.parks]
-    names = [row["name"] for row in demo.generate_enterprises(7, parks, 900)]
-    assert sorted(Enterprise.objects.values_list("name", flat=True)) == sorted(names)
-    assert [row["name"] for row in demo.generate_enterprises(7, parks, 900)] == names
-    assert [row["name"] for row in demo.generate_enterprises(8, parks, 900)] != names
+    def names(seed):
+        ctx = demo.DemoContext(now=timezone.now(), seed=seed)
+        parks = [p for station in org_demo.plan_stations(ctx.rng("stations"), 1) for p in station.parks]
+        return [row["name"] for row in enterprises_demo.generate_enterprises(ctx.rng("enterprises"), parks, 900)]
+
+    assert sorted(Enterprise.objects.values_list("name", flat=True)) == sorted(names(7))
+    assert names(7) == names(7)
+    assert names(8) != names(7)
 
 
 @pytest.mark.django_db
@@ -130,6 +144,106 @@ def test_second_run_changes_nothing(demo_mode):
     seed_demo()
 
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_second_run_repairs_each_apps_demo_accounts_and_lists_them_in_module_order(demo_mode):
+    seed_demo()
+    before = counts()
+    User.objects.filter(username__in=["officer1", "liaison1", "volunteer1"]).update(is_active=False, password="!")
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert counts() == before
+    for username in ("officer1", "liaison1", "volunteer1"):
+        assert authenticate(_login_request(), username=username, password="demo-Passw0rd") is not None, username
+    listed = [line.split()[0] for line in out.getvalue().split("Demo accounts:\n")[1].splitlines()[:-1]]
+    assert listed == [row[0] for row in org_demo.ACCOUNTS + enterprises_demo.ACCOUNTS + volunteers_demo.ACCOUNTS]
+    assert listed[:2] == ["leader", "officer1"] and listed[-4:] == ["liaison1", "liaison2", "liaison3", "volunteer1"]
+
+
+NOW = timezone.make_aware(datetime(2026, 11, 20, 10, 0))
+
+
+@pytest.mark.django_db
+def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode):
+    def seeded():
+        with transaction.atomic():
+            summary = demo.seed(seed=2026, now=NOW)
+            rows = counts()
+            transaction.set_rollback(True)
+        return summary, rows
+
+    first = seeded()
+    assert set(counts().values()) == {0}
+    second = seeded()
+
+    assert second == first
+    assert list(first[0].items()) == [
+        ("stations", 1), ("parks", 3), ("duty shifts", 84), ("enterprises", 900), ("key enterprises", 60),
+        ("liaisons", 1800), ("visits", 300), ("demands", 150), ("volunteer teams", 12), ("volunteers", 104),
+        ("incidents", 360), ("disputes", 100), ("agreements", 84), ("demo accounts", 24), ("notifications", 23)]
+    assert first[1]["User"] == 24 and first[1]["Notification"] == 23 and first[1]["AuditEvent"] == 1
+
+
+# ---------------------------------------------------------------- the runner
+def _module(*requires):
+    return SimpleNamespace(REQUIRES=requires)
+
+
+def test_the_runner_orders_modules_by_requires_with_installed_apps_order_breaking_ties():
+    modules = {"a": _module(), "b": _module("c"), "c": _module("a"), "d": _module()}
+
+    assert [m.app for m in demo.run_order(modules)] == ["a", "c", "b", "d"]
+
+
+def test_the_runner_refuses_a_circle_of_requires():
+    modules = {"a": _module("b"), "b": _module("c"), "c": _module("a"), "d": _module()}
+
+    with pytest.raises(ImproperlyConfigured, match="a, b, c require each other in a circle"):
+        demo.run_order(modules)
+
+
+def test_the_runner_refuses_a_requirement_that_names_no_demo_module():
+    with pytest.raises(ImproperlyConfigured, match="b.demo requires audit"):
+        demo.run_order({"a": _module(), "b": _module("a", "audit")})
+
+
+def test_the_installed_demo_modules_run_org_first_and_the_inbox_last():
+    order = [m.app for m in demo.demo_modules()]
+
+    assert order == ["org", "enterprises", "volunteers", "incidents", "disputes", "notifications"]
+    assert all(set(m.requires) <= set(order[:index]) for index, m in enumerate(demo.demo_modules()))
+
+
+def _imported(module):
+    """The modules `module`'s source imports (ast, nothing run), counting imports inside functions."""
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_core_demo_imports_no_domain_app():
+    imported = _imported(demo)
+
+    assert {name.split(".")[1] for name in imported if name.startswith("parkbeat.")} <= {"core", "audit"}
+    assert "parkbeat.audit.services.record" in imported  # the parser sees the imports it judges
+    roots = {name.split(".")[0] for name in imported}
+    assert roots <= set(sys.stdlib_module_names) | {"django", "shapely", "stdnum", "parkbeat"}
+
+
+def test_a_demo_module_imports_only_the_demo_modules_that_run_before_it():
+    order = [m.app for m in demo.demo_modules()]
+    for index, m in enumerate(demo.demo_modules()):
+        used = {name.split(".")[1] for name in _imported(m.module) if name.startswith("parkbeat.")
+                and name.split(".")[2:3] == ["demo"]}
+        assert used - {"core"} <= set(order[:index]), m.app
 
 
 @pytest.mark.django_db
@@ -199,7 +313,7 @@ def _check_incidents(now):
     assert {i.source for i in incidents} == set(Incident.Source.values)
     assert {i.kind for i in incidents} == set(Incident.Kind.values)
     assert {i.status for i in incidents} == set(Incident.Status.values)
-    assert {i.park.code for i in incidents} == set(demo.DEMO_PARK_CODES)
+    assert {i.park.code for i in incidents} == set(org_demo.DEMO_PARK_CODES)
     numbers = [i.dispatch_number for i in incidents if i.source == "dispatch_110"]
     assert len(numbers) >= 100 and len(set(numbers)) == len(numbers)
     assert all(len(n) == 12 and n.isdigit() and n.startswith("20") for n in numbers)
@@ -234,7 +348,7 @@ def _check_incidents(now):
         # Whoever got it last holds it (closed ones too: who handled it), with the full window to accept.
         last_handover = [s for s in steps if s.kind in HOLDER_CHANGES][-1]
         assert (last_handover.holder_id, last_handover.at) == (i.holder_id, i.held_since)
-        assert i.accept_due_at == last_handover.at + demo_cases.accept_window()
+        assert i.accept_due_at == last_handover.at + incidents_demo.accept_window()
         assert i.holder_id in park_police[i.park_id] | {leader.pk}
         assert all(s.holder_id == i.holder_id for s in steps[steps.index(last_handover):])
     assert any(s.kind == "escalation" for i in incidents for s in i.transitions.all())
@@ -374,10 +488,16 @@ def test_a_year_of_incidents_and_disputes_keeps_the_invariants(demo_mode):
 def test_city_scale_seeds_cases_for_the_demo_station_only(demo_mode):
     seed_demo("--stations", "2", "--enterprises", "400")
 
-    station = demo.demo_station()
+    station = org_demo.demo_station()
     assert Incident.objects.exclude(park__station=station).count() == 0
     assert Dispute.objects.exclude(park__station=station).count() == 0
     assert 300 <= Incident.objects.count() <= 400
+
+
+def _case_counts(*, user, now=None):
+    """The home page's case figures for `user`, as the incidents and disputes apps declare them."""
+    return {**home.home_counts(user=user, now=now, app="incidents"),
+            **home.home_counts(user=user, now=now, app="disputes")}
 
 
 def _case_figures(now, incidents, disputes, obligations):
@@ -397,7 +517,7 @@ def _case_figures(now, incidents, disputes, obligations):
 def test_home_shows_each_role_the_case_figures_of_its_scope(demo_mode, client):
     seed_demo()
     now = timezone.now()
-    station = demo.demo_station()
+    station = org_demo.demo_station()
     other_station = OrgUnit.objects.create(name="群丰派出所", kind=OrgUnit.Kind.STATION, parent=station.parent)
     other_park = Park.objects.create(station=other_station, name="群丰工业园", code="qunfeng")
     other_officer = User.objects.create(username="other_officer", full_name="外所民警")
@@ -426,13 +546,13 @@ def test_home_shows_each_role_the_case_figures_of_its_scope(demo_mode, client):
     assert Incident.objects.filter(enterprise=enterprise).count() > 0
 
     for username, figures in expected.items():
-        assert home.case_counts(user=users[username], now=now) == figures, username
-    assert set(home.case_counts(user=other_officer, now=now).values()) == {0}
+        assert _case_counts(user=users[username], now=now) == figures, username
+    assert set(_case_counts(user=other_officer, now=now).values()) == {0}
 
     client.force_login(users["liaison1"])
     response = client.get("/")
     counts = response.context["counts"]
-    assert {k: counts[k] for k in expected["liaison1"]} == home.case_counts(user=users["liaison1"])
+    assert {k: counts[k] for k in expected["liaison1"]} == _case_counts(user=users["liaison1"])
     assert counts["enterprises"] == 1  # the registry's figures are still there
     html = response.content.decode()
     assert all(f'data-count="{key}">{value}<' in html for key, value in counts.items() if key in expected["leader"])

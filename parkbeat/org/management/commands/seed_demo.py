@@ -1,4 +1,8 @@
-"""`manage.py seed_demo`: the demo station, or with --stations/--enterprises a city for benchmarks."""
+"""`manage.py seed_demo`: the demo station, or with --stations/--enterprises a city for benchmarks.
+
+Each app's `demo.py` writes its own rows; `parkbeat.core.demo` runs them in order. The command stays in org
+because what it checks is org's: whether the demo station is there, and how many stations fit the city.
+"""
 import os
 import time
 
@@ -7,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from parkbeat.core import demo
+from parkbeat.org import demo as org_demo
 from parkbeat.org.models import Role
 
 PER_PARK_MINIMUM = 20  # the demo station's parks need enough active enterprises for four volunteer teams each
@@ -24,17 +29,16 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("演示数据只能在演示模式下生成：请设置 PARKBEAT_DEMO=1。"
                                " / Demo data is only seeded in demo mode: set PARKBEAT_DEMO=1.")
-        if not 1 <= stations <= demo.MAX_STATIONS:
-            raise CommandError(f"--stations must be between 1 and {demo.MAX_STATIONS}.")
+        if not 1 <= stations <= org_demo.MAX_STATIONS:
+            raise CommandError(f"--stations must be between 1 and {org_demo.MAX_STATIONS}.")
         if enterprises < PER_PARK_MINIMUM * 3 * stations:
             raise CommandError(f"--enterprises must be at least {PER_PARK_MINIMUM * 3 * stations} "
                                f"({PER_PARK_MINIMUM} per park).")
         now = timezone.now()
-        station = demo.demo_station()
-        if station is not None:
-            self.stdout.write(f"Demo data is already present ({demo.DEMO_STATION}); "
+        if org_demo.demo_station() is not None:
+            self.stdout.write(f"Demo data is already present ({org_demo.DEMO_STATION}); "
                               "checking the demo accounts only.")
-            demo.ensure_demo_accounts(station, now)
+            demo.refresh(now=now)
         else:
             started = time.monotonic()
             counts = demo.seed(seed=seed, stations=stations, enterprises=enterprises, now=now,
@@ -43,7 +47,7 @@ class Command(BaseCommand):
             for name, count in counts.items():
                 self.stdout.write(f"  {count:>7} {name}")
         self.stdout.write("Demo accounts:")
-        for username, _name, role, _place in demo.DEMO_ACCOUNTS:
+        for username, _name, role, _place in demo.accounts():
             self.stdout.write(f"  {username:<14} {role:<15} {Role(role).label}")
         # Echo the password only when it is the documented default, never one set in the environment.
         hint = settings.DEMO_PASSWORD

@@ -1,376 +1,36 @@
-"""The demo station's year of incidents and disputes, and the inbox they left, written straight to the models.
+"""The demo station's year of disputes, and what they left in the inbox, written straight to the models.
 
-Deterministic from the seed (one `random.Random(f"{seed}:cases")`), relative to `now`, and built with the
-invariants the incidents and disputes services keep:
-- an incident's clocks run reported < accepted < on scene < closed; a closed one has a result; each has
-  a holder since the moment it got it (closed ones: who handled it) and the full acceptance window from
-  then; every step is an IncidentTransition (dispatch at intake, escalation by the system, handover, status);
-- a dispute runs through its tiers in time order; each tier's seconds are the closed spans spent there
-  (the current span stays open while unsettled); settled means settled_at and settled_level; every status
-  and level change is a DisputeTransition; agreements follow their instalments, a missed one reopens it.
+It continues the "cases" generator after incidents.demo, and opens a case from many of the wage and contract
+incidents; the incidents are saved by then, so those closed by opening a case get their result and closing
+note updated here. Built with the invariants the disputes services keep: a dispute runs through its tiers
+in time order; each tier's seconds are the closed spans spent there (the current span stays open while
+unsettled); settled means settled_at and settled_level; every status and level change is a
+DisputeTransition; agreements follow their instalments, a missed one reopens it.
 Each dispute is simulated event by event and stopped at `now`, so whatever lies in the future (a later
 session, the signing, a payment) simply has not happened yet and the case is open or performing.
 """
-import math
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
-from parkbeat.core.demo import BRAND, DEMO_PARKS, mobile, person_name
+from parkbeat.core.demo import at, link, mobile, person_name, times_as_given
 from parkbeat.disputes.models import (
     Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession, Obligation, Payment,
 )
+from parkbeat.enterprises.demo import BRAND, short_name
+from parkbeat.incidents.demo import WAGE_KINDS
 from parkbeat.incidents.models import Incident, IncidentTransition
 from parkbeat.notifications.models import Notification
-from parkbeat.org.models import Agency
 
-S, K, R = Incident.Source, Incident.Kind, Incident.Result
-IS, TK = Incident.Status, IncidentTransition.Kind
+REQUIRES = ("org", "enterprises", "volunteers", "incidents")
+
+K, R, IS = Incident.Kind, Incident.Result, Incident.Status
 L, DS, C = Dispute.Level, Dispute.Status, Dispute.Category
 OUT = MediationSession.Outcome
 
-# How many incidents of each source over the year: 110 transfers are the largest share.
-SOURCE_COUNTS = {S.DISPATCH_110: 110, S.LIAISON: 70, S.PATROL: 60, S.PHONE: 45, S.VOLUNTEER: 45, S.WALK_IN: 30}
-KIND_ODDS = {
-    S.DISPATCH_110: {K.LABOUR_DISPUTE: 22, K.ECONOMIC_DISPUTE: 10, K.THEFT: 18, K.FRAUD: 10, K.FIRE_SAFETY: 8,
-                     K.TRAFFIC: 14, K.PUBLIC_ORDER: 10, K.SUSPICIOUS: 5, K.OTHER: 3},
-    S.LIAISON: {K.LABOUR_DISPUTE: 30, K.ECONOMIC_DISPUTE: 15, K.THEFT: 20, K.FRAUD: 8, K.FIRE_SAFETY: 12,
-                K.TRAFFIC: 4, K.PUBLIC_ORDER: 4, K.SUSPICIOUS: 5, K.OTHER: 2},
-    S.VOLUNTEER: {K.THEFT: 15, K.FIRE_SAFETY: 25, K.SUSPICIOUS: 25, K.TRAFFIC: 15, K.PUBLIC_ORDER: 10,
-                  K.LABOUR_DISPUTE: 5, K.OTHER: 5},
-    S.PATROL: {K.SUSPICIOUS: 25, K.THEFT: 20, K.FIRE_SAFETY: 20, K.TRAFFIC: 15, K.PUBLIC_ORDER: 15, K.OTHER: 5},
-    S.WALK_IN: {K.LABOUR_DISPUTE: 25, K.ECONOMIC_DISPUTE: 20, K.FRAUD: 30, K.THEFT: 10, K.OTHER: 15},
-    S.PHONE: {K.LABOUR_DISPUTE: 20, K.ECONOMIC_DISPUTE: 15, K.FRAUD: 20, K.THEFT: 15, K.FIRE_SAFETY: 10,
-              K.PUBLIC_ORDER: 10, K.SUSPICIOUS: 5, K.OTHER: 5},
-}
-DAY_HOURS = (1, 1, 1, 1, 1, 1, 2, 4, 6, 7, 7, 6, 5, 6, 7, 7, 7, 6, 5, 5, 4, 3, 2, 1)
-NIGHT_HOURS = (4, 4, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 4, 5, 6, 6, 5)
-WORK_HOURS = (0, 0, 0, 0, 0, 0, 0, 2, 6, 7, 7, 6, 3, 5, 7, 7, 6, 4, 2, 0, 0, 0, 0, 0)
-NIGHT_KINDS = {K.THEFT, K.SUSPICIOUS}
-WAGE_KINDS = {K.LABOUR_DISPUTE, K.ECONOMIC_DISPUTE}
-
-# {ent}: enterprise short name, {n}: people, {road}: a park road, {m}: metres, {w}: ten-thousand yuan
-DESCRIPTIONS = {
-    K.LABOUR_DISPUTE: (
-        "{n}名农民工聚集在{ent}厂门口讨要工资，称已被拖欠两个多月，情绪激动",
-        "{ent}外包施工队{n}名工人堵住厂区大门讨薪，称包工头拖欠工资约{w}万元",
-        "{ent}离职员工{n}人到厂区办公楼讨要加班费和经济补偿金",
-        "{ent}停产放假，{n}名员工聚集在办公楼前要求发放上月工资",
-        "{ent}劳务派遣工{n}人聚集讨薪，称劳务公司负责人已联系不上",
-        "{ent}车间{n}名员工因计件工资核算争议停工，聚集在厂区门口",
-    ),
-    K.ECONOMIC_DISPUTE: (
-        "承包方工人{n}人堵在{ent}大门口，称该企业拖欠厂房改造工程款约{w}万元",
-        "供应商{n}人到{ent}财务室讨要货款，双方发生争执",
-        "{ent}与物流公司因运费结算发生纠纷，对方货车堵住厂区出入口",
-        "厂房租赁到期，{ent}与房东因押金退还和设备搬离发生争执",
-        "钢结构施工队{n}人堵{ent}新厂房工地大门，讨要剩余工程款{w}万元",
-    ),
-    K.THEFT: (
-        "{ent}仓库电缆被盗约{m}米",
-        "{ent}员工宿舍楼下电动车被盗",
-        "{ent}成品仓库盘点发现铜材短少，怀疑内部人员盗窃",
-        "{ent}工地夜间钢筋被盗约2吨",
-        "{road}停放货车油箱柴油被盗",
-        "{ent}车间废旧硬质合金边角料被盗",
-    ),
-    K.FRAUD: (
-        "{ent}财务人员接到冒充公司老板的QQ消息要求转账，已转出{w}万元",
-        "{ent}员工称遭遇刷单返利诈骗，损失8000余元",
-        "{ent}员工接到冒充快递客服电话办理理赔退款，被骗2万余元",
-        "有人冒充{ent}采购经理与供应商签订合同，骗取定金",
-        "{ent}员工反映在网上贷款被要求先交“解冻费”",
-    ),
-    K.FIRE_SAFETY: (
-        "{ent}消防通道堵塞，货物堆放占用疏散通道",
-        "{ent}车间冒烟，有焦糊味，员工已疏散",
-        "{ent}员工宿舍私拉电线给电动车充电",
-        "{ent}危化品仓库门口发现液体泄漏，有刺激性气味",
-        "{road}路边绿化带杂草起火",
-        "{ent}配电房有异响并冒出火花",
-    ),
-    K.TRAFFIC: (
-        "{road}大货车与电动车相撞，一人受轻伤",
-        "{ent}门口大货车违停，堵塞道路",
-        "上下班高峰{road}两车剐蹭，双方争吵堵塞交通",
-        "{road}有货车遗撒砂石，影响通行",
-    ),
-    K.PUBLIC_ORDER: (
-        "{ent}员工宿舍两名员工酒后发生打架",
-        "{ent}门口两名货车司机因排队装货发生争执推搡",
-        "{road}夜宵摊有人酒后滋事",
-        "{ent}招聘现场有人插队引发争吵",
-    ),
-    K.SUSPICIOUS: (
-        "{ent}厂区外夜间有可疑人员翻越围墙",
-        "{road}有可疑人员挨个查看停放的电动车",
-        "有陌生人以应聘为名进入{ent}车间拍照",
-        "{ent}门卫发现一辆无牌面包车在厂区外长时间停留",
-    ),
-    K.OTHER: (
-        "{ent}员工在厂区内捡到钱包一个，请求民警协助寻找失主",
-        "员工家属到{ent}寻找走失的老人",
-        "群众咨询园区企业员工居住证办理事宜",
-        "{ent}反映厂区外有流浪犬伤人隐患",
-    ),
-}
-RESULT_NOTES = {
-    K.LABOUR_DISPUTE: ((R.RESOLVED, "现场劝导，企业负责人当场承诺发放日期，聚集人员已疏散"),),
-    K.ECONOMIC_DISPUTE: ((R.RESOLVED, "现场劝导，双方同意通过协商解决，堵门车辆已撤离"),),
-    K.THEFT: ((R.REFERRED, "已受案，移交刑侦中队侦办"), (R.REFERRED, "已受案，调取周边监控，移交侦办"),
-              (R.RESOLVED, "已追回被盗物品，返还企业")),
-    K.FRAUD: ((R.REFERRED, "已受案，移交反诈中心紧急止付"), (R.NO_ACTION, "经核实未造成损失，已开展反诈宣传")),
-    K.FIRE_SAFETY: ((R.RESOLVED, "已督促企业现场整改完毕"), (R.REFERRED, "已通报消防救援大队跟进检查"),
-                    (R.RESOLVED, "明火已扑灭，无人员伤亡")),
-    K.TRAFFIC: ((R.REFERRED, "已移交交警部门处理"), (R.RESOLVED, "双方协商一致，车辆已撤离现场")),
-    K.PUBLIC_ORDER: ((R.RESOLVED, "现场调解，双方和解"), (R.REFERRED, "已将双方带回所里依法处理")),
-    K.SUSPICIOUS: ((R.FALSE_REPORT, "现场核实为企业夜班员工，系误报"), (R.RESOLVED, "已盘查并登记身份，未发现异常")),
-    K.OTHER: ((R.RESOLVED, "已协助处理完毕"), (R.NO_ACTION, "已答复咨询，无需处置")),
-}
-REPORT_NOTES = {S.DISPATCH_110: "110指挥中心转警", S.LIAISON: "企业联络员快速上报", S.VOLUNTEER: "义警巡逻发现上报",
-                S.PATROL: "巡逻发现", S.WALK_IN: "群众来所报警", S.PHONE: "群众电话报警"}
-# Live incidents at `now`: (reported this many acceptance windows + minutes ago, status, park index): three
-# waiting within their window, two overdue for the escalation sweep. The rest of the year is over.
-LIVE_INCIDENTS = (
-    ((0.3, 0), IS.REPORTED, 0), ((0.6, 0), IS.REPORTED, 1), ((0.8, 0), IS.REPORTED, 2),
-    ((1, 14), IS.REPORTED, 0), ((1, 31), IS.REPORTED, 1),
-    ((0, 35), IS.ACCEPTED, 0), ((0, 70), IS.ACCEPTED, 2), ((0, 52), IS.ON_SCENE, 0), ((0, 95), IS.ON_SCENE, 1),
-    ((0, 150), IS.ON_SCENE, 2),
-)
-# Stored text is Chinese like the rest of the demo data, whatever language the command runs in.
-KIND_ZH = {K.LABOUR_DISPUTE: "劳资纠纷", K.ECONOMIC_DISPUTE: "经济纠纷", K.THEFT: "盗窃", K.FRAUD: "诈骗",
-           K.FIRE_SAFETY: "消防安全隐患", K.TRAFFIC: "交通", K.PUBLIC_ORDER: "治安", K.SUSPICIOUS: "可疑人员",
-           K.OTHER: "其他"}
-LEVEL_ZH = {L.ENTERPRISE: "企业内部", L.PARK: "园区", L.BEYOND: "园区外"}
-CATEGORY_ZH = {C.LABOUR_WAGE: "欠薪纠纷", C.LABOUR_OTHER: "劳动争议", C.ECONOMIC_CONTRACT: "合同纠纷",
-               C.WORK_INJURY: "工伤赔偿纠纷", C.NEIGHBOUR: "相邻关系纠纷", C.OTHER: "纠纷"}
-
-
-def accept_window():
-    """A dispatched incident not accepted by then is overdue (the setting the incidents services read)."""
-    return timedelta(minutes=getattr(settings, "PARKBEAT_INCIDENT_ACCEPT_MINUTES", 10))
-
-
-def _at(day, hour, minute=0):
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-def _short(enterprise):
-    return enterprise.name.removeprefix("株洲").removesuffix("有限公司").removesuffix("股份")
-
-
-def _lognormal(rng, median, sigma, low, high):
-    return min(high, max(low, rng.lognormvariate(math.log(median), sigma)))
-
-
-def _url(obj):
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:  # the app's pages are not wired in this build: the inbox row links nowhere
-        return ""
-
-
-# ------------------------------------------------------------------ incidents
-@dataclass
-class IncidentPlan:
-    incident: Incident
-    steps: list = field(default_factory=list)  # IncidentTransition rows
-    agencies: list = field(default_factory=list)
-    escalated: bool = False
-
-
-class IncidentBuilder:
-    def __init__(self, rng, now, parks, enterprises, accounts, agencies):
-        self.rng, self.now, self.parks, self.enterprises = rng, now, parks, enterprises
-        self.accounts, self.agencies = accounts, agencies
-        self.numbers, self.window = set(), accept_window()
-        self.liaison_enterprise = {k: accounts[f"liaison{k + 1}"].liaison_roles.get().enterprise for k in range(3)}
-        today = timezone.localdate(now)
-        self.days = [today - timedelta(days=d) for d in range(2, 366)]
-        # Wage arrears peak before the Spring Festival (mid-December to early February).
-        self.wage_weights = [3 if (d.month == 12 and d.day >= 10) or d.month == 1 or (d.month == 2 and d.day <= 10)
-                             else 1 for d in self.days]
-
-    def dispatch_number(self, reported):
-        while True:
-            number = f"{timezone.localtime(reported):%Y%m%d}{self.rng.randrange(10_000):04d}"
-            if number not in self.numbers:
-                self.numbers.add(number)
-                return number
-
-    def reported_at(self, source, kind):
-        rng = self.rng
-        day = rng.choices(self.days, self.wage_weights if kind in WAGE_KINDS else None)[0]
-        hours = (WORK_HOURS if source == S.LIAISON else
-                 NIGHT_HOURS if kind in NIGHT_KINDS or source == S.PATROL else DAY_HOURS)
-        hour = rng.choices(range(24), hours)[0]
-        return _at(day, hour, rng.randrange(60)) + timedelta(seconds=rng.randrange(60))
-
-    def plan(self, source, kind, k, reported, status=IS.CLOSED):
-        """One incident reported at `reported`, carried on to `status` with clocks that end before now."""
-        rng, accounts = self.rng, self.accounts
-        officer, leader = accounts[f"officer{k + 1}"], accounts["leader"]
-        if source == S.LIAISON:
-            enterprise, reporter = self.liaison_enterprise[k], accounts[f"liaison{k + 1}"]
-        else:
-            reporter = {S.VOLUNTEER: accounts["volunteer1"], S.PATROL: accounts[f"auxiliary{k + 1}"]}.get(
-                source, officer)
-            on_road = kind in (K.TRAFFIC, K.PUBLIC_ORDER, K.SUSPICIOUS) and rng.random() < 0.4
-            enterprise = None if on_road else rng.choices(
-                self.enterprises[k], [e.headcount ** 0.5 for e in self.enterprises[k]])[0]
-        road = rng.choice(DEMO_PARKS[k][3])
-        people = (rng.randint(6, 60) if kind == K.LABOUR_DISPUTE else rng.randint(3, 30)
-                  if kind == K.ECONOMIC_DISPUTE else rng.choice((1, 1, 1, 2, 2, 3)))
-        text = rng.choice(DESCRIPTIONS[kind]).format(
-            ent=_short(enterprise) if enterprise else DEMO_PARKS[k][0], n=people, road=road,
-            m=rng.randrange(50, 400, 10), w=rng.randint(3, 60))
-        incident = Incident(
-            source=source, kind=kind, park=self.parks[k], enterprise=enterprise,
-            dispatch_number=self.dispatch_number(reported) if source == S.DISPATCH_110 else "",
-            location=enterprise.address if enterprise else f"{DEMO_PARKS[k][0]}{road}",
-            lon=enterprise.lon if enterprise else None, lat=enterprise.lat if enterprise else None,
-            people_involved=people, description=text + "。", reported_by=reporter, reported_at=reported,
-            caller_name=person_name(rng) if source in (S.DISPATCH_110, S.PHONE, S.WALK_IN) else "",
-            caller_mobile=mobile(rng) if source in (S.DISPATCH_110, S.PHONE) else "",
-            accept_due_at=reported + self.window, holder=officer, held_since=reported)
-        plan = IncidentPlan(incident)
-        step = self._stepper(plan)
-        step(TK.DISPATCH, reporter, reported, "", IS.REPORTED, officer,
-             f"{REPORT_NOTES[source]}，派给{self.parks[k].name}民警{officer.full_name}")
-        if status == IS.REPORTED:
-            return plan
-        cursor = reported
-        # One in twenty-five waits past the window: the system escalates to the leader, who hands it back.
-        if status == IS.CLOSED and rng.random() < 0.04:
-            plan.escalated = True
-            cursor = reported + self.window + timedelta(seconds=rng.randint(20, 120))
-            step(TK.ESCALATION, None, cursor, IS.REPORTED, IS.REPORTED, leader,
-                 f"超过{self.window.seconds // 60}分钟未接收，自动升级至所领导")
-            incident.escalation_level, incident.holder, incident.held_since = 1, leader, cursor
-            incident.accept_due_at = cursor + self.window  # each new holder gets the full window
-            cursor += timedelta(minutes=rng.uniform(2, 8))
-            step(TK.HANDOVER, leader, cursor, IS.REPORTED, IS.REPORTED, officer, "已电话联系园区民警，交其处置")
-            incident.holder, incident.held_since, incident.accept_due_at = officer, cursor, cursor + self.window
-            cursor += timedelta(minutes=rng.uniform(1, 3))
-        else:
-            cursor += timedelta(minutes=_lognormal(rng, 2.5, 0.6, 0.5, 9))
-        if status == IS.CLOSED and rng.random() < 0.03:  # a duplicate of another report, cancelled unaccepted
-            step(TK.STATUS, officer, cursor, IS.REPORTED, IS.CANCELLED, officer, "重复警情，已合并处置")
-            incident.status = IS.CANCELLED
-            return plan
-        incident.accepted_at = cursor
-        step(TK.STATUS, officer, cursor, IS.REPORTED, IS.ACCEPTED, officer, "已接收")
-        incident.status = IS.ACCEPTED
-        if status == IS.ACCEPTED:
-            return plan
-        by_phone = kind in (K.FRAUD, K.OTHER) and source in (S.PHONE, S.WALK_IN) and rng.random() < 0.6
-        if status == IS.CLOSED and by_phone:  # handled at the desk or on the phone: no trip to the scene
-            cursor += timedelta(minutes=_lognormal(rng, 40, 0.6, 10, 180))
-        else:
-            cursor += timedelta(minutes=_lognormal(rng, 18, 0.4, 6, 45))
-            incident.on_scene_at = cursor
-            step(TK.STATUS, officer, cursor, IS.ACCEPTED, IS.ON_SCENE, officer, "已到达现场")
-            incident.status = IS.ON_SCENE
-            if status == IS.ON_SCENE:
-                return plan
-            hours = _lognormal(rng, 3 if kind in WAGE_KINDS else 1.2, 0.7, 0.3, 30)
-            cursor += timedelta(hours=hours)
-        cursor = min(cursor, self.now - timedelta(hours=1))
-        incident.result, incident.result_note = rng.choice(RESULT_NOTES[kind])
-        incident.closed_at = cursor
-        step(TK.STATUS, officer, cursor, incident.status, IS.CLOSED, officer, incident.result_note)
-        incident.status = IS.CLOSED
-        plan.agencies = self._agencies(kind)
-        return plan
-
-    def _stepper(self, plan):
-        def step(kind, actor, at, from_status, to_status, holder, note):
-            plan.steps.append(IncidentTransition(incident=plan.incident, kind=kind, actor=actor, at=at,
-                                                 from_status=from_status, to_status=to_status, holder=holder,
-                                                 note=note))
-        return step
-
-    def _agencies(self, kind):
-        rng, joined = self.rng, []
-        odds = {K.LABOUR_DISPUTE: (("labour", 0.5), ("street_governance", 0.4)),
-                K.ECONOMIC_DISPUTE: (("street_governance", 0.5),),
-                K.FIRE_SAFETY: (("fire", 0.5), ("emergency", 0.3))}.get(kind, ())
-        for agency_kind, chance in odds:
-            if rng.random() < chance:
-                joined.append(self.agencies[agency_kind])
-        return joined
-
-    def build(self):
-        rng = self.rng
-        sources = [source for source, count in SOURCE_COUNTS.items() for _ in range(count)]
-        rng.shuffle(sources)
-        plans = []
-        for n, source in enumerate(sources):
-            kind = rng.choices(list(KIND_ODDS[source]), list(KIND_ODDS[source].values()))[0]
-            k = 0 if source == S.VOLUNTEER else rng.randrange(3)  # only park 1's team has a demo account
-            if n < len(LIVE_INCIDENTS):
-                (windows, minutes), status, k = LIVE_INCIDENTS[n]
-                if source == S.VOLUNTEER:
-                    source = S.PATROL if k else S.VOLUNTEER
-                    kind = rng.choices(list(KIND_ODDS[source]), list(KIND_ODDS[source].values()))[0]
-                if status == IS.ON_SCENE and k == 0:
-                    kind = K.LABOUR_DISPUTE  # park 1's officer is on site at a wage protest right now
-                reported = self.now - windows * self.window - timedelta(minutes=minutes, seconds=rng.randrange(20))
-                plans.append(self._live(self.plan(source, kind, k, reported, status), status))
-            else:
-                plans.append(self.plan(source, kind, k, self.reported_at(source, kind)))
-        return sorted(plans, key=lambda p: p.incident.reported_at)
-
-    def _live(self, plan, status):
-        """Live clocks squeezed into the minutes since the report, so that every step is already past."""
-        incident, age = plan.incident, self.now - plan.incident.reported_at
-        if status in (IS.ACCEPTED, IS.ON_SCENE):
-            incident.accepted_at = incident.reported_at + min(age * 0.1, timedelta(minutes=4))
-            plan.steps[1].at = incident.accepted_at
-        if status == IS.ON_SCENE:
-            incident.on_scene_at = incident.accepted_at + min(age * 0.3, timedelta(minutes=25))
-            plan.steps[2].at = incident.on_scene_at
-        return plan
-
-
-@contextmanager
-def _times_as_given(*models):
-    """Insert rows with the created/updated times set on them, where auto_now(_add) would stamp the insert
-    time: a year of history is inserted in one go instead of inserted and then back-dated row by row."""
-    fields = [f for model in models for f in model._meta.concrete_fields
-              if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
-def save_incidents(plans):
-    incidents = [p.incident for p in plans]
-    for plan in plans:
-        incident = plan.incident
-        incident.version = len(plan.steps)
-        incident.created_at, incident.updated_at = incident.reported_at, plan.steps[-1].at
-    with _times_as_given(Incident):
-        Incident.objects.bulk_create(incidents)
-    IncidentTransition.objects.bulk_create(step for plan in plans for step in plan.steps)
-    Incident.agencies.through.objects.bulk_create(
-        Incident.agencies.through(incident_id=plan.incident.pk, agency_id=agency.pk)
-        for plan in plans for agency in plan.agencies)
-    return incidents
-
-
-# ------------------------------------------------------------------ disputes
 CONTRACTOR_KINDS = ("建筑劳务有限公司", "钢结构工程有限公司", "建设工程有限公司", "装饰工程有限公司", "机电安装工程有限公司")
 PLACES = {L.ENTERPRISE: "{ent}行政楼会议室", L.PARK: "{centre}调解室", L.BEYOND: "{beyond}"}
 BEYOND_PLACES = ("天元区劳动人事争议仲裁院", "马家河派出所调解室", "天元区人民法院诉调对接中心")
@@ -398,6 +58,9 @@ SHOWCASE_CASES = 6  # DisputeBuilder.showcase
 STANDALONE_CATEGORIES = ((C.LABOUR_WAGE, 8), (C.LABOUR_OTHER, 5), (C.ECONOMIC_CONTRACT, 5), (C.WORK_INJURY, 4),
                          (C.NEIGHBOUR, 3), (C.OTHER, 2))
 PAYMENT_NOTES = ("银行转账，工人代表签字确认", "现场发放，工人逐一签领", "对公转账，凭证已核对", "通过劳动监察专户代发")
+LEVEL_ZH = {L.ENTERPRISE: "企业内部", L.PARK: "园区", L.BEYOND: "园区外"}
+CATEGORY_ZH = {C.LABOUR_WAGE: "欠薪纠纷", C.LABOUR_OTHER: "劳动争议", C.ECONOMIC_CONTRACT: "合同纠纷",
+               C.WORK_INJURY: "工伤赔偿纠纷", C.NEIGHBOUR: "相邻关系纠纷", C.OTHER: "纠纷"}
 
 
 @dataclass
@@ -488,7 +151,7 @@ class Case:
     def add_parties(self):
         rng, spec, d = self.rng, self.spec, self.dispute
         ent = spec.enterprise
-        short = _short(ent)
+        short = short_name(ent)
         reps = lambda n: "、".join(person_name(rng) for _ in range(n))  # noqa: E731
         contractor = f"湖南{''.join(rng.sample(BRAND, 2))}{rng.choice(CONTRACTOR_KINDS)}"
         respondent = DisputeParty(dispute=d, side="respondent", kind="enterprise", name=ent.name, enterprise=ent,
@@ -516,7 +179,7 @@ class Case:
             claimant = DisputeParty(dispute=d, side="claimant", kind="enterprise", name=other.name, enterprise=other,
                                     representatives=person_name(rng), contact_mobile=mobile(rng))
             self.parties = [claimant, respondent]
-            d.title = f"{_short(other)}与{short}通道占用纠纷"
+            d.title = f"{short_name(other)}与{short}通道占用纠纷"
         else:
             name = person_name(rng)
             claimant = DisputeParty(dispute=d, side="claimant", kind="person", name=name,
@@ -649,7 +312,7 @@ class Case:
             if spec.reminded == n:
                 obligation.reminded_on = today - timedelta(days=2)
             if n == spec.missed or n in spec.late:
-                missed_at = _at(obligation.due_on + timedelta(days=1), 0, 30)
+                missed_at = at(obligation.due_on + timedelta(days=1), 0, 30)
                 if not self._past(missed_at):
                     return False
                 obligation.status, obligation.version = Obligation.Status.MISSED, obligation.version + 1
@@ -661,10 +324,10 @@ class Case:
                     self.reopened.append((missed_at, obligation))
                 if n == spec.missed:
                     return False
-                paid_at = _at(obligation.due_on + timedelta(days=spec.late[n]), 15, rng.randrange(60))
+                paid_at = at(obligation.due_on + timedelta(days=spec.late[n]), 15, rng.randrange(60))
             else:
                 early = rng.choice((0, 0, 1, 2, 3)) if obligation.due_on < today - timedelta(days=3) else 0
-                paid_at = _at(obligation.due_on - timedelta(days=early), 10, rng.randrange(60))
+                paid_at = at(obligation.due_on - timedelta(days=early), 10, rng.randrange(60))
             if not self._past(paid_at):
                 return False
             self.pay(obligation, paid_at, recorder)
@@ -728,6 +391,7 @@ class DisputeBuilder:
         self.rng, self.now, self.parks, self.enterprises = rng, now, parks, enterprises
         self.accounts, self.agencies, self.centres = accounts, agencies, centres
         self.teams = teams  # park index -> a volunteer team name
+        self.closed_by_case = []  # incident plans closed by opening a case (see specs)
 
     def path_and_end(self, from_gate):
         rng = self.rng
@@ -763,6 +427,7 @@ class DisputeBuilder:
                 incident.result = R.DISPUTE
                 incident.result_note = "已开立矛盾纠纷案件，转园区一站式矛盾纠纷调处化解中心调解"
                 plan.steps[-1].note = incident.result_note  # the closing step
+                self.closed_by_case.append(plan)
             category = CATEGORY_FROM_KIND[incident.kind]
             gate = incident.people_involved >= 15
             path, end = self.path_and_end(gate)
@@ -775,7 +440,7 @@ class DisputeBuilder:
             k = rng.randrange(3)
             category = (STANDALONE_CATEGORIES[n][0] if n < len(STANDALONE_CATEGORIES)  # each at least once
                         else rng.choices(*zip(*STANDALONE_CATEGORIES))[0])
-            began = _at(today - timedelta(days=rng.randint(3, 364)), rng.randint(8, 17), rng.randrange(60))
+            began = at(today - timedelta(days=rng.randint(3, 364)), rng.randint(8, 17), rng.randrange(60))
             path, end = self.path_and_end(False)
             people = rng.randint(3, 40) if category == C.LABOUR_WAGE else 1
             specs.append(DisputeSpec(park=k, category=category, began=began,
@@ -794,7 +459,7 @@ class DisputeBuilder:
         day = timedelta(days=1)
 
         def case(k, days_ago, path, category=C.LABOUR_WAGE, end="agreement", payment="instalments", **extra):
-            began = _at(timezone.localdate(now - days_ago * day), rng.randint(8, 10), rng.randrange(60))
+            began = at(timezone.localdate(now - days_ago * day), rng.randint(8, 10), rng.randrange(60))
             enterprise = rng.choice([e for e in self.enterprises[k] if e.headcount >= 80])
             people = rng.randint(12, 35) if category == C.LABOUR_WAGE else 1
             return DisputeSpec(park=k, category=category, began=began, created=began + timedelta(hours=1),
@@ -842,7 +507,7 @@ def save_disputes(cases):
         s.created_at = s.started_at + timedelta(minutes=s.duration_minutes)
     for row in agreements + payments:
         row.created_at = row.at
-    with _times_as_given(Dispute, MediationSession, Agreement, Obligation, Payment):
+    with times_as_given(Dispute, MediationSession, Agreement, Obligation, Payment):
         Dispute.objects.bulk_create(disputes)
         DisputeTransition.objects.bulk_create(t for c in cases for t in c.transitions)
         Dispute.agencies.through.objects.bulk_create(
@@ -864,38 +529,27 @@ def save_disputes(cases):
     return disputes
 
 
+def mark_incidents(plans):
+    """The incidents closed by opening a case were saved before it: their result and closing step's note."""
+    Incident.objects.bulk_update([plan.incident for plan in plans], ["result", "result_note"])
+    IncidentTransition.objects.bulk_update([plan.steps[-1] for plan in plans], ["note"])
+
+
 # ------------------------------------------------------------------ the inbox
-def seed_notifications(now, accounts, incident_plans, cases):
-    """What officer1, mediator1 and the leader find in their inbox: the live dispatches, the escalations,
-    the cases routed to the centre lately, the reopened case and an instalment reminder."""
+def seed_notifications(now, accounts, cases):
+    """What officer1, mediator1 and the leader find in their inbox about disputes: the cases routed to the
+    centre lately, the reopened case, the escalations beyond the park and an instalment reminder."""
     officer, mediator, leader = accounts["officer1"], accounts["mediator1"], accounts["leader"]
     park1 = officer.role_assignments.get().park_id
-    types = {model: ContentType.objects.get_for_model(model) for model in (Incident, Dispute)}
+    about = ContentType.objects.get_for_model(Dispute)
     rows = []
 
     def add(recipient, kind, title, body, obj, at, read_after=None, dedupe_key=""):
         read_at = at + read_after if read_after is not None and at + read_after < now else None
-        rows.append(Notification(recipient=recipient, kind=kind, title=title, body=body, url=_url(obj),
-                                 content_type=types[type(obj)], object_id=obj.pk, created_at=at, read_at=read_at,
+        rows.append(Notification(recipient=recipient, kind=kind, title=title, body=body, url=link(obj),
+                                 content_type=about, object_id=obj.pk, created_at=at, read_at=read_at,
                                  dedupe_key=dedupe_key))
 
-    for plan in incident_plans:
-        incident = plan.incident
-        label = KIND_ZH[incident.kind]
-        if incident.park_id == park1 and now - incident.reported_at < timedelta(hours=4):
-            add(officer, Notification.Kind.INCIDENT_DISPATCHED, f"新警情待接收：{incident.description[:30]}",
-                f"{incident.location}，{incident.people_involved}人。请在{accept_window().seconds // 60}分钟内接收。",
-                incident, incident.reported_at,
-                read_after=(incident.accepted_at - incident.reported_at) if incident.accepted_at else None)
-        if plan.escalated and now - incident.reported_at < timedelta(days=120):
-            key = f"incident:{incident.pk}:escalation:1"  # as the escalation sweep sends it
-            add(leader, Notification.Kind.INCIDENT_ESCALATED, f"警情超时未接收，已升级给您：{label}",
-                incident.description[:100], incident, plan.steps[1].at, read_after=timedelta(minutes=3),
-                dedupe_key=key)
-            if incident.park_id == park1:
-                add(officer, Notification.Kind.INCIDENT_ESCALATED, f"警情超时未接收，已转所领导：{label}",
-                    incident.description[:100], incident, plan.steps[1].at, read_after=timedelta(minutes=2),
-                    dedupe_key=key)
     for case in cases:
         d = case.dispute
         routed = getattr(case, "routed_at", None)
@@ -914,30 +568,27 @@ def seed_notifications(now, accounts, incident_plans, cases):
                 beyond[-1].at, read_after=timedelta(hours=5))
         for o in case.obligations:
             if o.reminded_on:
-                at = _at(o.reminded_on, 9)
+                sent = at(o.reminded_on, 9)
                 for user, read in ((d.handler, timedelta(hours=1)), (d.mediator, None)):
                     add(user, Notification.Kind.OBLIGATION_DUE, f"第{o.sequence}期将于{o.due_on:%m月%d日}到期：{d.title}",
-                        f"尚有{o.amount}元未付。", d, at, read_after=read, dedupe_key=f"obligation-due-{o.pk}")
-    latest = max((n for n in rows if n.recipient == leader), key=lambda n: n.created_at, default=None)
-    if latest:  # the leader has not opened the newest yet
-        latest.read_at = None
+                        f"尚有{o.amount}元未付。", d, sent, read_after=read, dedupe_key=f"obligation-due-{o.pk}")
     return Notification.objects.bulk_create(rows)
 
 
-# ------------------------------------------------------------------ the whole history
-def seed_cases(rng, now, station, parks, enterprises, accounts, teams):
-    """A year of incidents and disputes for the demo station's three parks. Returns the row counts."""
-    agencies = {a.kind: a for a in Agency.objects.filter(station=station)}
+# ------------------------------------------------------------------ the module's run
+def seed(ctx):
+    """A year of disputes for the demo station's three parks, many of them opened from its incidents."""
+    accounts, parks = ctx.shared["accounts"], ctx.shared["demo_parks"]
     centres = [park.mediation_centre for park in parks]
     park_index = {park.pk: k for k, park in enumerate(parks)}
     team_names = {}
-    for team in teams:  # each park's first team: its enterprise's showcase volunteers
+    for team in ctx.shared["teams"]:  # each park's first team: its enterprise's showcase volunteers
         team_names.setdefault(park_index[team.park_id], team.name)
-    incident_plans = IncidentBuilder(rng, now, parks, enterprises, accounts, agencies).build()
-    builder = DisputeBuilder(rng, now, parks, enterprises, accounts, agencies, centres, team_names)
-    cases = builder.build(incident_plans)  # marks the incidents that opened a case before they are saved
-    incidents = save_incidents(incident_plans)
+    builder = DisputeBuilder(ctx.rng("cases"), ctx.now, parks, ctx.shared["active"], accounts,
+                             ctx.shared["agencies"], centres, team_names)
+    cases = builder.build(ctx.shared["incident_plans"])
+    mark_incidents(builder.closed_by_case)
     disputes = save_disputes(cases)
-    notifications = seed_notifications(now, accounts, incident_plans, cases)
-    return {"incidents": len(incidents), "disputes": len(disputes),
-            "agreements": sum(1 for c in cases if c.agreement), "notifications": len(notifications)}
+    notifications = seed_notifications(ctx.now, accounts, cases)
+    return {"disputes": len(disputes), "agreements": sum(1 for c in cases if c.agreement),
+            "notifications": len(notifications)}
