@@ -322,17 +322,22 @@ class Payment(models.Model):
 
 
 class DisputeTransition(models.Model):
-    """Every change of a dispute's status or level: who (empty: the system), when, from, to, reason."""
+    """Every change of a dispute's status, level or routing: who recorded it (empty: the system) and when it
+    happened and was recorded, from, to, reason."""
 
     class Kind(models.TextChoices):
         STATUS = "status", _("Status change")
         LEVEL = "level", _("Level change")
+        ROUTE = "route", _("Routed")  # from_value/to_value: the mediation centre ids ("" for none)
 
     dispute = models.ForeignKey(Dispute, models.CASCADE, related_name="transitions", verbose_name=_("dispute"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("by"))
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=timezone.now)  # when it happened (core.events)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)  # when `actor` entered it
+    entered_late = models.BooleanField(_("entered late"), default=False)  # after the back-entry window
+    late_reason = models.TextField(_("reason for late entry"), blank=True)
     from_value = models.CharField(_("from"), max_length=12, blank=True)
     to_value = models.CharField(_("to"), max_length=12)
     note = models.TextField(_("reason"), blank=True)

@@ -102,6 +102,8 @@ class Incident(VersionedModel):
     accept_due_at = models.DateTimeField(_("acceptance due"), null=True, blank=True)
     # The clocks: reported → accepted → on scene → closed.
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    # When it happened, as the reporter says ("half an hour ago"); the clocks start at reported_at.
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     on_scene_at = models.DateTimeField(_("on scene at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -156,7 +158,8 @@ class Incident(VersionedModel):
 
 
 class IncidentTransition(models.Model):
-    """Every change of an incident's status or holder: who (empty: the system), when, from, to, note."""
+    """Every change of an incident's status or holder: who recorded it (empty: the system), when it happened and
+    when it was recorded, from, to, note."""
 
     class Kind(models.TextChoices):
         STATUS = "status", _("Status change")
@@ -168,7 +171,10 @@ class IncidentTransition(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STATUS)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("by"))
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=timezone.now)  # when it happened (core.events)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)  # when `actor` entered it
+    entered_late = models.BooleanField(_("entered late"), default=False)  # after the back-entry window
+    late_reason = models.TextField(_("reason for late entry"), blank=True)
     from_status = models.CharField(_("from"), max_length=12, choices=Incident.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Incident.Status.choices)
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
