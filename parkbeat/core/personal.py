@@ -1,4 +1,5 @@
-"""Personal data in one place: validation, masking, field encryption (AES-GCM with key ids) and blind indexes."""
+"""Personal data in one place: validation, masking, field encryption (SM4-GCM with key ids, AES-256-GCM for
+older values and where OpenSSL lacks SM4) and blind indexes."""
 import base64
 import hashlib
 import hmac
@@ -7,7 +8,10 @@ import re
 import secrets
 from functools import lru_cache
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -89,19 +93,71 @@ def current_key_id():
     return next(iter(field_keys()))
 
 
+SM4 = "sm4"  # the cipher tag of SM4-GCM values: "<key id>:sm4:<base64(nonce‖ciphertext‖tag)>"
+GCM_TAG = 16
+
+
+@lru_cache(maxsize=1)
+def sm4_available():
+    """Whether this platform's OpenSSL does SM4 in GCM mode (GB/T 39786 commercial cryptography).
+
+    Without it new values fall back to AES-256-GCM (docs/security.md D3); the system check says so at start.
+    """
+    try:
+        probe = Cipher(algorithms.SM4(bytes(16)), modes.GCM(bytes(12))).encryptor()
+        probe.update(b"probe")
+        probe.finalize()
+    except Exception:  # UnsupportedAlgorithm, or an OpenSSL built without SM4
+        return False
+    return True
+
+
+def _sm4_key(kid):
+    """SM4 takes 128-bit keys: derived from the configured 256-bit key by HKDF over SM3, per key id."""
+    return HKDF(algorithm=hashes.SM3(), length=16, salt=None,
+                info=b"parkbeat field encryption sm4:" + kid.encode()).derive(field_keys()[kid])
+
+
+def _sm4_encrypt(kid, nonce, data):
+    encryptor = Cipher(algorithms.SM4(_sm4_key(kid)), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(kid.encode())
+    return encryptor.update(data) + encryptor.finalize() + encryptor.tag
+
+
+def _sm4_decrypt(kid, blob):
+    nonce, ct, tag = blob[:12], blob[12:-GCM_TAG], blob[-GCM_TAG:]
+    decryptor = Cipher(algorithms.SM4(_sm4_key(kid)), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(kid.encode())
+    return decryptor.update(ct) + decryptor.finalize()  # InvalidTag, as AES-GCM, when it does not authenticate
+
+
+def current_prefix():
+    """What every value written now starts with: the current key id and, with SM4, its cipher tag."""
+    return f"{current_key_id()}:{SM4}:" if sm4_available() else f"{current_key_id()}:"
+
+
 def encrypt(plaintext):
+    """SM4-GCM under the current key (AES-256-GCM where OpenSSL lacks SM4), the key id as associated data."""
     kid = current_key_id()
     nonce = secrets.token_bytes(12)
+    if sm4_available():
+        return f"{kid}:{SM4}:{base64.b64encode(nonce + _sm4_encrypt(kid, nonce, plaintext.encode())).decode()}"
     ct = AESGCM(field_keys()[kid]).encrypt(nonce, plaintext.encode(), kid.encode())
     return f"{kid}:{base64.b64encode(nonce + ct).decode()}"
 
 
 def decrypt(token):
+    """Either form: "<kid>:sm4:<b64>" (SM4-GCM) or "<kid>:<b64>" (AES-256-GCM, written before SM4 or without it)."""
     kid, _sep, payload = token.partition(":")
     key = field_keys().get(kid)
     if key is None:
         raise ImproperlyConfigured(f"field key {kid!r} is not in PARKBEAT_FIELD_KEYS: keep it listed until "
                                    f"`manage.py rotate_field_keys` has run")
+    cipher, _sep, body = payload.partition(":")
+    if cipher == SM4 and body:
+        if not sm4_available():
+            raise ImproperlyConfigured("this value is SM4-encrypted but this platform's OpenSSL has no SM4-GCM")
+        return _sm4_decrypt(kid, base64.b64decode(body)).decode()
     blob = base64.b64decode(payload)
     return AESGCM(key).decrypt(blob[:12], blob[12:], kid.encode()).decode()
 
@@ -124,7 +180,7 @@ def blind_index(value):
 
 
 class EncryptedTextField(models.TextField):
-    """Stores AES-GCM ciphertext tagged with its key id; Python code sees the plain value."""
+    """Stores SM4-GCM (or older AES-GCM) ciphertext tagged with its key id; Python code sees the plain value."""
 
     def from_db_value(self, value, expression, connection):
         if value in (None, ""):
@@ -196,14 +252,15 @@ def rotate_field_keys(*, batch=500):
     """Re-encrypt every stored value under the current key; returns {"app.Model.field": (rotated, already)}.
 
     Reads the raw ciphertext (cast to plain text, so the field does not decrypt it), skips values already
-    under the current key and rewrites the rest with UPDATE (no save(): versions and timestamps stay).
+    under the current key and cipher (SM4-GCM where available, so AES-GCM values move to SM4) and rewrites
+    the rest with UPDATE (no save(): versions and timestamps stay).
     Batched by primary key, each batch in its own transaction; safe to rerun after an interruption.
     """
     from django.db import transaction
     from django.db.models import F
     from django.db.models.functions import Cast
 
-    prefix = f"{current_key_id()}:"
+    prefix = current_prefix()
     report = {}
     for model, name in encrypted_fields():
         rotated = already = 0
@@ -217,7 +274,7 @@ def rotate_field_keys(*, batch=500):
                 break
             with transaction.atomic():
                 for pk, raw in chunk:
-                    if raw.startswith(prefix):
+                    if raw.startswith(prefix) and (sm4_available() or not raw[len(prefix):].startswith(f"{SM4}:")):
                         already += 1
                         continue
                     model._base_manager.filter(pk=pk).update(**{name: decrypt(raw)})
