@@ -37,8 +37,9 @@ def token_issue(*, request, username, password, otp=""):
             if getattr(request, "axes_locked_out", False):
                 raise LockedOut()
             raise AuthenticationFailed(_("The one-time code is wrong or has already been used."))
-    if security.password_expired(user):
-        raise PermissionDenied(security.password_expired_message())
+    owed = security.password_change_owed(user)
+    if owed:
+        raise PermissionDenied(owed)
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, key_hash=hash_token(key),

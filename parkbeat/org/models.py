@@ -39,6 +39,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # Set when the system administrator creates the account or resets its password: the person must choose
+    # their own at first login (only the change-password page answers until then).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = CaseInsensitiveUserManager()
 

@@ -21,6 +21,7 @@ def user_create(*, actor, username, password, full_name="", mobile="", email="")
     validate_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
+    user.must_change_password = True  # the administrator knows this password: the person chooses their own
     return model_create(actor=actor, obj=user)
 
 
@@ -41,7 +42,8 @@ def user_set_password(*, actor, user, password):
     with transaction.atomic():
         user.set_password(password)
         user.password_changed_at = timezone.now()
-        user.save(update_fields=["password", "password_changed_at"])
+        user.must_change_password = True  # as on creation: the person chooses their own at the next login
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
         sessions_revoke(user=user)  # every session and API token ends now (SECURITY A6)
         record(actor=actor, verb="update", obj=user, note=_("Password reset"))
     return user

@@ -1,4 +1,5 @@
-"""Bearer tokens with the password-expiry rule (A3): an expired password gets 403 with the reason.
+"""Bearer tokens with the password rules (A3): an expired password, or one the system administrator set and
+the person has not yet replaced, gets 403 with the reason.
 
 The second factor was checked when the token was issued (`org.auth.token_issue`), and a role change,
 password change, logout or disable revokes the token (`services.sessions_revoke`).
@@ -13,8 +14,9 @@ from parkbeat.security import services
 class BearerTokenAuthentication(authentication.BearerTokenAuthentication):
     def authenticate(self, request):
         result = super().authenticate(request)
-        if result is not None and services.password_expired(result[0]):
-            raise exceptions.PermissionDenied(services.password_expired_message())
+        owed = services.password_change_owed(result[0]) if result is not None else None
+        if owed:
+            raise exceptions.PermissionDenied(owed)
         return result
 
 

@@ -1,7 +1,8 @@
 """One gate for every session-authenticated request, pages and API alike (SECURITY A3, A5, A6, A7).
 
 In order: the idle and absolute timeouts end the session; a person who owes the second factor reaches
-only the verify/set-up pages; a person whose password expired reaches only the change-password page.
+only the verify/set-up pages; a person whose password expired, or who logs in for the first time with a
+password the system administrator set, reaches only the change-password page.
 Every response leaves with `Cache-Control: no-store`. Bearer-token requests are checked in
 `security.authentication` instead (the token was only issued after both factors).
 """
@@ -54,12 +55,13 @@ class SessionSecurityMiddleware:
                                     status=403)
             target = "security:otp_verify" if owed == "verify" else "security:totp_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
-        if services.password_expired(user):
+        owed_change = services.password_change_owed(user)
+        if owed_change:
             if request.path == reverse("security:password_change"):
                 return None
             if _is_api(request):
-                return JsonResponse({"detail": services.password_expired_message()}, status=403)
-            messages.warning(request, services.password_expired_message())
+                return JsonResponse({"detail": owed_change}, status=403)
+            messages.warning(request, owed_change)
             return redirect("security:password_change")
         return None
 

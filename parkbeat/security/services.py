@@ -77,6 +77,21 @@ def password_expired_message():
         "days": settings.PARKBEAT_PASSWORD_MAX_AGE_DAYS}
 
 
+def password_change_owed(user, now=None):
+    """Why `user` must change the password before anything else (a message), or None.
+
+    First login after the system administrator created the account or reset its password, or an
+    expired password (A3). Pages then reach only the change-password page; the API answers 403 with it.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if getattr(user, "must_change_password", False):
+        return _("Your password was set by the system administrator: choose your own password to continue.")
+    if password_expired(user, now):
+        return password_expired_message()
+    return None
+
+
 def password_change(*, actor, password, keep_session_key=None):
     """A person changes their own password: validated, dated, and every other session and token ended."""
     validate_password(password, actor)
@@ -85,7 +100,8 @@ def password_change(*, actor, password, keep_session_key=None):
     with transaction.atomic():
         actor.set_password(password)
         actor.password_changed_at = timezone.now()
-        actor.save(update_fields=["password", "password_changed_at"])
+        actor.must_change_password = False
+        actor.save(update_fields=["password", "password_changed_at", "must_change_password"])
         sessions_revoke(user=actor, keep_session_key=keep_session_key)
         record(actor=actor, verb="update", obj=actor, note=_("Password changed"))
     return actor
