@@ -2,17 +2,13 @@
 
 The file format is Chinese whatever the interface language: the column titles and the Chinese choice
 labels below belong to the format; codes are accepted wherever a label is. Files are read streaming
-(openpyxl read-only) and rows are kept as small dicts, so a 100,000-row roster fits in memory.
+(openpyxl read-only) and rows are kept as small dicts, so a 100,000-row roster fits in memory. The
+reading itself (file checks, header, row errors, cell text) is core.imports', shared with the other imports.
 """
 import io
-import logging
-import zipfile
-from contextlib import closing
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import islice
-from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,12 +25,12 @@ from stdnum.cn import uscc
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.permissions import PERMISSIONS, require
-from parkbeat.core.exports import Export, unescape_cell
+from parkbeat.core.exports import Export
+from parkbeat.core.imports import (NO, YES, ParseResult, RowError, cell_text, is_blank, match_header, scan,
+                                   title_lookup, too_many_rows_message)
 from parkbeat.core.services import ConflictError
 from parkbeat.enterprises.models import Enterprise, Industry, RiskCategory, validate_credit_code
 from parkbeat.org.models import Park
-
-logger = logging.getLogger(__name__)
 
 ROSTER_SHEET = "企业名册"
 HELP_SHEET = "说明"
@@ -72,42 +68,18 @@ RISK_ZH = {
     RiskCategory.LABOUR: "劳资纠纷",
 }
 STATUS_ZH = {Enterprise.Status.ACTIVE: "正常", Enterprise.Status.MOVED: "已迁出", Enterprise.Status.CLOSED: "已关闭"}
-YES, NO = "是", "否"
 _BOOLEANS = {"是": True, "否": False, "y": True, "n": False, "yes": True, "no": False, "true": True,
              "false": False, "1": True, "0": False, "": False}
 
 MAX_HEADCOUNT = 1_000_000
-MAX_REPORTED_ERRORS = 1000  # errors beyond this are counted, not listed
 BATCH = 1000
-MAX_HEADER_COLUMNS = 64
-# A zip entry may expand at most this much: a guard against compression bombs (rows are capped separately).
-MAX_UNCOMPRESSED_FACTOR = 40
 
 # The template's example row carries this code; an import skips that row instead of creating it.
 EXAMPLE_CREDIT_CODE = "91430211MA4L00000" + uscc.calc_check_digit("91430211MA4L00000")
 
 
-class RowError(NamedTuple):
-    """One problem: the spreadsheet row (None for the whole file), the column title ("" for the row) and why."""
-
-    row: int | None
-    column: str
-    message: str
-
-
-@dataclass
-class RosterParse:
-    """The outcome of reading a roster: valid rows as model field dicts, and the problems found."""
-
-    rows: list = field(default_factory=list)  # [(row_number, {field: value})]; "park" holds a Park
-    errors: list = field(default_factory=list)  # [RowError], at most MAX_REPORTED_ERRORS
-    error_count: int = 0
-    skipped: int = 0  # the template's example row
-
-    def add_error(self, row, column, message):
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(row, column, str(message)))
+class RosterParse(ParseResult):
+    """The outcome of reading a roster: rows are (row_number, {field: value}), "park" holding a Park."""
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -128,28 +100,8 @@ def _choice_lookup(choices, zh):
     return lookup
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    return unescape_cell(str(value).strip())
-
-
-def _normalise_title(title):
-    return (str(title).replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "").strip()
-            if title is not None else "")
-
-
 # Each column is recognised by its full title or by the title without the bracketed hint.
-_TITLE_LOOKUP = {}
-for _name, _title in COLUMNS:
-    _TITLE_LOOKUP[_normalise_title(_title)] = _name
-    _TITLE_LOOKUP[_normalise_title(_title).split("(")[0]] = _name
+_TITLE_LOOKUP = title_lookup(COLUMNS)
 
 
 # ---------------------------------------------------------------- template
@@ -217,93 +169,6 @@ def import_template(*, user=None):
 
 
 # ---------------------------------------------------------------- reading
-class _Unreadable(Exception):
-    pass
-
-
-def _file_problem(fileobj):
-    """A reason the upload is not an .xlsx we will open, or None. Checks name, size, magic bytes, zip sizes."""
-    name = str(getattr(fileobj, "name", "") or "")
-    if name and not name.lower().endswith(".xlsx"):
-        return _("Only Excel .xlsx files can be imported (this file is named “%(name)s”).") % {
-            "name": name.replace("\\", "/").rsplit("/", 1)[-1][:100]}
-    size = getattr(fileobj, "size", None)
-    if size is None:
-        fileobj.seek(0, io.SEEK_END)
-        size = fileobj.tell()
-    if size > settings.IMPORT_MAX_BYTES:
-        return _("The file is %(size)s MB; at most %(max)s MB can be imported.") % {
-            "size": round(size / 1024 / 1024, 1), "max": round(settings.IMPORT_MAX_BYTES / 1024 / 1024, 1)}
-    fileobj.seek(0)
-    magic = fileobj.read(8)
-    fileobj.seek(0)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        return _("This is an old-format .xls workbook; save it as .xlsx and try again.")
-    if not magic.startswith(b"PK\x03\x04"):
-        return _("This file is not an Excel .xlsx workbook.")
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return _("This file is not an Excel .xlsx workbook, or it is damaged.")
-    finally:
-        fileobj.seek(0)
-    if expanded > settings.IMPORT_MAX_BYTES * MAX_UNCOMPRESSED_FACTOR:
-        return _("The workbook expands to too much data to import.")
-    return None
-
-
-def _read_rows(fileobj):
-    """Yield (row_number, header_or_values) tuples from the first sheet, streaming; `_Unreadable` if it breaks."""
-    try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or foreign file: BadZipFile, InvalidFileException, KeyError, XML errors
-        logger.info("Roster import: workbook could not be opened (%s)", type(exc).__name__)
-        raise _Unreadable(_("This file is not an Excel .xlsx workbook, or it is damaged.")) from None
-    try:
-        if not wb.worksheets:
-            raise _Unreadable(_("The workbook has no sheet."))
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        number = 0
-        while True:
-            try:
-                values = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:
-                logger.info("Roster import: sheet unreadable after row %s (%s)", number, type(exc).__name__)
-                raise _Unreadable(_("The sheet could not be read after row %(row)s; the file is damaged.")
-                                  % {"row": number}) from None
-            number += 1
-            yield number, values
-    finally:
-        wb.close()
-
-
-def _match_header(values, result):
-    """{field: column index} from the header row, or None after reporting missing/unknown/repeated columns."""
-    index, ok = {}, True
-    for position, title in enumerate(values[:MAX_HEADER_COLUMNS]):
-        norm = _normalise_title(title)
-        if not norm:
-            continue
-        name = _TITLE_LOOKUP.get(norm)
-        if name is None:
-            result.add_error(1, str(title)[:50], _("Unknown column. Use the columns of the template."))
-            ok = False
-        elif name in index:
-            result.add_error(1, TITLES[name], _("This column appears twice."))
-            ok = False
-        else:
-            index[name] = position
-    for name, title in COLUMNS:
-        if name not in index:
-            result.add_error(1, title, _("Missing column."))
-            ok = False
-    return index if ok else None
-
-
 @dataclass
 class _Context:
     """What each row is checked against, computed once per file."""
@@ -348,7 +213,7 @@ def _convert(values, index, ctx):
 
     errors = []
     data = {}
-    name = _text(cell("name"))
+    name = cell_text(cell("name"))
     if not name:
         errors.append(("name", _("Enter the enterprise name.")))
     elif len(name) > 100:
@@ -356,7 +221,7 @@ def _convert(values, index, ctx):
     data["name"] = name
 
     raw_code = cell("credit_code")
-    code = _text(raw_code).upper().replace(" ", "")
+    code = cell_text(raw_code).upper().replace(" ", "")
     if not code:
         errors.append(("credit_code", _("Enter the unified social credit code.")))
     else:
@@ -369,7 +234,7 @@ def _convert(values, index, ctx):
             errors.append(("credit_code", message))
     data["credit_code"] = code
 
-    park_text = _text(cell("park"))
+    park_text = cell_text(cell("park"))
     park = ctx.parks.get(park_text.lower()) or ctx.park_names.get(park_text)
     if not park_text:
         errors.append(("park", _("Enter the park code.")))
@@ -379,7 +244,7 @@ def _convert(values, index, ctx):
                        % {"code": park_text[:30]}))
     data["park"] = park
 
-    address = _text(cell("address"))
+    address = cell_text(cell("address"))
     if len(address) > 200:
         errors.append(("address", _("At most 200 characters.")))
     data["address"] = address
@@ -394,7 +259,7 @@ def _convert(values, index, ctx):
     for column, lookup, default in (("industry", ctx.industry, Industry.OTHER),
                                     ("risk_category", ctx.risk, RiskCategory.NONE),
                                     ("status", ctx.status, Enterprise.Status.ACTIVE)):
-        text = _text(cell(column))
+        text = cell_text(cell(column))
         value = lookup.get(text.lower()) if text else default
         if value is None:
             errors.append((column, _("Unknown value “%(value)s”; see the 说明 sheet.") % {"value": text[:30]}))
@@ -415,12 +280,12 @@ def _convert(values, index, ctx):
             errors.append(("headcount", _("Enter a whole number.")))
     data["headcount"] = headcount
 
-    key_text = _text(cell("is_key")).lower()
+    key_text = cell_text(cell("is_key")).lower()
     is_key = _BOOLEANS.get(key_text)
     if is_key is None:
         errors.append(("is_key", _("Enter 是 or 否.")))
     data["is_key"] = bool(is_key)
-    reason = _text(cell("key_reason"))
+    reason = cell_text(cell("key_reason"))
     if len(reason) > 200:
         errors.append(("key_reason", _("At most 200 characters.")))
     elif is_key and not reason:
@@ -433,21 +298,7 @@ def _convert(values, index, ctx):
 def parse_roster(fileobj, *, user):
     """Read and check every row of a roster file; nothing is written. Returns a `RosterParse`."""
     result = RosterParse()
-    problem = _file_problem(fileobj)
-    if problem:
-        result.add_error(None, "", problem)
-        return result
-    reader = _RowChecker(_Context.for_user(user), result)
-    try:
-        with closing(_read_rows(fileobj)) as rows:  # closes the workbook even when we stop early
-            for number, values in rows:
-                if not reader.take(number, values):
-                    return result
-    except _Unreadable as exc:
-        result.add_error(None, "", str(exc))
-        return result
-    reader.finish()
-    return result
+    return scan(fileobj, result, _RowChecker(_Context.for_user(user), result), what="Roster import")
 
 
 class _RowChecker:
@@ -464,14 +315,13 @@ class _RowChecker:
         """Check one row; False when reading must stop (bad header, too many rows)."""
         result = self.result
         if number == 1:
-            self.index = _match_header(values or (), result)
+            self.index = match_header(values or (), result, COLUMNS, lookup=_TITLE_LOOKUP)
             return self.index is not None
-        if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        if is_blank(values):
             return True
         self.data_rows += 1
         if self.data_rows > settings.IMPORT_MAX_ROWS:
-            result.add_error(None, "", _("The file has more than %(max)s rows; split it and import each part.")
-                             % {"max": settings.IMPORT_MAX_ROWS})
+            result.add_error(None, "", too_many_rows_message(settings.IMPORT_MAX_ROWS))
             return False
         data, errors = _convert(values, self.index, self.ctx)
         code = data["credit_code"]
