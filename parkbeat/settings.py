@@ -203,6 +203,8 @@ IMPORT_MAX_BYTES = env_int("PARKBEAT_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("PARKBEAT_IMPORT_MAX_ROWS", 200_000)
 EXPORT_MAX_ROWS = env_int("PARKBEAT_EXPORT_MAX_ROWS", 100_000)
 EXPORT_RATE_PER_HOUR = env_int("PARKBEAT_EXPORT_RATE_PER_HOUR", 60)
+# Reveals of masked personal data per user and hour (each is audited; beyond this, 429).
+REVEAL_RATE_PER_HOUR = env_int("PARKBEAT_REVEAL_RATE_PER_HOUR", 30)
 
 # ---------------------------------------------------------------- personal data
 # Key material for resident-ID encryption: key id -> 32-byte key (hex); never stored in the database.

@@ -20,6 +20,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("Import")
         EXPORT = "export", _("Export")
         REVEAL = "reveal", _("Reveal personal data")
+        DOWNLOAD = "download", _("Download attachment")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")

@@ -18,7 +18,6 @@ from typing import Callable
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
@@ -31,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from rest_framework.renderers import BaseRenderer
 
 from parkbeat.audit.services import record
+from parkbeat.core.ratelimit import QuotaExceeded, take_hourly_slot
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -46,7 +46,7 @@ class ExportTooLarge(ValidationError):
         super().__init__(str(message) % {"count": count, "max": settings.EXPORT_MAX_ROWS})
 
 
-class ExportRateLimited(Exception):
+class ExportRateLimited(QuotaExceeded):
     """Too many exports by one user within the hour (SECURITY B6)."""
 
 
@@ -110,15 +110,8 @@ def write_csv(*, headers, rows):
 def take_export_slot(user):
     """Count this export against the user's hourly quota (setting EXPORT_RATE_PER_HOUR)."""
     limit = settings.EXPORT_RATE_PER_HOUR
-    key = f"parkbeat:export:{user.pk}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        used = 1
-    if used > limit:
-        raise ExportRateLimited(_("At most %(limit)s exports an hour; try again later.") % {"limit": limit})
+    take_hourly_slot("export", user, limit, _("At most %(limit)s exports an hour; try again later.") % {
+        "limit": limit}, error=ExportRateLimited)
 
 
 def export_logged(*, actor, object_type, object_repr, filters):

@@ -7,13 +7,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from parkbeat.core.serializers import StrictSerializer
-from parkbeat.core.reveal import REASON_MAX, REVEALABLE, mark_revealed, reveal
+from parkbeat.core.reveal import REASON_MAX, REVEALABLE, RevealRateLimited, mark_revealed, reveal
 
 
 class RevealRequestSerializer(StrictSerializer):
@@ -36,12 +36,17 @@ class RevealResponseSerializer(serializers.Serializer):
 class RevealAPIView(APIView):
     """The full value of one masked field, for an allowed role within its scope; each call is audited."""
 
-    @extend_schema(request=RevealRequestSerializer, responses={200: RevealResponseSerializer})
+    @extend_schema(request=RevealRequestSerializer, responses={200: RevealResponseSerializer, 429: OpenApiResponse(
+        description="More reveals this hour than PARKBEAT_REVEAL_RATE_PER_HOUR allows")})
     def post(self, request):
         data = RevealRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        value = reveal(actor=request.user, model_label=d["model"], pk=d["id"], field=d["field"], reason=d["reason"])
+        try:
+            value = reveal(actor=request.user, model_label=d["model"], pk=d["id"], field=d["field"],
+                           reason=d["reason"])
+        except RevealRateLimited as exc:
+            raise exceptions.Throttled(detail=str(exc)) from None
         return mark_revealed(Response({"model": d["model"], "id": d["id"], "field": d["field"], "value": value}))
 
 
@@ -57,8 +62,9 @@ class RevealView(LoginRequiredMixin, View):
             pk = int(form.get("id", ""))
             value = reveal(actor=request.user, model_label=form.get("model", ""), pk=pk,
                            field=form.get("field", ""), reason=form.get("reason", ""))
-        except (ValueError, ValidationError) as exc:
-            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Invalid request.")
+        except (ValueError, ValidationError, RevealRateLimited) as exc:
+            message = (" ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                       if isinstance(exc, RevealRateLimited) else _("Invalid request."))
             if getattr(request, "htmx", False):
                 return render(request, "core/partials/reveal_error.html", {"message": message})
             messages.error(request, message)

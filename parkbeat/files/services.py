@@ -179,6 +179,16 @@ def attachment_create(*, actor, obj, upload, kinds=("image", "pdf", "xlsx"), per
     return attachment
 
 
+def attachment_download(*, actor, attachment):
+    """The stored file for `actor`, who was allowed to see it (files.selectors.attachment_get): every download
+    of evidence, photos and consent files is on the audit trail with who and what, then handed over."""
+    data = attachment_open(attachment)
+    with transaction.atomic():
+        record(actor=actor, verb="download", obj=attachment,
+               note=f"{attachment.parent_type} {attachment.object_id}: {attachment.original_name}"[:500])
+    return data
+
+
 def attachment_open(attachment):
     """The stored file for reading, after checking it still has the checksum recorded at upload."""
     data = attachment.path.read_bytes()

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from parkbeat.files.selectors import attachment_get
-from parkbeat.files.services import attachment_open
+from parkbeat.files import services
 
 
 def content_disposition(name):
@@ -15,8 +15,10 @@ def content_disposition(name):
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def attachment_response(attachment):
-    response = HttpResponse(attachment_open(attachment).getvalue(), content_type=attachment.mime_type)
+def attachment_response(attachment, *, user):
+    """The download, audited (files.services.attachment_download) before it is handed over."""
+    response = HttpResponse(services.attachment_download(actor=user, attachment=attachment).getvalue(),
+                            content_type=attachment.mime_type)
     response["Content-Disposition"] = content_disposition(attachment.original_name)
     response["Content-Length"] = str(attachment.size)
     response["X-Content-Type-Options"] = "nosniff"
@@ -29,4 +31,4 @@ def attachment_response(attachment):
 @require_GET
 def attachment_download(request, parent_type, parent_pk, pk):
     attachment = attachment_get(user=request.user, parent_type=parent_type, parent_pk=parent_pk, pk=pk)
-    return attachment_response(attachment)
+    return attachment_response(attachment, user=request.user)

@@ -119,6 +119,12 @@ def _attachment(w):
     return attachment_create(actor=w.officer, obj=w.enterprise, upload=png(), kinds=("image",))
 
 
+def _download(w):
+    from parkbeat.files.models import Attachment
+    from parkbeat.files.services import attachment_download
+    return attachment_download(actor=w.officer, attachment=Attachment.objects.get())
+
+
 CASES = {
     "enterprises.services:enterprise_create": ("officer", _enterprise_create, "create", "enterprises.Enterprise", 1),
     "enterprises.services:enterprise_update": ("officer", lambda w: ent.enterprise_update(
@@ -170,6 +176,8 @@ CASES = {
     "security.services:password_change": ("officer", _password_change, "update", "org.User", 1),
     "security.services:recovery_codes_renew": ("officer", _recovery_codes, "update", "org.User", 1),
     "files.services:attachment_create": ("officer", _attachment, "create", "files.Attachment", 1),
+    "files.services:attachment_download": ("officer", lambda w: (_attachment(w), lambda: _download(w)), "download",
+                                           "files.Attachment", 1),
 }
 
 

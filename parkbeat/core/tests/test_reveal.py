@@ -36,7 +36,14 @@ def body(contact, **changes):
 
 
 def reveals():
-    return list(AuditEvent.objects.filter(verb="reveal"))
+    """The granted reveals on the trail."""
+    return list(AuditEvent.objects.filter(verb="reveal", outcome="success"))
+
+
+def refusals():
+    """The refused attempts on the trail: (who, what was asked, why), never a value."""
+    return list(AuditEvent.objects.filter(verb="reveal", outcome="failure")
+                .values_list("actor_username", "object_type", "object_repr", "note"))
 
 
 # ------------------------------------------------------------------ API
@@ -59,12 +66,14 @@ def test_police_roles_in_scope_get_the_full_mobile_and_one_audit_event(world, ap
 
 
 @pytest.mark.parametrize("name", REFUSED)
-def test_other_roles_are_refused_and_nothing_is_logged(world, api_as, contact, name):
+def test_other_roles_are_refused_and_only_the_attempt_is_logged(world, api_as, contact, name):
     response = api_as(getattr(world, name)).post(URL, body(contact), format="json")
 
     assert response.status_code == 403
     assert response.json() == {"detail": "Your role may not see this value in full."}
     assert reveals() == []
+    assert refusals() == [(getattr(world, name).username, "enterprises.Liaison", "mobile",
+                           "Refused: Your role may not see this value in full.")]
 
 
 def test_a_police_officer_out_of_scope_gets_404(world, api_as):
@@ -243,3 +252,36 @@ def test_the_page_action_needs_a_csrf_token(world, contact):
 
     assert response.status_code == 403
     assert reveals() == []
+
+
+def test_every_refused_reveal_is_on_the_trail_without_the_value(world, api_as, contact):
+    far = LiaisonFactory(enterprise=world.other_enterprise, mobile=MOBILE)
+    client = api_as(world.officer)
+
+    client.post(URL, body(far), format="json")  # out of scope
+    client.post(URL, body(contact, reason="看看"), format="json")  # reason too short
+    api_as(world.liaison).post(URL, body(contact), format="json")  # a role that may not
+
+    assert [why.split(":")[0] for _who, _model, _field, why in refusals()] == ["Refused"] * 3
+    assert MOBILE not in json.dumps(refusals(), ensure_ascii=False)
+    assert reveals() == []
+    assert verify_chain()[1] is None
+
+
+def test_reveals_beyond_the_hourly_quota_get_429_and_are_logged_as_refused(world, api_as, contact, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REVEAL_RATE_PER_HOUR = 2
+    client = api_as(world.officer)
+
+    answers = [client.post(URL, body(contact), format="json") for _n in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json() == {"detail": "At most 2 reveals an hour; try again later."}
+    assert MOBILE not in answers[2].content.decode()
+    assert len(reveals()) == 2
+    assert refusals() == [(world.officer.username, "enterprises.Liaison", "mobile",
+                           "Refused: At most 2 reveals an hour; try again later.")]
+    assert api_as(world.leader).post(URL, body(contact), format="json").status_code == 200  # per user
+    cache.clear()

@@ -12,4 +12,4 @@ class AttachmentDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
     def get(self, request, parent_type, parent_pk, pk):
         attachment = attachment_get(user=request.user, parent_type=parent_type, parent_pk=parent_pk, pk=pk)
-        return attachment_response(attachment)
+        return attachment_response(attachment, user=request.user)

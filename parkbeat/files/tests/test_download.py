@@ -118,3 +118,19 @@ def test_download_is_get_only(world, attached, page_as):
 def test_attachment_download_is_in_the_api_schema(world, api_as):
     schema = api_as(world.leader).get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/v1/attachments/{parent_type}/{parent_pk}/{id}/" in schema["paths"]
+
+
+def test_every_download_is_on_the_audit_trail_with_who_and_what_and_a_refused_one_leaves_nothing(
+        world, attached, page_as, api_as):
+    from parkbeat.audit.models import AuditEvent
+
+    visit, attachment = attached
+    page_as(world.officer).get(attachment.get_absolute_url())
+    api_as(world.leader).get(api_url("enterprises.visit", visit.pk, attachment.pk))
+    refused = api_as(world.other_officer).get(api_url("enterprises.visit", visit.pk, attachment.pk))
+
+    assert refused.status_code == 404
+    assert list(AuditEvent.objects.filter(verb="download").order_by("id").values_list(
+        "actor_username", "object_type", "object_id", "note")) == [
+        (user.username, "files.Attachment", str(attachment.pk),
+         f"enterprises.visit {visit.pk}: {attachment.original_name}") for user in (world.officer, world.leader)]
