@@ -12,6 +12,7 @@ def _settings(settings, tmp_path):
     settings.HUEY = {**settings.HUEY, "immediate": True}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"  # attachments (part D): never into var/
+    settings.BACKUP_SIGNING_KEY_FILE = tmp_path / "backup_signing_key"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The second factor is required in production; tests that exercise it turn it back on.
     settings.PARKBEAT_REQUIRE_2FA = False

@@ -221,6 +221,9 @@ for _public in (Path(MEDIA_ROOT).resolve(), Path(STATIC_ROOT).resolve()):
 UPLOAD_MAX_BYTES = env_int("PARKBEAT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("PARKBEAT_IMAGE_MAX_PIXELS", 50_000_000)  # ~8200 × 6100: a 50-megapixel phone photo
 BACKUP_DIR = Path(os.environ.get("PARKBEAT_BACKUP_DIR", VAR_DIR / "backups"))
+# The manifest's HMAC key, kept apart from the backups (F5): from the environment, else generated once here.
+BACKUP_SIGNING_KEY = os.environ.get("PARKBEAT_BACKUP_SIGNING_KEY", "")
+BACKUP_SIGNING_KEY_FILE = VAR_DIR / "backup_signing_key"
 
 # ---------------------------------------------------------------- API
 REST_FRAMEWORK = {

@@ -5,13 +5,18 @@ A backup is a directory:
   media.tar                            MEDIA_ROOT under media/, PRIVATE_MEDIA_ROOT under private/
   manifest.json                        sha256 of each file, row counts per table (from the same snapshot),
                                        the audit chain head, created time, app version
+  manifest.sig                         HMAC-SM3 of manifest.json's bytes, under a key kept apart from
+                                       the backups (PARKBEAT_BACKUP_SIGNING_KEY, or var/backup_signing_key)
 
-`restore` checks every checksum before touching anything, refuses a non-empty target without `force`,
-restores into a new database, then compares the row counts and verifies the audit chain there.
+`restore` checks the signature and then every checksum before touching anything, refuses a non-empty
+target without `force`, restores into a new database, then compares the row counts and verifies the
+audit chain there. Without the signature anybody who can write the backup folder could swap a file and
+rewrite its checksum; with it, they also need the key.
 """
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess  # nosec B404 - pg_dump/pg_restore with argument lists, never a shell
@@ -22,6 +27,8 @@ from importlib import metadata
 from pathlib import Path
 
 import dj_database_url
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, hmac
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -29,6 +36,7 @@ from django.utils.translation import gettext as _
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 MEDIA_TAR = "media.tar"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
@@ -37,6 +45,48 @@ CHUNK = 1024 * 1024
 
 class BackupError(Exception):
     """A backup or restore that cannot go on; the message says why and what to do."""
+
+
+def signing_key():
+    """The backup signing key: PARKBEAT_BACKUP_SIGNING_KEY (hex, 32+ bytes), else one generated once into
+    var/ beside the field keys — never inside a backup. A restore elsewhere needs the same key."""
+    if settings.BACKUP_SIGNING_KEY:
+        try:
+            key = bytes.fromhex(settings.BACKUP_SIGNING_KEY)
+        except ValueError:
+            key = b""
+        if len(key) < 32:
+            raise BackupError(_("PARKBEAT_BACKUP_SIGNING_KEY must be at least 64 hex characters."))
+        return key
+    path = settings.BACKUP_SIGNING_KEY_FILE
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        os.chmod(path, 0o600)
+    return bytes.fromhex(path.read_text().strip())
+
+
+def sign(data):
+    mac = hmac.HMAC(signing_key(), hashes.SM3())
+    mac.update(data)
+    return mac.finalize().hex()
+
+
+def check_signature(folder, data):
+    """Refuse a manifest that is unsigned or signed under another key, before anything else is read."""
+    try:
+        given = bytes.fromhex((folder / SIGNATURE).read_text().strip())
+    except FileNotFoundError:
+        raise BackupError(_("The backup in %(folder)s is not signed (no manifest.sig): it cannot be trusted, "
+                            "nothing was restored.") % {"folder": folder}) from None
+    except ValueError:
+        given = b""
+    mac = hmac.HMAC(signing_key(), hashes.SM3())
+    mac.update(data)
+    try:
+        mac.verify(given)
+    except InvalidSignature:
+        raise BackupError(_("The signature of the backup in %(folder)s does not match (altered, or signed with "
+                            "another key): nothing was restored.") % {"folder": folder}) from None
 
 
 def sha256_file(path):
@@ -198,7 +248,9 @@ def backup(output_dir=None):
             "row_counts": counts,
             "audit": {"events": counts.get("audit_auditevent", 0), "chain_head": head},
         }
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        data = json.dumps(manifest, indent=2, sort_keys=True).encode()
+        (folder / MANIFEST).write_bytes(data)
+        (folder / SIGNATURE).write_text(sign(data) + "\n")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # never leave a half-written backup that looks complete
         raise
@@ -215,10 +267,15 @@ class RestoreReport:
 
 
 def read_verified_manifest(folder):
-    """The manifest, after every file it lists matched its checksum; raises BackupError otherwise."""
+    """The manifest, after its signature and then every file it lists checked; raises BackupError otherwise."""
     folder = Path(folder)
     try:
-        manifest = json.loads((folder / MANIFEST).read_text())
+        data = (folder / MANIFEST).read_bytes()
+    except FileNotFoundError:
+        raise BackupError(_("%(folder)s has no manifest.json: it is not a ParkBeat backup.") % {"folder": folder}) from None
+    check_signature(folder, data)
+    try:
+        manifest = json.loads(data)
         files, engine, db_name = manifest["files"], manifest["engine"], manifest["database_file"]
         if manifest["format"] != FORMAT or db_name not in files or MEDIA_TAR not in files:
             raise KeyError("format")

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from parkbeat.audit.models import AuditEvent
-from parkbeat.core.backup import sha256_file
+from parkbeat.core.backup import sha256_file, sign
 from parkbeat.testing import LiaisonFactory, VisitFactory
 from parkbeat.enterprises import services
 from parkbeat.enterprises.models import Enterprise, Liaison, Visit
@@ -143,8 +143,9 @@ def test_a_damaged_media_archive_is_refused_and_nothing_is_written(world, settin
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_an_altered_audit_trail_with_a_rewritten_checksum_is_caught_by_the_chain(world, settings, tmp_path):
-    # given: someone edits an audit event in the backup and rewrites the manifest's checksum to match
+def test_an_altered_audit_trail_with_a_rewritten_and_re_signed_manifest_is_caught_by_the_chain(
+        world, settings, tmp_path):
+    # given: someone holding the signing key edits an audit event and rewrites and re-signs the manifest
     write_rows(world, settings)
     folder = backup_to(tmp_path)
     db_file = folder / "database.sqlite3"
@@ -155,11 +156,50 @@ def test_an_altered_audit_trail_with_a_rewritten_checksum_is_caught_by_the_chain
     conn.close()
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["files"]["database.sqlite3"] = sha256_file(db_file)
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    signed_manifest(folder, json.dumps(manifest))
     # when / then
     with pytest.raises(CommandError) as info:
         restore(folder, f"sqlite:///{tmp_path / 'restored.sqlite3'}", tmp_path / "restored")
     assert str(info.value) == f"The restored audit trail is broken at event {victim}: do not use this database."
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("tamper", ["rewritten manifest", "unsigned", "signed with another key"])
+def test_a_manifest_that_is_unsigned_or_wrongly_signed_is_refused_before_anything_is_touched(
+        world, settings, tmp_path, tamper):
+    write_rows(world, settings)
+    folder = backup_to(tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    if tamper == "rewritten manifest":  # a swapped database file and its checksum, without the key
+        manifest["row_counts"]["org_user"] += 1
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+    elif tamper == "unsigned":
+        (folder / "manifest.sig").unlink()
+    else:
+        settings.BACKUP_SIGNING_KEY = "ab" * 32
+    target = tmp_path / "restored.sqlite3"
+
+    with pytest.raises(CommandError) as info:
+        restore(folder, f"sqlite:///{target}", tmp_path / "restored")
+
+    assert ("is not signed" if tamper == "unsigned" else "does not match") in str(info.value)
+    assert "nothing was restored" in str(info.value)
+    assert not target.exists() and not (tmp_path / "restored").exists()
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_the_signing_key_is_never_inside_the_backup_and_a_short_one_is_refused(world, settings, tmp_path):
+    from parkbeat.core.backup import BackupError, signing_key
+
+    folder = backup_to(tmp_path)
+    key = signing_key().hex()
+
+    assert all(key not in path.read_bytes().decode("latin-1") for path in folder.iterdir() if path.stat().st_size < 10**7)
+    settings.BACKUP_SIGNING_KEY = "ab" * 8
+    with pytest.raises(BackupError, match="at least 64 hex characters"):
+        signing_key()
 
 
 @sqlite_only
@@ -198,13 +238,19 @@ def test_non_empty_media_targets_are_refused_without_force(world, settings, tmp_
     assert not target.exists()
 
 
+def signed_manifest(folder, text):
+    """A manifest as someone holding the signing key would write it."""
+    (folder / "manifest.json").write_text(text)
+    (folder / "manifest.sig").write_text(sign(text.encode()))
+
+
 @pytest.mark.parametrize(("setup", "message"), [
     (lambda f: None, "has no manifest.json"),
-    (lambda f: (f / "manifest.json").write_text("{not json"), "is damaged or of an unknown format"),
-    (lambda f: (f / "manifest.json").write_text(json.dumps({
+    (lambda f: signed_manifest(f, "{not json"), "is damaged or of an unknown format"),
+    (lambda f: signed_manifest(f, json.dumps({
         "format": 1, "engine": "sqlite", "database_file": "database.sqlite3", "row_counts": {},
         "files": {"database.sqlite3": "0" * 64, "media.tar": "0" * 64}})), "database.sqlite3 is missing"),
-    (lambda f: (f / "manifest.json").write_text(json.dumps({
+    (lambda f: signed_manifest(f, json.dumps({
         "format": 1, "engine": "sqlite", "database_file": "../x", "row_counts": {},
         "files": {"../x": "0" * 64, "media.tar": "0" * 64}})), "../x is missing"),
 ])
