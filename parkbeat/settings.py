@@ -221,6 +221,12 @@ for _public in (Path(MEDIA_ROOT).resolve(), Path(STATIC_ROOT).resolve()):
 UPLOAD_MAX_BYTES = env_int("PARKBEAT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("PARKBEAT_IMAGE_MAX_PIXELS", 50_000_000)  # ~8200 × 6100: a 50-megapixel phone photo
 BACKUP_DIR = Path(os.environ.get("PARKBEAT_BACKUP_DIR", VAR_DIR / "backups"))
+# The daily clean-up (core.cleanup): how long expired things are kept before they go.
+IDEMPOTENCY_KEEP_DAYS = env_int("PARKBEAT_IDEMPOTENCY_KEEP_DAYS", 7)
+OUTBOX_KEEP_DAYS = env_int("PARKBEAT_OUTBOX_KEEP_DAYS", 90)
+TOKEN_KEEP_DAYS = env_int("PARKBEAT_TOKEN_KEEP_DAYS", 30)
+if min(IDEMPOTENCY_KEEP_DAYS, OUTBOX_KEEP_DAYS, TOKEN_KEEP_DAYS) < 1:
+    raise ImproperlyConfigured("PARKBEAT_IDEMPOTENCY_KEEP_DAYS, _OUTBOX_KEEP_DAYS and _TOKEN_KEEP_DAYS must be 1 or more")
 # The manifest's HMAC key, kept apart from the backups (F5): from the environment, else generated once here.
 BACKUP_SIGNING_KEY = os.environ.get("PARKBEAT_BACKUP_SIGNING_KEY", "")
 BACKUP_SIGNING_KEY_FILE = VAR_DIR / "backup_signing_key"

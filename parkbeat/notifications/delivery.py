@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from parkbeat.audit.services import record
 from parkbeat.notifications.channels import ChannelError, PermanentChannelError, enabled_channels
 from parkbeat.notifications.models import OutboxMessage
 
@@ -115,3 +116,21 @@ def outbox_status():
             .annotate(n=Count("id")).order_by("channel", "last_error"))
     return {"counts": [(r["channel"], r["status"], r["n"]) for r in rows], **waiting,
             "dead": [(r["channel"], r["last_error"], r["n"]) for r in dead]}
+
+
+def outbox_requeue(*, channel=None):
+    """Send again the messages given up on `channel` (or every enabled one), e.g. after it was switched off
+    for a while: they wait from now with a fresh count of attempts. Refused for a channel that is not
+    enabled now (they would only be given up again). Returns how many were requeued."""
+    enabled = {c.name for c in enabled_channels()}
+    if channel is not None and channel not in enabled:
+        raise ValueError(f"channel {channel!r} is not enabled (PARKBEAT_NOTIFY_CHANNELS: "
+                         f"{', '.join(sorted(enabled)) or 'none'})")
+    dead = OutboxMessage.objects.filter(status=OutboxMessage.Status.DEAD,
+                                        channel__in=[channel] if channel else sorted(enabled))
+    with transaction.atomic():
+        count = dead.update(status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+        if count:
+            record(actor=None, verb="update", object_type="notifications.OutboxMessage",
+                   object_repr=f"{count} outbox messages", note=f"requeued: channel {channel or 'all enabled'}")
+    return count

@@ -1,12 +1,13 @@
 """The outbox: a channel that fails or is down delays a message, never loses it; it is retried after the
 back-off and delivered exactly once, however many consumers run."""
+import io
 import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -382,3 +383,32 @@ def test_outbox_status_reports_the_messages_given_up_with_their_last_error(offic
         "given up: 4 (kept, not retried)",
         "  email      2  recipient not reachable on this channel",
         "  sms        2  connection failed (ConnectionRefusedError)"]
+
+
+def test_requeue_sends_what_was_given_up_while_the_channel_was_off_exactly_once(officer, channels):
+    channels("email")
+    n = send_one(officer)
+    channels()
+    deliver_due(now=T0)  # given up: the channel was off
+    channels("email")
+
+    out = io.StringIO()
+    call_command("outbox_requeue", "--channel", "email", stdout=out)
+    call_command("outbox_requeue", "--channel", "email", stdout=io.StringIO())  # nothing left to requeue
+
+    assert out.getvalue() == "requeued 1 message(s)\n"
+    assert row(n, "email")[:3] == ("pending", 0, "channel not configured")
+    assert deliver_due()["sent"] == 1 and deliver_due()["sent"] == 0
+    assert len(mail.outbox) == 1
+
+
+def test_requeue_is_refused_for_a_channel_that_is_still_off(officer, channels):
+    channels("email")
+    n = send_one(officer)
+    channels()
+    deliver_due(now=T0)
+
+    with pytest.raises(CommandError, match="'email' is not enabled"):
+        call_command("outbox_requeue", "--channel", "email")
+
+    assert row(n, "email")[:2] == ("dead", 1)
