@@ -313,6 +313,8 @@ def save_incidents(plans):
         incident = plan.incident
         incident.version = len(plan.steps)
         incident.created_at, incident.updated_at = incident.reported_at, plan.steps[-1].at
+        for step in plan.steps:  # recorded live: entered when it happened (after _live moved the times)
+            step.recorded_at = step.at
     with times_as_given(Incident):
         Incident.objects.bulk_create(incidents)
     IncidentTransition.objects.bulk_create(step for plan in plans for step in plan.steps)

@@ -26,19 +26,29 @@ def incident_get(*, user, pk):
         raise Http404 from None
 
 
+BACK_ENTERED_AFTER = timedelta(minutes=1)  # a step entered this much after it happened shows both times
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of an incident's history: a transition, a photo or a linked outcome."""
+    """One line of an incident's history: a transition, a photo or a linked outcome, at when it happened."""
 
     at: datetime
     kind: str  # "transition", "photo", "outcome"
     item: object
     label: str = ""
+    recorded_at: datetime | None = None  # a transition: when it was entered
+
+    @property
+    def back_entered(self):
+        """Entered after the fact: the page shows when it happened and when it was entered."""
+        return self.recorded_at is not None and self.recorded_at - self.at >= BACK_ENTERED_AFTER
 
 
 def incident_timeline(incident, user=None):
-    """Transitions, photos and (for `user`) the linked outcomes they may see, oldest first."""
-    entries = [TimelineEntry(t.at, "transition", t) for t in
+    """Transitions (at when they happened), photos and (for `user`) the linked outcomes they may see, oldest
+    first."""
+    entries = [TimelineEntry(t.at, "transition", t, recorded_at=t.recorded_at) for t in
                incident.transitions.select_related("actor", "holder").order_by("at", "id")]
     entries += [TimelineEntry(a.created_at, "photo", a) for a in
                 Attachment.objects.for_object(incident).select_related("uploaded_by")]

@@ -2,9 +2,13 @@
 
 Invariants kept here: an open incident always has a holder; every change of status or holder leaves an
 IncidentTransition row and an audit event in the same transaction; the clocks only move forward.
+
+Every event (reported, accepted, on scene, closed, cancelled, reopened, handed over) takes an optional `at`
+(when it happened; None: now) and `late_reason`, checked by core.events.event_time against the events it
+follows. The clock fields hold the happened time; the transition row and the audit event keep both.
 """
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+import unicodedata
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkbeat.audit.services import record
+from parkbeat.core.events import event_time
 from parkbeat.core.permissions import LIAISON, POLICE, VOLUNTEER, can, require
 from parkbeat.core.scoping import access_for
 from parkbeat.core.services import (ConflictError, IllegalTransition, claim_next_version, lock_for_update,
@@ -25,8 +30,6 @@ from parkbeat.notifications.services import notify
 from parkbeat.org.models import Role, RoleAssignment
 
 MAX_PHOTOS = 9
-CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not a report "from the future"
-EARLIEST_REPORT = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)  # before ParkBeat's parks existed: a typo
 
 
 def accept_minutes():
@@ -35,6 +38,18 @@ def accept_minutes():
 
 def _stale():
     return ConflictError(_("This record was changed by someone else. Reload it and try again."))
+
+
+def _audit_note(note, event):
+    """The audit note of an event: its own note, when it happened if that was not the moment of entry, and
+    "entered late" (with the reason) when it came in after the back-entry window."""
+    parts = [note] if note else []
+    if event.at != event.recorded_at:
+        parts.append(_("happened %(at)s") % {"at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M")})
+    if event.late:
+        parts.append(_("entered late: %(reason)s") % {"reason": event.reason} if event.reason
+                     else _("entered late"))
+    return " · ".join(parts)
 
 
 # ---------------------------------------------------------------- who takes an incident
@@ -73,10 +88,11 @@ def _reporter_place(actor, source, park, enterprise):
 
     access = access_for(actor)
     if access.roles & POLICE:
-        if park is None and not access.roles & {LIAISON, VOLUNTEER}:
+        place = park if park is not None or enterprise is None else enterprise.park  # the enterprise's park
+        if place is None and not access.roles & {LIAISON, VOLUNTEER}:
             raise ValidationError({"park": _("Choose the park where it happened.")})
-        if park is not None and can(actor, "incident.add", park):
-            return source, park, enterprise
+        if place is not None and can(actor, "incident.add", place):
+            return source, place, enterprise
     if LIAISON in access.roles:
         if enterprise is None and len(access.enterprises) == 1:
             from parkbeat.enterprises.models import Enterprise
@@ -97,6 +113,12 @@ def _reporter_place(actor, source, park, enterprise):
     raise PermissionDenied(_("You are not allowed to do this here."))
 
 
+def normalise_dispatch_number(number):
+    """The one spelling a 110 dispatch number is compared and stored in: Unicode NFKC (full-width → ASCII),
+    no spaces, upper case, so that "ｊ2026 0714 00123" and "J2026071400123" are the same transfer."""
+    return "".join(unicodedata.normalize("NFKC", number or "").split()).upper()
+
+
 def _check_dispatch_number(source, number):
     if source == Incident.Source.DISPATCH_110:
         if not number:
@@ -112,13 +134,22 @@ def _check_dispatch_number(source, number):
 
 def incident_report(*, actor, source, kind, park=None, enterprise=None, description, location="", lon=None,
                     lat=None, people_involved=1, dispatch_number="", caller_name="", caller_mobile="",
-                    reported_at=None, photos=()):
-    """Record an incident from any source and dispatch it to the first person in the park's chain."""
+                    reported_at=None, occurred_at=None, late_reason="", photos=()):
+    """Record an incident from any source and dispatch it to the first person in the park's chain.
+
+    `reported_at` is when it reached the police (None: now; an officer may enter it after the fact, then
+    `late_reason` past the back-entry window); `occurred_at` when it happened as the reporter says, never
+    after the report. The acceptance deadline counts from the moment it reaches ParkBeat.
+    """
     require(actor, "incident.add")
     source, park, enterprise = _reporter_place(actor, source, park, enterprise)
     if source not in Incident.Source.values:
         raise ValidationError({"source": _("Choose a source from the list.")})
-    dispatch_number = (dispatch_number or "").strip()
+    if reported_at is not None and source in (Incident.Source.LIAISON, Incident.Source.VOLUNTEER):
+        # a report from the field reaches ParkBeat as it is sent: the reporter says when it happened instead
+        raise ValidationError({"reported_at": _("A report from the field is stamped when it arrives: give when "
+                                                "it happened instead.")})
+    dispatch_number = normalise_dispatch_number(dispatch_number)
     _check_dispatch_number(source, dispatch_number)
     if enterprise is not None and enterprise.park_id != park.pk:
         raise ValidationError({"enterprise": _("This enterprise is not in the park of the incident.")})
@@ -127,14 +158,11 @@ def incident_report(*, actor, source, kind, park=None, enterprise=None, descript
     if not (description or "").strip():
         raise ValidationError({"description": _("Describe what happened.")})
     now = timezone.now()
-    reported_at = reported_at or now
-    if reported_at < EARLIEST_REPORT:
-        raise ValidationError({"reported_at": _("The report time cannot lie before 1 January 2000.")})
-    if reported_at > now + CLOCK_SKEW:
-        raise ValidationError({"reported_at": _("The report time cannot lie in the future.")})
-    # A phone a little ahead is forgiven, but its time is not kept: a clock from the future would make the
-    # clocks negative and a dispute opened from the incident "begin in the future".
-    reported_at = min(reported_at, now)
+    # The reporter's word ("half an hour ago") is no entry after the fact: checked without the back-entry
+    # window (actor None), only for the future and before 2000. A phone a little ahead reads as now.
+    occurred = None if occurred_at is None else event_time(occurred_at, actor=None, field="occurred_at", now=now)
+    reported = event_time(reported_at, actor=actor, field="reported_at", now=now, reason=late_reason,
+                          after=[(occurred.at if occurred else None, _("the time it happened"))])
     photos = list(photos or ())
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("At most %(n)s photos per report.") % {"n": MAX_PHOTOS}})
@@ -152,15 +180,16 @@ def incident_report(*, actor, source, kind, park=None, enterprise=None, descript
         source=source, kind=kind, park=park, enterprise=enterprise, description=description.strip(),
         location=(location or "").strip(), lon=lon, lat=lat, people_involved=people_involved,
         dispatch_number=dispatch_number, caller_name=(caller_name or "").strip(),
-        caller_mobile=(caller_mobile or "").strip(), reported_by=actor, reported_at=reported_at,
-        holder=holder, held_since=now, escalation_level=0,
-        accept_due_at=now + timedelta(minutes=accept_minutes()))
+        caller_mobile=(caller_mobile or "").strip(), reported_by=actor, reported_at=reported.at,
+        occurred_at=occurred.at if occurred else None, holder=holder, held_since=reported.at, escalation_level=0,
+        accept_due_at=reported.recorded_at + timedelta(minutes=accept_minutes()))
     try:
         with transaction.atomic():
-            model_create(actor=actor, obj=incident)
+            model_create(actor=actor, obj=incident, note=_audit_note("", reported))
             IncidentTransition.objects.create(
-                incident=incident, kind=IncidentTransition.Kind.DISPATCH, actor=actor, at=now, from_status="",
-                to_status=incident.status, holder=holder, note=_("Dispatched to %(user)s") % {"user": holder})
+                incident=incident, kind=IncidentTransition.Kind.DISPATCH, actor=actor, from_status="",
+                to_status=incident.status, holder=holder, note=_("Dispatched to %(user)s") % {"user": holder},
+                **reported.row_fields())
             for photo in photos:
                 attachment_create(actor=actor, obj=incident, upload=photo, kinds=("image",))
             notify(recipients=[holder], kind=Notification.Kind.INCIDENT_DISPATCHED, obj=incident,
@@ -203,8 +232,33 @@ def _illegal(incident, to):
         "from": incident.get_status_display(), "to": to.label})
 
 
-def incident_transition(*, actor, incident, to, note="", result="", result_note="", expected_version=None):
-    """Accept, arrive on scene, close (with a result), cancel (with a reason) or reopen an incident."""
+def _last_step(incident):
+    """(when, what) of the incident's latest transition: a cancellation, reopening or handover follows it."""
+    last = incident.transitions.order_by("-at", "-id").first()
+    if last is None:
+        return (incident.reported_at, _("the report"))
+    step = last.get_to_status_display() if last.kind == IncidentTransition.Kind.STATUS else last.get_kind_display()
+    return (last.at, _("the last step “%(step)s”") % {"step": step})
+
+
+def _follows(incident, to):
+    """The events that the one taking `incident` to `to` cannot precede, the nearest first (core.events)."""
+    if incident.status == Incident.Status.CLOSED or to == Incident.Status.CANCELLED:  # reopen, cancel
+        return [_last_step(incident)]
+    reported = (incident.reported_at, _("the report"))
+    accepted = (incident.accepted_at, _("the acceptance"))
+    on_scene = (incident.on_scene_at, _("the arrival on scene"))
+    return {Incident.Status.ACCEPTED: [reported], Incident.Status.ON_SCENE: [accepted, reported],
+            Incident.Status.CLOSED: [on_scene, accepted, reported]}[to]
+
+
+def incident_transition(*, actor, incident, to, at=None, late_reason="", note="", result="", result_note="",
+                        expected_version=None):
+    """Accept, arrive on scene, close (with a result), cancel (with a reason) or reopen an incident.
+
+    `at` is when it happened (None: now), checked against the steps it follows; `late_reason` says why an
+    event older than the back-entry window is entered only now (a station leader needs none).
+    """
     try:
         to = Incident.Status(to)
     except ValueError:
@@ -219,7 +273,8 @@ def incident_transition(*, actor, incident, to, note="", result="", result_note=
         if to not in Incident.TRANSITIONS[incident.status] or (
                 incident.status == Incident.Status.CLOSED and to != reopen_status(incident)):
             raise _illegal(incident, to)
-        now = timezone.now()
+        event = event_time(at, actor=actor, after=_follows(incident, to), reason=late_reason)
+        at = event.at  # the clocks take when it happened
         from_status = incident.status
         data = {"status": to}
         if from_status == Incident.Status.CLOSED:
@@ -229,25 +284,25 @@ def incident_transition(*, actor, incident, to, note="", result="", result_note=
             if not note:
                 raise ValidationError({"note": _("Say why the incident is reopened.")})
         elif to == Incident.Status.ACCEPTED:
-            data.update(accepted_at=now, holder=actor, held_since=now if incident.holder_id != actor.pk
+            data.update(accepted_at=at, holder=actor, held_since=at if incident.holder_id != actor.pk
                         else incident.held_since)
         elif to == Incident.Status.ON_SCENE:
-            data["on_scene_at"] = now
+            data["on_scene_at"] = at
         elif to == Incident.Status.CLOSED:
             if result not in Incident.Result.values:
                 raise ValidationError({"result": _("Choose the result of the incident.")})
-            data.update(closed_at=now, result=result, result_note=(result_note or "").strip())
+            data.update(closed_at=at, result=result, result_note=(result_note or "").strip())
         elif to == Incident.Status.CANCELLED:
             if not note:
                 raise ValidationError({"note": _("Say why the incident is cancelled.")})
         if incident.holder_id is None:
             data.setdefault("holder", actor)
-            data.setdefault("held_since", now)
-        model_update(actor=actor, obj=incident, data=data, expected_version=incident.version, note=note,
-                     verb="transition")
+            data.setdefault("held_since", at)
+        model_update(actor=actor, obj=incident, data=data, expected_version=incident.version,
+                     note=_audit_note(note, event), verb="transition")
         IncidentTransition.objects.create(incident=incident, kind=IncidentTransition.Kind.STATUS, actor=actor,
-                                          at=now, from_status=from_status, to_status=to,
-                                          holder=incident.holder, note=note)
+                                          from_status=from_status, to_status=to, holder=incident.holder, note=note,
+                                          **event.row_fields())
         if incident.reported_by_id != actor.pk and to in (Incident.Status.ACCEPTED, Incident.Status.CLOSED):
             notify(recipients=[incident.reported_by], kind=Notification.Kind.INCIDENT_UPDATE, obj=incident,
                    title=_("Incident %(number)s: %(status)s") % {"number": incident.number, "status": to.label},
@@ -255,8 +310,12 @@ def incident_transition(*, actor, incident, to, note="", result="", result_note=
     return incident
 
 
-def incident_handover(*, actor, incident, to_user, note, expected_version=None):
-    """Hand an open incident to another officer of the park or a leader of its station."""
+def incident_handover(*, actor, incident, to_user, note, at=None, late_reason="", expected_version=None):
+    """Hand an open incident to another officer of the park or a leader of its station.
+
+    `at` is when it was handed over (None: now), not before the incident's last step; the new holder holds it
+    from then, and if it still awaits acceptance gets the full time to accept from the moment they are told.
+    """
     require(actor, "incident.dispatch", incident)
     note = (note or "").strip()
     if not note:
@@ -273,15 +332,15 @@ def incident_handover(*, actor, incident, to_user, note, expected_version=None):
             raise IllegalTransition(_("A closed or cancelled incident cannot be handed over."))
         if incident.holder_id == to_user.pk:
             raise ValidationError({"to_user": _("%(user)s already holds this incident.") % {"user": to_user}})
-        now = timezone.now()
-        data = {"holder": to_user, "held_since": now}
+        event = event_time(at, actor=actor, after=[_last_step(incident)], reason=late_reason)
+        data = {"holder": to_user, "held_since": event.at}
         if incident.status == Incident.Status.REPORTED:  # the new holder gets the full time to accept
-            data["accept_due_at"] = now + timedelta(minutes=accept_minutes())
+            data["accept_due_at"] = event.recorded_at + timedelta(minutes=accept_minutes())
         model_update(actor=actor, obj=incident, data=data, expected_version=incident.version,
-                     note=_("Handed over: %(note)s") % {"note": note})
+                     note=_audit_note(_("Handed over: %(note)s") % {"note": note}, event))
         IncidentTransition.objects.create(incident=incident, kind=IncidentTransition.Kind.HANDOVER, actor=actor,
-                                          at=now, from_status=incident.status, to_status=incident.status,
-                                          holder=to_user, note=note)
+                                          from_status=incident.status, to_status=incident.status,
+                                          holder=to_user, note=note, **event.row_fields())
         notify(recipients=[to_user], kind=Notification.Kind.INCIDENT_DISPATCHED, obj=incident,
                title=_("Incident %(number)s handed to you") % {"number": incident.number},
                body=_("By %(user)s: %(note)s") % {"user": actor, "note": note})
@@ -363,8 +422,8 @@ def _escalate_one(pk, now):
         note = _("Not accepted in time: escalated to %(user)s") % {"user": holder or "—"}
         model_update(actor=None, obj=incident, data=data, expected_version=incident.version, note=note)
         IncidentTransition.objects.create(incident=incident, kind=IncidentTransition.Kind.ESCALATION, actor=None,
-                                          at=now, from_status=incident.status, to_status=incident.status,
-                                          holder=holder, note=note)
+                                          at=now, recorded_at=now, from_status=incident.status,
+                                          to_status=incident.status, holder=holder, note=note)
         key = f"incident:{incident.pk}:escalation:{level}"
         notify(recipients=[holder], kind=Notification.Kind.INCIDENT_ESCALATED, obj=incident, dedupe_key=key,
                title=_("Incident %(number)s awaits your acceptance") % {"number": incident.number},

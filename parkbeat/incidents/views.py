@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -78,6 +78,32 @@ def allowed_actions(user, incident):
     }
 
 
+def _create_url(user, outcome, incident):
+    if not can(user, outcome.permission, incident):
+        return None
+    try:
+        return f"{reverse(outcome.create_url_name)}?incident={incident.pk}"
+    except NoReverseMatch:  # the outcome's area has no page yet
+        return None
+
+
+def incident_page_context(user, incident, action_form=None):
+    """What the incident page shows; `action_form` is a refused form to show again with its errors."""
+    actions = allowed_actions(user, incident)
+    if action_form is None:
+        action_form = IncidentActionForm(
+            initial={"version": incident.version},
+            holders=selectors.holder_candidates(incident=incident) if actions["handover"] else None,
+            agencies=selectors.agency_candidates(incident=incident) if actions["agency"] else None)
+    return {
+        "incident": incident, "object": incident, "actions": actions, "any_action": any(actions.values()),
+        "action_form": action_form, "clocks": selectors.incident_clocks(incident), "now": timezone.now(),
+        "timeline": selectors.incident_timeline(incident, user),
+        "outcomes": [{"outcome": outcome, "records": records, "create_url": _create_url(user, outcome, incident)}
+                     for outcome, records in outcomes_of(incident, user)],
+    }
+
+
 class IncidentDetailView(ScopedDetailView):
     model = Incident
     template_name = "incidents/incident_detail.html"
@@ -86,30 +112,7 @@ class IncidentDetailView(ScopedDetailView):
         return selectors.incident_list(user=self.request.user).prefetch_related("agencies")
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        incident, user = self.object, self.request.user
-        actions = allowed_actions(user, incident)
-        ctx["actions"] = actions
-        ctx["any_action"] = any(actions.values())
-        ctx["action_form"] = IncidentActionForm(
-            initial={"version": incident.version},
-            holders=selectors.holder_candidates(incident=incident) if actions["handover"] else None,
-            agencies=selectors.agency_candidates(incident=incident) if actions["agency"] else None)
-        ctx["clocks"] = selectors.incident_clocks(incident)
-        ctx["now"] = timezone.now()
-        ctx["timeline"] = selectors.incident_timeline(incident, user)
-        ctx["outcomes"] = [
-            {"outcome": outcome, "records": records, "create_url": self._create_url(outcome, incident)}
-            for outcome, records in outcomes_of(incident, user)]
-        return ctx
-
-    def _create_url(self, outcome, incident):
-        if not can(self.request.user, outcome.permission, incident):
-            return None
-        try:
-            return f"{reverse(outcome.create_url_name)}?incident={incident.pk}"
-        except NoReverseMatch:  # the outcome's area has no page yet
-            return None
+        return {**super().get_context_data(**kwargs), **incident_page_context(self.request.user, self.object)}
 
 
 class IncidentCreateView(ServiceFormView):
@@ -141,7 +144,7 @@ class QuickReportView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def perform(self, form):
-        data = dict(form.cleaned_data)
+        data = dict(form.cleaned_data)  # `occurred_at` from "when did it happen?"; reported: as it arrives
         source = Incident.Source.PATROL  # police reporting from the field; liaisons and volunteers are set by role
         return services.incident_report(actor=self.request.user, source=source, **data)
 
@@ -161,10 +164,12 @@ class QuickReportDoneView(PermissionRequiredMixin, TemplateView):
 
 
 class IncidentActionView(ServiceFormView):
-    """POST-only: one button of the incident page (a transition, a handover or an agency)."""
+    """POST-only: one button of the incident page (a transition, a handover or an agency). A refusal shows the
+    page again with the form as sent and its errors beside the fields (e.g. a time that needs a reason)."""
 
     http_method_names = ["post"]
     form_class = IncidentActionForm
+    template_name = IncidentDetailView.template_name
 
     @cached_property
     def incident(self):
@@ -175,17 +180,16 @@ class IncidentActionView(ServiceFormView):
                 "agencies": selectors.agency_candidates(incident=self.incident)}
 
     def form_invalid(self, form):
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(self.request, error)
-        return redirect(self.incident.get_absolute_url())
+        incident = selectors.incident_get(user=self.request.user, pk=self.kwargs["pk"])  # as stored now
+        return render(self.request, self.template_name, incident_page_context(self.request.user, incident, form))
 
     def perform(self, form):
         data, user = form.cleaned_data, self.request.user
         action, version = data["action"], data["version"]
+        when = {"at": form.happened_at(), "late_reason": data["late_reason"]}
         if action == "handover":
             return services.incident_handover(actor=user, incident=self.incident, to_user=data["to_user"],
-                                              note=data["note"], expected_version=version)
+                                              note=data["note"], expected_version=version, **when)
         if action == "agency":
             return services.incident_add_agency(actor=user, incident=self.incident, agency=data["agency"],
                                                 note=data["note"], expected_version=version)
@@ -196,7 +200,7 @@ class IncidentActionView(ServiceFormView):
             to = services.reopen_status(self.incident)
         return services.incident_transition(actor=user, incident=self.incident, to=to,
                                             note=data["note"], result=data["result"],
-                                            result_note=data["result_note"], expected_version=version)
+                                            result_note=data["result_note"], expected_version=version, **when)
 
     def get_success_url(self):
         messages.success(self.request, _("Incident updated."))

@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -11,9 +12,19 @@ from parkbeat.incidents.models import Incident, IncidentTransition
 from parkbeat.org.models import Agency, Park, Role, User
 
 STAFF_WRITABLE = {"source", "dispatch_number", "kind", "park", "enterprise", "location", "lon", "lat",
-                  "people_involved", "description", "caller_name", "caller_mobile", "reported_at", "photos"}
-# In the field: what happened, where, how many; the source and park follow from the reporter's role.
-FIELD_WRITABLE = {"kind", "enterprise", "location", "lon", "lat", "people_involved", "description", "photos"}
+                  "people_involved", "description", "caller_name", "caller_mobile", "reported_at", "occurred_at",
+                  "late_reason", "photos"}
+# In the field: what happened, where, how many, since when; the source and park follow from the reporter's
+# role, and the report time is the moment it arrives.
+FIELD_WRITABLE = {"kind", "enterprise", "location", "lon", "lat", "people_involved", "description", "occurred_at",
+                  "photos"}
+
+TIME_HELP = _("ISO 8601 with its offset, e.g. 2026-12-01T11:02:00+08:00 (without an offset: Asia/Shanghai); "
+              "empty: now. Not in the future nor before the step it follows; older than the back-entry window "
+              "(PARKBEAT_BACK_ENTRY_DAYS, 30 days by default) only by a station leader or with `late_reason`, and "
+              "then marked as entered late.")
+LATE_REASON_HELP = _("Why a time older than the back-entry window is entered only now (not needed by a station "
+                     "leader).")
 
 
 class IncidentTransitionSerializer(serializers.ModelSerializer):
@@ -22,7 +33,8 @@ class IncidentTransitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncidentTransition
-        fields = ["at", "kind", "actor", "from_status", "to_status", "holder", "note"]
+        fields = ["at", "recorded_at", "entered_late", "late_reason", "kind", "actor", "from_status", "to_status",
+                  "holder", "note"]
 
     def get_actor(self, obj) -> str | None:
         return obj.actor.display_name if obj.actor_id else None
@@ -54,6 +66,8 @@ class IncidentSerializer(RoleWritableFieldsMixin, StrictModelSerializer):
     reported_by_name = serializers.CharField(source="reported_by.display_name", read_only=True)
     photos = serializers.ListField(child=serializers.FileField(), required=False, write_only=True,
                                    help_text=_("Images only (multipart), checked and re-encoded on upload."))
+    late_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, write_only=True,
+                                        help_text=LATE_REASON_HELP)
     version = serializers.IntegerField(read_only=True)
     result = serializers.ChoiceField(choices=Incident.Result.choices, allow_blank=True, read_only=True,
                                      help_text=_("Empty until the incident is closed."))
@@ -62,15 +76,22 @@ class IncidentSerializer(RoleWritableFieldsMixin, StrictModelSerializer):
         model = Incident
         fields = ["id", "number", "source", "dispatch_number", "kind", "park", "park_name", "enterprise",
                   "enterprise_name", "location", "lon", "lat", "people_involved", "description", "caller_name",
-                  "caller_mobile", "reported_by", "reported_by_name", "reported_at", "status", "holder",
-                  "holder_name", "held_since", "escalation_level", "accept_due_at", "accepted_at", "on_scene_at",
-                  "closed_at", "result", "result_note", "agencies", "photos", "version", "created_at", "updated_at"]
+                  "caller_mobile", "reported_by", "reported_by_name", "reported_at", "occurred_at", "late_reason",
+                  "status", "holder", "holder_name", "held_since", "escalation_level", "accept_due_at", "accepted_at",
+                  "on_scene_at", "closed_at", "result", "result_note", "agencies", "photos", "version", "created_at", "updated_at"]
         read_only_fields = ["reported_by", "status", "holder", "held_since", "escalation_level", "accept_due_at",
                             "accepted_at", "on_scene_at", "closed_at", "result", "result_note", "agencies",
                             "created_at", "updated_at"]
         # The service checks the dispatch number and names the incident that already has it.
-        extra_kwargs = {"source": {"required": False}, "reported_at": {"required": False},
-                        "dispatch_number": {"validators": []}}
+        extra_kwargs = {
+            "source": {"required": False},
+            "reported_at": {"required": False, "help_text": format_lazy("{} {}", _(
+                "When the report reached the police (police only; from the field: the moment it arrives)."),
+                TIME_HELP)},
+            "occurred_at": {"required": False, "help_text": format_lazy("{} {}", _(
+                "When it happened, as the reporter says; not after the report."), TIME_HELP)},
+            "dispatch_number": {"validators": [], "help_text": _(
+                "Compared and stored without spaces, in upper case, full-width characters as ASCII.")}}
         role_writable_fields = {LEADER: STAFF_WRITABLE, OFFICER: STAFF_WRITABLE, AUXILIARY: STAFF_WRITABLE,
                                 LIAISON: FIELD_WRITABLE, VOLUNTEER: FIELD_WRITABLE}
 
@@ -95,9 +116,18 @@ class IncidentDetailSerializer(IncidentSerializer):
                 for outcome, records in outcomes_of(obj, request.user if request else None)]
 
 
-class IncidentActionSerializer(StrictSerializer):
+class IncidentVersionSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class IncidentActionSerializer(IncidentVersionSerializer):
+    """An event of the incident (accept, arrive, close, cancel, reopen, handover): when it happened."""
+
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None,
+                                   help_text=format_lazy("{} {}", _("When it happened."), TIME_HELP))
+    late_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000,
+                                        help_text=LATE_REASON_HELP)
 
 
 class IncidentCloseSerializer(IncidentActionSerializer):
@@ -147,7 +177,7 @@ class IncidentFiguresQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class IncidentAgencySerializer(IncidentActionSerializer):
+class IncidentAgencySerializer(IncidentVersionSerializer):
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
 
 

@@ -60,7 +60,8 @@ class IncidentViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateMo
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        services.incident_transition(actor=request.user, incident=incident, to=to, note=data["note"],
+        services.incident_transition(actor=request.user, incident=incident, to=to, at=data["at"],
+                                     late_reason=data["late_reason"], note=data["note"],
                                      result=data.get("result", ""), result_note=data.get("result_note", ""),
                                      expected_version=data["version"])
         return self._detail(request)
@@ -110,7 +111,7 @@ class IncidentViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateMo
         body.is_valid(raise_exception=True)
         data = body.validated_data
         services.incident_handover(actor=request.user, incident=incident, to_user=data["to_user"], note=data["note"],
-                                   expected_version=data["version"])
+                                   at=data["at"], late_reason=data["late_reason"], expected_version=data["version"])
         return self._detail(request)
 
     @extend_schema(request=IncidentAgencySerializer, responses=IncidentDetailSerializer)

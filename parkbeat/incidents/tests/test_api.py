@@ -348,7 +348,7 @@ def test_a_report_time_before_2000_is_a_readable_400(world, api_as, reported_at)
                                           format="json")
 
     assert (response.status_code, response.json()["detail"]) == (
-        400, "reported_at: The report time cannot lie before 1 January 2000.")
+        400, "reported_at: The time cannot lie before 1 January 2000.")
     assert Incident.objects.count() == 0
 
 

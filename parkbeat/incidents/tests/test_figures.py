@@ -64,8 +64,9 @@ def cast(world, clock):
     i2 = _incident(world, local(2026, 3, 11, 10, 0), accept=6, scene=30, close=120, kind="theft")
     i3 = _incident(world, local(2026, 3, 12, 8, 0), accept=10, close=45, kind="theft",
                    source="dispatch_110", dispatch_number="110-0312")  # closed straight from "accepted"
-    i4 = report(world, actor=world.liaison, park=None, kind="fraud", reported_at=local(2026, 3, 14, 11, 0))
-    Incident.objects.filter(pk=i4.pk).update(escalation_level=2, accept_due_at=NOW - timedelta(minutes=5))
+    i4 = report(world, actor=world.liaison, park=None, kind="fraud")  # from the field: stamped on arrival
+    Incident.objects.filter(pk=i4.pk).update(reported_at=local(2026, 3, 14, 11, 0), escalation_level=2,
+                                             accept_due_at=NOW - timedelta(minutes=5))
     _incident(world, local(2026, 2, 28, 23, 59), accept=1)  # the day before the period (Asia/Shanghai)
     _incident(world, local(2026, 3, 12, 9, 0), accept=2, actor=world.officer2, park=world.park2)
     _incident(world, local(2026, 3, 12, 9, 0), accept=3, actor=world.other_officer, park=world.other_park)

@@ -420,7 +420,7 @@ def test_a_report_further_ahead_than_the_skew_is_still_refused(world):
     with time_machine.travel(now, tick=False), pytest.raises(ValidationError) as exc:
         report(world, reported_at=now + timedelta(minutes=5, seconds=1))
 
-    assert messages(exc) == {"reported_at": ["The report time cannot lie in the future."]}
+    assert messages(exc) == {"reported_at": ["The time cannot lie in the future."]}
     assert snapshot() == before
 
 
@@ -438,7 +438,7 @@ def test_a_report_before_2000_is_refused_readably(world, year, month, day):
     with pytest.raises(ValidationError) as exc:
         report(world, reported_at=datetime(year, month, day, 23, 0, tzinfo=dt_timezone.utc))
 
-    assert messages(exc) == {"reported_at": ["The report time cannot lie before 1 January 2000."]}
+    assert messages(exc) == {"reported_at": ["The time cannot lie before 1 January 2000."]}
     assert snapshot() == before
 
 

@@ -55,7 +55,8 @@ def test_quick_report_page_is_phone_shaped(world, client):
 
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
     assert 'accept="image/*"' in html and 'capture="environment"' in html and "multiple" in html
-    assert 'class="qr-kinds"' in html and html.count('class="btn-check"') == len(Incident.Kind.choices)
+    # the types and "when did it happen?" (just now … two hours ago) are big buttons
+    assert 'class="qr-kinds"' in html and html.count('class="btn-check"') == len(Incident.Kind.choices) + 5
     assert "incidents/geolocate.js" in html and 'id="use-position"' in html
     assert "<script>" not in html and 'style="' not in html  # CSP: no inline script or style
     # a liaison's enterprise is fixed; no park to choose
@@ -215,7 +216,7 @@ def test_staff_form_refuses_a_report_time_before_2000_readably(world, client, re
         "reported_at": reported_at, "description": "失窃"})
 
     assert response.status_code == 200
-    assert "The report time cannot lie before 1 January 2000." in response.content.decode()
+    assert "The time cannot lie before 1 January 2000." in response.content.decode()
     assert Incident.objects.count() == 0
 
 
