@@ -38,6 +38,7 @@ PERMISSIONS = {
     "dispute.change": POLICE | {MEDIATOR},  # details, parties, routing, sessions, agreements, payments
     "dispute.decide": {LEADER, OFFICER, MEDIATOR},  # level changes, settle, withdraw, reopen
     "dispute.figures": {LEADER, OFFICER, AUXILIARY, MEDIATOR},
+    "dispute.import": {LEADER, OFFICER},  # a station's past ledger, into the parks they police
     "audit.view": {AUDITOR},
     "user.manage": {SYSTEM_ADMIN},
     "role.assign": {SECURITY_ADMIN},

@@ -350,3 +350,6 @@ class DisputeTransition(models.Model):
 
     def __str__(self):
         return f"{self.dispute_id}: {self.from_value} → {self.to_value}"
+
+
+from parkbeat.disputes.models_ledger import LedgerEntry  # noqa: E402,F401  (the ledger import's rows)
