@@ -1,12 +1,14 @@
 from django.urls import path
 
-from parkbeat.disputes import views
+from parkbeat.disputes import views, views_ledger
 
 app_name = "disputes"
 urlpatterns = [
     path("", views.DisputeListView.as_view(), name="dispute_list"),
     path("new/", views.DisputeCreateView.as_view(), name="dispute_create"),
     path("figures/", views.DisputeFiguresView.as_view(), name="dispute_figures"),
+    path("ledger/import/", views_ledger.LedgerImportView.as_view(), name="ledger_import"),
+    path("ledger/import/template/", views_ledger.LedgerTemplateView.as_view(), name="ledger_template"),
     path("<int:pk>/", views.DisputeDetailView.as_view(), name="dispute_detail"),
     path("<int:pk>/edit/", views.DisputeUpdateView.as_view(), name="dispute_update"),
     path("<int:pk>/level/", views.DisputeLevelView.as_view(), name="dispute_level"),

@@ -209,7 +209,7 @@ def action_functions():
         name = info.name
         if ".tests" in name or ".migrations" in name or name.endswith(("settings", "wsgi", "__main__")):
             continue
-        if name.rsplit(".", 1)[-1] not in ("services", "auth", "spreadsheets", "reveal", "exports"):
+        if name.rsplit(".", 1)[-1] not in ("services", "auth", "spreadsheets", "reveal", "exports", "ledger"):
             continue
         module = importlib.import_module(name)
         for fname, func in inspect.getmembers(module, inspect.isfunction):

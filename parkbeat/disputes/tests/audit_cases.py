@@ -52,6 +52,12 @@ def _agreement(w, d):
                                            {"due_on": today + timedelta(days=33), "amount": 200}])
 
 
+def _ledger_import(w):
+    from parkbeat.disputes.ledger import ledger_import
+    from parkbeat.disputes.tests.test_ledger import full_row, xlsx
+    return ledger_import(actor=w.officer, fileobj=xlsx([full_row(w)]))
+
+
 CASES = {
     "disputes.services:dispute_open": ("officer", lambda w: s.dispute_open(
         actor=w.officer, category="labour_wage", title="讨薪", summary="堵门", park=w.park, mediator=w.mediator),
@@ -81,4 +87,6 @@ CASES = {
                                            ["create", "create", "create", "transition"], None, 4),
     # the payment and the instalment it reduces
     "disputes.services:payment_record": ("officer", _with_obligation, ["create", "update"], None, 2),
+    # incident, dispute, 3 parties, agreement, 2 instalments, 2 payments, ledger entry; then the import
+    "disputes.ledger:ledger_import": ("officer", _ledger_import, "import", None, 12),
 }
