@@ -1,6 +1,6 @@
 """Root URL configuration: pages per app, the API under /api/v1/, its schema and docs."""
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("", include("parkbeat.core.urls")),
@@ -17,7 +17,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, so CSP script-src 'self' holds (part A).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
 ]
 # An unmatched /api/ path answers JSON like every other API error (part C, SECURITY E2).
 handler404 = "parkbeat.core.api.not_found"

@@ -275,8 +275,7 @@ class Cell:
 
     @property
     def is_api(self):
-        return "-" in self.route or self.route in {"auth_token", "auth_token_revoke", "schema", "api_docs",
-                                                   "api_redoc"}
+        return "-" in self.route or self.route in {"auth_token", "auth_token_revoke", "schema", "api_docs"}
 
     def expected(self, role, target):
         visible = self.kind is None or (target == "own" and role in VISIBLE[self.kind])
@@ -386,7 +385,6 @@ ROUTE_CELLS = [
     Cell("auth_token_revoke", "delete", ok=204),
     Cell("schema"),
     Cell("api_docs"),
-    Cell("api_redoc"),
     # ---- API: organisation
     Cell("park-list", lists=True),
     Cell("park-detail", kind="park", order="scope"),

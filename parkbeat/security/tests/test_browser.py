@@ -38,3 +38,4 @@ def test_swagger_ui_renders_under_the_csp(browser_page, live_server, park_office
     assert browser_page.locator(".opblock").count() > 10
     # drf-spectacular's page keeps a cosmetic inline <style>; scripts are never refused.
     assert [v for v in violations if "script" in v] == []
+
