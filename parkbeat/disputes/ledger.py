@@ -474,7 +474,8 @@ def _convert(number, values, index, ctx):
     if not text["category"]:
         errors.append(("category", _("Choose the category; see the 说明 sheet.")))
     elif category is None:
-        errors.append(("category", _("Unknown value “%(value)s”; see the 说明 sheet.") % {"value": text["category"][:30]}))
+        errors.append(("category", _("Unknown value “%(value)s”; see the 说明 sheet.")
+                       % {"value": text["category"][:30]}))
 
     summary = text["summary"]
     if not summary:

@@ -52,7 +52,8 @@ class LedgerImportView(PermissionRequiredMixin, View):
                                         "%(already)s rows already imported before.") % summary)
         else:
             messages.error(request, _("Nothing was imported: %(count)s problems were found. Correct the file and "
-                                      "upload it again, or import only the good rows.") % {"count": summary["error_count"]})
+                                      "upload it again, or import only the good rows.")
+                           % {"count": summary["error_count"]})
         return self.show(LedgerImportForm(), summary=summary)
 
     def show(self, form, summary=None):

@@ -187,6 +187,17 @@ def test_an_open_row_without_arrival_has_no_incident_and_its_tier_clock_runs(wor
     assert Incident.objects.count() == 0
 
 
+def test_steps_within_the_back_entry_window_are_not_marked_late(world):
+    # given: reported 40 days ago (late), on scene then, settled 20 days ago (within the 30-day window)
+    ledger_import(actor=world.officer, fileobj=xlsx([row("Q4-1", reported_at="2026-10-26 09:00",
+                                                         on_scene_at="2026-10-26 09:20", settled_at="2026-11-15 10:00")]))
+
+    assert list(DisputeTransition.objects.order_by("at", "id").values_list("to_value", "entered_late",
+                                                                             "late_reason")) == [
+        ("open", True, LATE), ("settled", False, "")]
+    assert set(IncidentTransition.objects.values_list("entered_late", "late_reason")) == {(True, LATE)}
+
+
 def test_an_unsettled_agreement_is_refused_and_unpaid_instalments_stay_due(world):
     # given: one row agreed but not settled; one settled with an instalment still to pay
     rows = [row("Q3-1", agreed=5000),
