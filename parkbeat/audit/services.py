@@ -174,8 +174,9 @@ def purge_expired(*, actor=None, batch=2000):
     """Delete events past retention, keeping the rest verifiable; returns the number deleted.
 
     One transaction: the chain head is locked, the chain verified, one event records the purge, every kept
-    event whose predecessor goes gets an AuditChainLink, then the old rows are deleted (on PostgreSQL with
-    the session flag the trigger checks). Safe to run twice: the second run finds nothing to delete.
+    event whose predecessor goes gets an AuditChainLink, then the old rows are deleted (on PostgreSQL by the
+    function `parkbeat_audit_purge`, which sets the flag the trigger checks). Safe to run twice: the second
+    run finds nothing to delete.
     """
     with transaction.atomic():
         AuditChainHead.objects.select_for_update().filter(pk=1).first()
@@ -198,14 +199,14 @@ def purge_expired(*, actor=None, batch=2000):
                 links.append(AuditChainLink(event_id=pk, prev_hash=prev_hash, purged_at=now))
             previous_doomed = pk in doomed
         AuditChainLink.objects.bulk_create(links, ignore_conflicts=True)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL parkbeat.audit_purge = 'on'")
         ordered = sorted(doomed)
         for start in range(0, len(ordered), batch):
-            AuditEvent.objects.filter(id__in=ordered[start:start + batch]).delete()
-            AuditChainLink.objects.filter(event_id__in=ordered[start:start + batch]).delete()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # in case a caller's outer transaction goes on
-                cursor.execute("SET LOCAL parkbeat.audit_purge = 'off'")
+            chunk = ordered[start:start + batch]
+            if connection.vendor == "postgresql":
+                # Through the owner's function (migration 0006): the application's role may not DELETE events.
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT parkbeat_audit_purge(%s::bigint[])", [chunk])
+            else:
+                AuditEvent.objects.filter(id__in=chunk).delete()
+            AuditChainLink.objects.filter(event_id__in=chunk).delete()
     return len(doomed)
