@@ -4,8 +4,9 @@ It continues the "cases" generator after incidents.demo, and opens a case from m
 incidents; the incidents are saved by then, so those closed by opening a case get their result and closing
 note updated here. Built with the invariants the disputes services keep: a dispute runs through its tiers
 in time order; each tier's seconds are the closed spans spent there (the current span stays open while
-unsettled); settled means settled_at and settled_level; every status and level change is a
-DisputeTransition; agreements follow their instalments, a missed one reopens it.
+unsettled); settled means settled_at and settled_level; every status and level change and every routing is a
+DisputeTransition, recorded when it happened (recorded_at = at: the demo station works live); agreements follow
+their instalments, a missed one reopens the case at 00:00 the day after its due date, as the sweep dates it.
 Each dispute is simulated event by event and stopped at `now`, so whatever lies in the future (a later
 session, the signing, a payment) simply has not happened yet and the case is open or performing.
 """
@@ -111,7 +112,7 @@ class Case:
         return at <= self.b.now
 
     def transition(self, kind, at, from_value, to_value, actor, note):
-        self.transitions.append(DisputeTransition(dispute=self.dispute, kind=kind, actor=actor, at=at,
+        self.transitions.append(DisputeTransition(dispute=self.dispute, kind=kind, actor=actor, at=at, recorded_at=at,
                                                   from_value=from_value, to_value=to_value, note=note))
         self.last = max(self.last, at)
 
@@ -134,17 +135,21 @@ class Case:
         self.transition(DisputeTransition.Kind.LEVEL, at, d.level, to, actor,
                         self.rng.choice(LEVEL_REASONS[(d.level, to)]))
         if to == L.PARK and d.mediation_centre is None:
-            self.route(at)
+            self.route(at, actor)
         d.level, d.level_since = to, at
         return True
 
-    def route(self, at):
+    def route(self, at, actor):
+        """To the park's centre, its mediator and partner agencies: a ROUTE transition (from/to: centre ids)."""
         d = self.dispute
         d.mediation_centre, d.mediator = self.centre, self.mediator
         wage = d.category in (C.LABOUR_WAGE, C.LABOUR_OTHER, C.WORK_INJURY)
         for kind, chance in (("labour", 0.7 if wage else 0), ("street_governance", 0.5)):
             if self.rng.random() < chance and self.b.agencies[kind] not in self.agencies:
                 self.agencies.append(self.b.agencies[kind])
+        note = "；".join([f"调解员：{self.mediator.full_name}"]
+                        + ([f"协作单位：{'、'.join(a.name for a in self.agencies)}"] if self.agencies else []))
+        self.transition(DisputeTransition.Kind.ROUTE, at, "", str(self.centre.pk), actor, note)
         self.routed_at = at
 
     # -- people
@@ -312,7 +317,7 @@ class Case:
             if spec.reminded == n:
                 obligation.reminded_on = today - timedelta(days=2)
             if n == spec.missed or n in spec.late:
-                missed_at = at(obligation.due_on + timedelta(days=1), 0, 30)
+                missed_at = at(obligation.due_on + timedelta(days=1), 0)
                 if not self._past(missed_at):
                     return False
                 obligation.status, obligation.version = Obligation.Status.MISSED, obligation.version + 1
@@ -349,10 +354,10 @@ class Case:
     def run(self):
         rng, spec, d = self.rng, self.spec, self.dispute
         self.add_parties()
-        if spec.path[0] == L.PARK:
-            self.route(spec.created)
         self.transition(DisputeTransition.Kind.STATUS, spec.created, "", DS.OPEN, d.opened_by,
                         f"登记纠纷（{LEVEL_ZH[spec.path[0]]}）")
+        if spec.path[0] == L.PARK:
+            self.route(spec.created, d.opened_by)
         at, budget = spec.created, 2 if spec.session_after_reopen else 3  # three sessions at most
         for index, level in enumerate(spec.path):
             final = index == len(spec.path) - 1

@@ -3,7 +3,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedModelForm
@@ -16,6 +19,15 @@ from parkbeat.org.models import Agency, Park, Role, User
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+def _late_reason_field():
+    return forms.CharField(label=_("Why it is entered only now"), required=False, max_length=1000)
+
+
+def _late_reason_help():
+    return gettext("Needed only when it happened more than %(days)s days ago (a station leader needs none).") % {
+        "days": settings.PARKBEAT_BACK_ENTRY_DAYS}
+
+
 class DisputeForm(VersionedModelForm):
     """Open a case (with park, level and start) or edit its details."""
 
@@ -26,8 +38,11 @@ class DisputeForm(VersionedModelForm):
         widgets = {"began_at": DateTimeInput(), "summary": forms.Textarea(attrs={"rows": 3}),
                    "core_demands": forms.Textarea(attrs={"rows": 2})}
 
+    late_reason = _late_reason_field()
+
     def __init__(self, *args, user, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["late_reason"].help_text = _late_reason_help()
         parks = Park.objects.visible_to(user, roles=POLICE | {Role.MEDIATOR})
         self.fields["park"].queryset = parks
         self.fields["enterprise"].queryset = Enterprise.objects.filter(park__in=parks).only("id", "name")
@@ -37,7 +52,7 @@ class DisputeForm(VersionedModelForm):
         self.fields["handler"].required = False
         self.fields["began_at"].required = False
         if self.instance.pk:  # level and start change through their own actions, the park never
-            for name in ("park", "level", "began_at"):
+            for name in ("park", "level", "began_at", "late_reason"):
                 del self.fields[name]
         elif incident is not None:  # taken from the incident
             for name in ("park", "began_at"):
@@ -52,19 +67,42 @@ class ActionForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class LevelForm(ActionForm):
+class StepForm(ActionForm):
+    """A step of the dispute: `at` (when it happened) starts at the time the form was shown; left as it was,
+    the step happened when the form is sent (`happened_at`)."""
+
+    at = forms.DateTimeField(label=_("Happened at"), required=False, widget=DateTimeInput(),
+                             show_hidden_initial=True)
+    late_reason = _late_reason_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["late_reason"].help_text = _late_reason_help()
+        self.order_fields([name for name in self.fields if name not in ("at", "late_reason")])  # these two last
+
+    def happened_at(self):
+        """The time given, or None (now) when the field was left as the form showed it."""
+        return self.cleaned_data.get("at") if "at" in self.changed_data else None
+
+    def step_time(self):
+        """The keywords of a step service: at and late_reason."""
+        return {"at": self.happened_at(), "late_reason": self.cleaned_data.get("late_reason", "")}
+
+
+class LevelForm(StepForm):
     to = forms.ChoiceField(label=_("New level"), choices=Dispute.Level.choices)
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TransitionForm(ActionForm):
+class TransitionForm(StepForm):
     to = forms.ChoiceField(label=_("New status"), choices=[(s, s.label) for s in (
         Dispute.Status.SETTLED, Dispute.Status.WITHDRAWN, Dispute.Status.OPEN)])
     note = forms.CharField(label=_("Note"), required=False, max_length=1000,
                            help_text=_("Required to withdraw or to reopen."))
 
 
-class RouteForm(ActionForm):
+class RouteForm(StepForm):
     mediation_centre = forms.BooleanField(label=_("Bring in the park's mediation centre"), required=False)
     mediator = forms.ModelChoiceField(label=_("Lead mediator"), queryset=User.objects.none(), required=False)
     agencies = forms.ModelMultipleChoiceField(label=_("Partner agencies"), queryset=Agency.objects.none(),

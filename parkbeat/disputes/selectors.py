@@ -3,12 +3,14 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from parkbeat.core.events import CLOCK_SKEW
 from parkbeat.core.figures import percentile
-from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation, Payment
+from parkbeat.disputes.models import Agreement, Dispute, DisputeTransition, MediationSession, Obligation, Payment
 
 
 def dispute_list(*, user):
@@ -65,21 +67,50 @@ def agreement_list(*, user):
 
 
 # ---------------------------------------------------------------- timeline: one small function per event type
+def _when(happened, recorded_at, recorded_by, late=False):
+    """When an event happened and was recorded, by whom; `back_entered`: recorded noticeably later (the page
+    shows both times); `late`: after the back-entry window."""
+    return {"at": happened, "recorded_at": recorded_at, "recorded_by": recorded_by, "late": late,
+            "back_entered": recorded_at - happened > CLOCK_SKEW}
+
+
 def _transition_events(dispute):
-    labels = {**dict(Dispute.Status.choices), **dict(Dispute.Level.choices)}
-    for t in dispute.transitions.select_related("actor"):
-        yield {"at": t.at, "type": f"transition_{t.kind}", "object": t,
+    from parkbeat.org.models import MediationCentre
+
+    transitions = list(dispute.transitions.select_related("actor"))
+    centre_ids = {int(v) for t in transitions if t.kind == DisputeTransition.Kind.ROUTE
+                  for v in (t.from_value, t.to_value) if v.isdigit()}
+    centres = {str(pk): name
+               for pk, name in MediationCentre.objects.filter(pk__in=centre_ids).values_list("pk", "name")}
+    labels = {**dict(Dispute.Status.choices), **dict(Dispute.Level.choices), **centres}
+    for t in transitions:
+        yield {**_when(t.at, t.recorded_at, t.actor, t.entered_late), "type": f"transition_{t.kind}", "object": t,
                "from_label": labels.get(t.from_value, t.from_value), "to_label": labels.get(t.to_value, t.to_value)}
 
 
 def _session_events(dispute):
     for s in dispute.sessions.select_related("recorded_by").prefetch_related("mediators", "agencies"):
-        yield {"at": s.started_at, "type": "session", "object": s}
+        ended = s.started_at + timedelta(minutes=s.duration_minutes)
+        yield {**_when(s.started_at, max(s.created_at, s.started_at), s.recorded_by), "type": "session", "object": s,
+               "back_entered": s.created_at - ended > CLOCK_SKEW}
+
+
+def _dated(day, recorded, moment=None):
+    """A row known by its date (signed on, paid on): when it was recorded if on that day, else `moment` if on that
+    day (the end of the session where an agreement was signed), else the day's start."""
+    if timezone.localdate(recorded) == day:
+        return recorded
+    if moment is not None and timezone.localdate(moment) == day:
+        return moment
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _agreement_events(dispute):
-    for a in dispute.agreements.select_related("recorded_by"):
-        yield {"at": a.created_at, "type": "agreement", "object": a}
+    for a in dispute.agreements.select_related("recorded_by", "session"):
+        session = a.session
+        at = _dated(a.signed_on, a.created_at,
+                    session and session.started_at + timedelta(minutes=session.duration_minutes))
+        yield {**_when(at, a.created_at, a.recorded_by), "type": "agreement", "object": a}
 
 
 def _payment_events(dispute):
@@ -93,14 +124,17 @@ def _payment_events(dispute):
                                                     object_id__in=[p.pk for p in payments]).order_by("pk"):
             evidence.setdefault(attachment.object_id, []).append(attachment)
     for p in payments:
-        yield {"at": p.created_at, "type": "payment", "object": p, "attachments": evidence.get(p.pk, [])}
+        at = _dated(p.paid_on, p.created_at)
+        yield {**_when(at, p.created_at, p.recorded_by), "type": "payment", "object": p,
+               "attachments": evidence.get(p.pk, [])}
 
 
 TIMELINE = (_transition_events, _session_events, _agreement_events, _payment_events)
 
 
 def dispute_timeline(*, dispute):
-    """Transitions, sessions, agreements and payments (with their evidence), oldest first.
+    """Transitions, sessions, agreements and payments (with their evidence), oldest first by when they happened;
+    `back_entered` marks those recorded noticeably later (the page shows both times).
 
     The caller has loaded `dispute` through `dispute_get`, so the user may see all of it.
     """
@@ -120,13 +154,36 @@ def _bounds(start, end):
             timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
 
 
+def _level_at_step():
+    """The dispute's level at a transition row (the outer query's): the last level change before it, else the
+    level the dispute started at (its first change's from), else its level now."""
+    changes = DisputeTransition.objects.filter(dispute=OuterRef("dispute"), kind=DisputeTransition.Kind.LEVEL)
+    before = changes.filter(Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), id__lt=OuterRef("id")))
+    return Coalesce(Subquery(before.order_by("-at", "-id").values("to_value")[:1]),
+                    Subquery(changes.order_by("at", "id").values("from_value")[:1]), F("dispute__level"))
+
+
+def _settlements(disputes, lo, hi):
+    """The settle steps in [lo, hi) that are their dispute's last status step before `hi`, with the level at
+    each: a dispute settled in the period and not reopened by its end, counted once at its final level."""
+    status = DisputeTransition.objects.filter(kind=DisputeTransition.Kind.STATUS)
+    later = status.filter(dispute=OuterRef("dispute"), at__lt=hi).filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id")))
+    return (status.filter(dispute__in=disputes, to_value=Dispute.Status.SETTLED, at__gte=lo, at__lt=hi)
+            .exclude(Exists(later)).annotate(level=_level_at_step()))
+
+
 def dispute_figures(*, user, start, end, park=None, now=None):
-    """Figures for the disputes the user sees, from `start` to `end` (dates, both included), one park or all.
+    """Figures for the disputes the user sees, from `start` to `end` (dates, both included), one park or all,
+    by when things happened (a quarter entered in December counts as if entered live).
 
     - opened: disputes that began in the period, by category and by their current level;
-    - settled: disputes settled in the period, by the level they were settled at, with shares;
+    - settled: disputes whose last status step by the end of the period is a settlement within it, by the level
+      they were settled at, with shares: a dispute reopened and settled again counts once, at its final level;
+      one reopened and not settled again by the end of the period is not counted;
+    - reopened: disputes reopened in the period (by the reopen step's time), and the reopenings;
     - to_on_scene: linked incidents of disputes opened in the period, on_scene_at − reported_at;
-    - to_settlement: disputes settled in the period, settled_at − began_at;
+    - to_settlement: the settled ones above, settlement − began_at;
     - tiers: for disputes opened in the period, seconds at each level (running spans up to `now`):
       the total and the median over the disputes that spent any time at that level;
     - agreed: agreements signed in the period (superseded ones left out); paid: payments dated in it;
@@ -147,17 +204,18 @@ def dispute_figures(*, user, start, end, park=None, now=None):
         by_category[d.category] += 1
         by_level[d.level] += 1
 
-    settled = list(base.filter(status=Dispute.Status.SETTLED, settled_at__gte=lo, settled_at__lt=hi)
-                   .only("began_at", "settled_at", "settled_level"))
+    settlements = _settlements(visible_ids, lo, hi)
     settled_by_level = {value: 0 for value, _label in Dispute.Level.choices}
-    for d in settled:
-        settled_by_level[d.settled_level] += 1
-    total_settled = len(settled)
+    settled_by_level.update(settlements.order_by().values_list("level").annotate(n=Count("id")))
+    total_settled = sum(settled_by_level.values())
     settled_share = {k: (round(v / total_settled, 4) if total_settled else None) for k, v in settled_by_level.items()}
+    reopened = (DisputeTransition.objects.filter(dispute__in=visible_ids, kind=DisputeTransition.Kind.STATUS,
+                                                 to_value=Dispute.Status.OPEN, at__gte=lo, at__lt=hi)
+                .exclude(from_value="").aggregate(total=Count("dispute", distinct=True), times=Count("id")))
 
     on_scene = [(d.incident.on_scene_at - d.incident.reported_at).total_seconds() for d in opened
                 if d.incident is not None and d.incident.on_scene_at is not None]
-    to_settle = [(d.settled_at - d.began_at).total_seconds() for d in settled]
+    to_settle = [(at - began).total_seconds() for at, began in settlements.values_list("at", "dispute__began_at")]
 
     tiers = {}
     for level, _label in Dispute.Level.choices:
@@ -183,6 +241,7 @@ def dispute_figures(*, user, start, end, park=None, now=None):
         "period": {"start": start.isoformat(), "end": end.isoformat(), "park": park.pk if park else None},
         "opened": {"total": len(opened), "by_category": by_category, "by_level": by_level},
         "settled": {"total": total_settled, "by_level": settled_by_level, "share": settled_share},
+        "reopened": reopened,
         "to_on_scene": _span(on_scene),
         "to_settlement": _span(to_settle),
         "tiers": tiers,

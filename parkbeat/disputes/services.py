@@ -1,18 +1,28 @@
 """Every write to a dispute case: permission, validation, version check, transition row and audit in one place.
 
+Every step (opened, level changed, routed, settled, withdrawn, reopened) carries when it happened (`at`,
+checked by core.events.event_time: not in the future, not before the dispute began, its current level's
+start or its last step, older than the back-entry window only by a leader or with a reason) beside when
+and by whom it was recorded. The clocks, `settled_at` and the transition row read the happened time; the
+audit event keeps the time of entry and notes the happened time and a late entry's reason.
+
 A dispute's tier clocks: `level_since` starts at `began_at`; each level change, settlement or withdrawal
-closes the running span into `seconds_<level>`; a reopening restarts it. So the tier seconds never go
-negative and their sum never exceeds the time since the dispute began.
+closes the running span into `seconds_<level>`; a reopening restarts it. Steps never precede the one
+before, so the tier seconds never go negative and their sum never exceeds the time since the dispute began.
+Steps the system takes are dated by rule, not by the run: an instalment due on 09-10 and unpaid is missed
+on 09-11 at 00:00 (station time), and the dispute reopens at that moment however late the sweep runs.
 """
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from parkbeat.audit.services import record, snapshot
+from parkbeat.core.events import CLOCK_SKEW, event_time
 from parkbeat.core.permissions import MEDIATOR, POLICE, require
 from parkbeat.core.scoping import is_visible
 from parkbeat.core.services import (ConflictError, IllegalTransition, claim_next_version, lock_for_update,
@@ -71,38 +81,104 @@ def _lock(dispute, expected_version):
     return dispute
 
 
-def _close_span(dispute, now):
-    """The running tier span, added to its level's clock; returns the changed fields."""
-    spent = max(0, int((now - dispute.level_since).total_seconds()))
+def _close_span(dispute, at):
+    """The running tier span up to `at` (when the step happened), added to its level's clock; the changed fields."""
+    spent = max(0, int((at - dispute.level_since).total_seconds()))
     name = f"seconds_{dispute.level}"
-    return {name: getattr(dispute, name) + spent, "level_since": now}
+    return {name: getattr(dispute, name) + spent, "level_since": at}
 
 
-def _status_change(*, actor, dispute, to, note, transition_actor="same", now=None):
-    """Move a locked dispute to `to` with its clock, settlement fields, transition row and audit event.
+# ---------------------------------------------------------------- when a step happened
+def _follows(dispute):
+    """What a new step of the dispute may not precede: its start, its current level's start, its last step."""
+    last = dispute.transitions.order_by("-at", "-id").values_list("at", flat=True).first()
+    return [(dispute.began_at, _("the start of the dispute")),
+            (dispute.level_since, _("the start of its current level")),
+            (last, _("its last recorded step"))]
 
-    `transition_actor`: who the timeline names (None: the system), by default the actor.
+
+def _step_time(dispute, at, *, actor, late_reason=""):
+    """The checked time of a step `actor` records now on a locked dispute (`at` None: just now)."""
+    return event_time(at, actor=actor, now=_now(), after=_follows(dispute), reason=late_reason)
+
+
+def _by_rule(dispute, at):
+    """A step dated by rule (the night after a missed due date, the day an agreement was signed or the last
+    instalment paid): at that moment, or at the dispute's last step if that came later; never in the future."""
+    now = _now()
+    follows = _follows(dispute)
+    latest = max(moment for moment, _label in follows if moment is not None)
+    return event_time(min(max(at, latest), now), actor=None, now=now, after=follows)
+
+
+def _day_start(day):
+    """00:00 of `day` in the station's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _on_day(day, moment=None):
+    """When something known only by its date happened: now if that is today, else `moment` if it falls on that
+    day (the end of the session where an agreement was signed), else the day's start."""
+    if day == _today():
+        return _now()
+    if moment is not None and timezone.localdate(moment) == day:
+        return moment
+    return _day_start(day)
+
+
+def _noted(note, event):
+    """The audit note of a step: its reason, when it happened if entered afterwards, why it came in late."""
+    parts = [note] if note else []
+    if event.recorded_at - event.at > CLOCK_SKEW:
+        parts.append(_("happened %(at)s") % {"at": date_format(timezone.localtime(event.at), "Y-m-d H:i")})
+    if event.late:
+        parts.append(_("entered late: %(reason)s") % {"reason": event.reason} if event.reason else _("entered late"))
+    return " · ".join(parts)
+
+
+def _status_change(*, actor, dispute, to, note, event, transition_actor="same"):
+    """Move a locked dispute to `to` at `event.at` with its clock, settlement fields, transition row and audit event.
+
+    `event`: a core.events.EventTime. `transition_actor`: who the timeline names (None: the system), by default
+    the actor.
     """
-    now = now or _now()
+    at = event.at
     to = Dispute.Status(to)
     if to not in Dispute.TRANSITIONS[dispute.status]:
         raise IllegalTransition(_("A dispute that is “%(from)s” cannot become “%(to)s”.") % {
             "from": dispute.get_status_display(), "to": to.label})
     data = {"status": to}
     if to in (Dispute.Status.SETTLED, Dispute.Status.WITHDRAWN):
-        data.update(_close_span(dispute, now))
+        data.update(_close_span(dispute, at))
     if to == Dispute.Status.SETTLED:
-        data.update(settled_at=now, settled_level=dispute.level)
+        data.update(settled_at=at, settled_level=dispute.level)
     if to == Dispute.Status.OPEN:
         data["reopen_count"] = dispute.reopen_count + 1
-        if dispute.status == Dispute.Status.SETTLED:  # the clock stopped at settlement: it runs again from now
-            data.update(level_since=now, settled_at=None, settled_level="")
+        if dispute.status == Dispute.Status.SETTLED:  # the clock stopped at settlement: it runs again from `at`
+            data.update(level_since=at, settled_at=None, settled_level="")
     from_status = dispute.status
-    _save_dispute(actor=actor, dispute=dispute, data=data, verb="transition", note=note)
-    DisputeTransition.objects.create(dispute=dispute, kind=DisputeTransition.Kind.STATUS, at=now,
+    _save_dispute(actor=actor, dispute=dispute, data=data, verb="transition", note=_noted(note, event))
+    DisputeTransition.objects.create(dispute=dispute, kind=DisputeTransition.Kind.STATUS,
                                      actor=actor if transition_actor == "same" else transition_actor,
-                                     from_value=from_status, to_value=to, note=note)
+                                     from_value=from_status, to_value=to, note=note, **event.row_fields())
     return dispute
+
+
+def _route_note(mediator, agencies):
+    parts = []
+    if mediator is not None:
+        parts.append(_("lead mediator: %(name)s") % {"name": mediator.display_name})
+    if agencies:
+        parts.append(_("partner agencies: %(names)s") % {"names": "、".join(a.name for a in agencies)})
+    return "; ".join(parts)
+
+
+def _route_transition(*, actor, dispute, old_centre_id, mediator, agencies, event):
+    """The ROUTE step of a routing change: from/to are the mediation centre ids ("" for none)."""
+    DisputeTransition.objects.create(dispute=dispute, kind=DisputeTransition.Kind.ROUTE, actor=actor,
+                                     from_value=str(old_centre_id or ""),
+                                     to_value=str(dispute.mediation_centre_id or ""),
+                                     note=_route_note(mediator, agencies), **event.row_fields())
 
 
 def _is_mediator_of(user, park):
@@ -180,8 +256,12 @@ def _bump_dispute(dispute, expected_version):
 # ---------------------------------------------------------------- dispute
 def dispute_open(*, actor, category, title, summary, park=None, incident=None, enterprise=None,
                  level=Dispute.Level.PARK, core_demands="", amount_in_dispute=None, people_involved=1,
-                 began_at=None, parties=(), mediation_centre=None, mediator=None, handler=None):
-    """Open a case in a park, or from an incident (park, enterprise and start taken from it)."""
+                 began_at=None, late_reason="", parties=(), mediation_centre=None, mediator=None, handler=None):
+    """Open a case in a park, or from an incident (park, enterprise and start taken from it).
+
+    `began_at` (default now) is when the dispute began: its first step and the start of its level's clock;
+    older than the back-entry window it needs a leader or `late_reason`, and is marked late.
+    """
     now = _now()
     if incident is not None:
         if not is_visible(actor, incident):
@@ -195,12 +275,14 @@ def dispute_open(*, actor, category, title, summary, park=None, incident=None, e
     if park is None:
         raise ValidationError({"park": _("Choose the park.")})
     require(actor, "dispute.add", park)
-    began_at = began_at or now
-    errors = {}
-    if _too_early(began_at):
+    errors, event = {}, None
+    if began_at is not None and _too_early(began_at):
         errors["began_at"] = _early_message()
-    elif began_at > now:
-        errors["began_at"] = _("The dispute cannot begin in the future.")
+    else:
+        try:
+            event = event_time(began_at, actor=actor, field="began_at", now=now, reason=late_reason)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if enterprise is not None and enterprise.park_id != park.pk:
         errors["enterprise"] = _("This enterprise is not in the dispute's park.")
     if errors:
@@ -220,13 +302,16 @@ def dispute_open(*, actor, category, title, summary, park=None, incident=None, e
     _check_handler(handler, park)
     dispute = Dispute(park=park, incident=incident, enterprise=enterprise, category=category, title=title,
                       summary=summary, core_demands=core_demands, amount_in_dispute=amount_in_dispute,
-                      people_involved=people_involved, began_at=began_at, level=level, level_since=began_at,
+                      people_involved=people_involved, began_at=event.at, level=level, level_since=event.at,
                       opened_by=actor, handler=handler, mediation_centre=mediation_centre, mediator=mediator)
     with transaction.atomic():
-        model_create(actor=actor, obj=dispute)
-        DisputeTransition.objects.create(dispute=dispute, kind=DisputeTransition.Kind.STATUS, actor=actor, at=now,
-                                         from_value="", to_value=Dispute.Status.OPEN,
+        model_create(actor=actor, obj=dispute, note=_noted("", event))
+        DisputeTransition.objects.create(dispute=dispute, kind=DisputeTransition.Kind.STATUS, actor=actor,
+                                         from_value="", to_value=Dispute.Status.OPEN, **event.row_fields(),
                                          note=_("Opened at level “%(level)s”") % {"level": dispute.get_level_display()})
+        if mediation_centre is not None:
+            _route_transition(actor=actor, dispute=dispute, old_centre_id=None, mediator=mediator, agencies=(),
+                              event=event)
         for party in parties:
             _party_create(actor=actor, dispute=dispute, data=party)
         _notify_routing(dispute, centre=mediation_centre, mediator=mediator)
@@ -249,17 +334,20 @@ def dispute_update(*, actor, dispute, data, expected_version=None):
     return dispute
 
 
-def dispute_route(*, actor, dispute, mediation_centre=KEEP, mediator=KEEP, agencies=KEEP, expected_version):
+def dispute_route(*, actor, dispute, mediation_centre=KEEP, mediator=KEEP, agencies=KEEP, at=None, late_reason="",
+                  expected_version):
     """Bring in the park's mediation centre, a lead mediator and partner agencies; the newcomers are told.
 
     What is not given (KEEP) stays as it is. Taking the centre away (mediation_centre=None on a routed
     dispute) is a decision (`dispute.decide`), drops the lead mediator, and is not for the centre's own mediators.
+    A change is a ROUTE transition at `at` (default now; from/to: the centre ids, "" for none).
     """
     require(actor, "dispute.change", dispute)
     with transaction.atomic():
         _lock(dispute, expected_version)
         if dispute.status == Dispute.Status.WITHDRAWN:
             raise ValidationError(_("A withdrawn dispute is not routed any more."))
+        event = _step_time(dispute, at, actor=actor, late_reason=late_reason)
         old_agencies = set(dispute.agencies.values_list("id", flat=True))
         agencies = list(dispute.agencies.all()) if agencies is KEEP else list(agencies)
         if mediator is KEEP:
@@ -278,8 +366,11 @@ def dispute_route(*, actor, dispute, mediation_centre=KEEP, mediator=KEEP, agenc
         old_centre, old_mediator = dispute.mediation_centre_id, dispute.mediator_id
         _save_dispute(actor=actor, dispute=dispute, data={"mediation_centre": mediation_centre, "mediator": mediator},
                       m2m={"agencies": (old_agencies, new_agencies)} if old_agencies != new_agencies else None,
-                      note=_("Routed"))
+                      note=_noted(_("Routed"), event))
         dispute.agencies.set(agencies)
+        if (old_centre, old_mediator, old_agencies) != (dispute.mediation_centre_id, dispute.mediator_id, new_agencies):
+            _route_transition(actor=actor, dispute=dispute, old_centre_id=old_centre, mediator=mediator,
+                              agencies=agencies, event=event)
         _notify_routing(
             dispute,
             centre=mediation_centre if mediation_centre and mediation_centre.pk != old_centre else None,
@@ -288,30 +379,31 @@ def dispute_route(*, actor, dispute, mediation_centre=KEEP, mediator=KEEP, agenc
     return dispute
 
 
-def dispute_change_level(*, actor, dispute, to, reason, expected_version):
-    """Escalate or de-escalate; the tier left keeps the time it held the case."""
+def dispute_change_level(*, actor, dispute, to, reason, at=None, late_reason="", expected_version):
+    """Escalate or de-escalate at `at` (default now); the tier left keeps the time it held the case up to then."""
     require(actor, "dispute.decide", dispute)
     to = Dispute.Level(to)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for changing the level.")})
-    now = _now()
     with transaction.atomic():
         _lock(dispute, expected_version)
         if dispute.status not in Dispute.OPEN_STATUSES:
             raise IllegalTransition(_("Only a dispute being mediated or kept can change level."))
         if to == dispute.level:
             raise ValidationError({"to": _("The dispute is already at this level.")})
+        event = _step_time(dispute, at, actor=actor, late_reason=late_reason)
         from_level = dispute.level
-        data = _close_span(dispute, now)
+        data = _close_span(dispute, event.at)
         data["level"] = to
-        _save_dispute(actor=actor, dispute=dispute, data=data, verb="transition", note=reason.strip())
-        DisputeTransition.objects.create(dispute=dispute, kind=DisputeTransition.Kind.LEVEL, actor=actor, at=now,
-                                         from_value=from_level, to_value=to, note=reason.strip())
+        _save_dispute(actor=actor, dispute=dispute, data=data, verb="transition", note=_noted(reason.strip(), event))
+        DisputeTransition.objects.create(dispute=dispute, kind=DisputeTransition.Kind.LEVEL, actor=actor,
+                                         from_value=from_level, to_value=to, note=reason.strip(), **event.row_fields())
     return dispute
 
 
-def dispute_transition(*, actor, dispute, to, note="", expected_version):
-    """Settle, withdraw, reopen (with a reason) along Dispute.TRANSITIONS; an agreement makes it PERFORMING."""
+def dispute_transition(*, actor, dispute, to, note="", at=None, late_reason="", expected_version):
+    """Settle, withdraw, reopen (with a reason) along Dispute.TRANSITIONS at `at` (default now); an agreement
+    makes it PERFORMING."""
     require(actor, "dispute.decide", dispute)
     to = Dispute.Status(to)
     note = (note or "").strip()
@@ -326,7 +418,8 @@ def dispute_transition(*, actor, dispute, to, note="", expected_version):
             raise ValidationError({"note": _("Say why the dispute is withdrawn.")})
         if to == Dispute.Status.OPEN and not note:
             raise ValidationError({"note": _("Give the reason for reopening the dispute.")})
-        _status_change(actor=actor, dispute=dispute, to=to, note=note)
+        event = _step_time(dispute, at, actor=actor, late_reason=late_reason)
+        _status_change(actor=actor, dispute=dispute, to=to, note=note, event=event)
         if to == Dispute.Status.WITHDRAWN:  # nothing is followed up on a withdrawn case any more
             for agreement in dispute.agreements.filter(status__in=LIVE_AGREEMENTS):
                 _agreement_status(actor=actor, agreement=agreement, to=Agreement.Status.SUPERSEDED,
@@ -472,12 +565,16 @@ def agreement_record(*, actor, dispute, terms, total_amount, signed_on, obligati
             model_create(actor=actor, obj=Obligation(
                 agreement=agreement, sequence=number, due_on=ob["due_on"], amount=Decimal(ob["amount"]),
                 description=ob.get("description") or _("Instalment %(n)s") % {"n": number}))
+        # Dated by its signing: the end of its session that day, else the day's start (now if signed today).
+        signed = _by_rule(dispute, _on_day(signed_on, session and session.started_at
+                                           + timedelta(minutes=session.duration_minutes)))
         if obligations:
             if dispute.status != Dispute.Status.PERFORMING:
-                _status_change(actor=actor, dispute=dispute, to=Dispute.Status.PERFORMING,
+                _status_change(actor=actor, dispute=dispute, to=Dispute.Status.PERFORMING, event=signed,
                                note=_("Agreement signed: %(n)s instalments to follow") % {"n": len(obligations)})
         else:
-            _status_change(actor=actor, dispute=dispute, to=Dispute.Status.SETTLED, note=_("Agreement signed"))
+            _status_change(actor=actor, dispute=dispute, to=Dispute.Status.SETTLED, note=_("Agreement signed"),
+                           event=signed)
     return agreement
 
 
@@ -536,8 +633,9 @@ def payment_record(*, actor, obligation, paid_on, amount, note="", evidence=None
             _agreement_status(actor=actor, agreement=agreement, to=Agreement.Status.FULFILLED,
                               note=_("Every instalment paid"))
             lock_for_update(dispute)
-            if dispute.status in Dispute.OPEN_STATUSES:
+            if dispute.status in Dispute.OPEN_STATUSES:  # settled the day the last payment was made
                 _status_change(actor=actor, dispute=dispute, to=Dispute.Status.SETTLED, transition_actor=None,
+                               event=_by_rule(dispute, _on_day(paid_on)),
                                note=_("Every instalment of the agreement is paid: settled automatically"))
     return payment
 
@@ -553,12 +651,19 @@ def _followers(dispute):
     return [dispute.handler or dispute.opened_by, dispute.mediator]
 
 
+def missed_at(due_on):
+    """When an unpaid instalment is missed: 00:00 (station time) of the day after its due date."""
+    return _day_start(due_on + timedelta(days=1))
+
+
 def obligations_sweep(*, today=None):
-    """Instalments past due and not paid become MISSED; their agreement BREACHED; the dispute open again.
+    """Instalments past due and not paid on `today` (default and at most the real today) become MISSED; their
+    agreement BREACHED; the dispute open again, dated by the rule (`missed_at`), not by the run: a sweep
+    catching up after downtime dates each finding as the nightly run would have.
 
     Safe to run twice: only PENDING instalments are looked at, and each is changed once.
     """
-    today = today or _today()
+    today = min(today or _today(), _today())
     counts = {"missed": 0, "breached": 0, "reopened": 0}
     due = (Obligation.objects.filter(status=Obligation.Status.PENDING, due_on__lt=today,
                                      agreement__status__in=LIVE_AGREEMENTS)
@@ -582,7 +687,8 @@ def obligations_sweep(*, today=None):
             note = _("Instalment %(n)s (%(amount)s yuan, due %(due)s) was not paid: the dispute is open again.") % {
                 "n": obligation.sequence, "amount": obligation.outstanding_amount, "due": obligation.due_on}
             if dispute.status in (Dispute.Status.PERFORMING, Dispute.Status.SETTLED):
-                _status_change(actor=None, dispute=dispute, to=Dispute.Status.OPEN, transition_actor=None, note=note)
+                _status_change(actor=None, dispute=dispute, to=Dispute.Status.OPEN, transition_actor=None, note=note,
+                               event=_by_rule(dispute, missed_at(obligation.due_on)))
                 counts["reopened"] += 1
             notify(recipients=_followers(dispute), kind=Notification.Kind.DISPUTE_REOPENED,
                    title=_("Instalment missed: %(title)s") % {"title": dispute.title}, body=note, obj=dispute,
@@ -592,10 +698,14 @@ def obligations_sweep(*, today=None):
 
 def obligation_reminders(*, today=None):
     """Unpaid instalments due within the next 3 days: the handler, the mediator and the enterprise's liaisons
-    are told once (dedupe key per instalment, `reminded_on` set). Safe to run twice."""
+    are told once (dedupe key per instalment, `reminded_on` set). Safe to run twice.
+
+    The reminder is the message itself, so `reminded_on` is the day it goes out; `today` (default and at most
+    the real today) decides the window, and an instalment whose due date passed meanwhile is the sweep's.
+    """
     from parkbeat.enterprises.models import Liaison
 
-    today = today or _today()
+    today = min(today or _today(), _today())
     sent = 0
     due = (Obligation.objects.filter(status=Obligation.Status.PENDING, reminded_on__isnull=True,
                                      due_on__gte=today, due_on__lte=today + timedelta(days=REMIND_DAYS),

@@ -66,7 +66,8 @@ class DisputeCreateView(ServiceFormView):
         return {**super().get_context_data(**kwargs), "incident": self.incident}
 
     def perform(self, form):
-        return services.dispute_open(actor=self.request.user, incident=self.incident, **form.field_data())
+        return services.dispute_open(actor=self.request.user, incident=self.incident,
+                                     late_reason=form.cleaned_data.get("late_reason", ""), **form.field_data())
 
 
 class DisputeDetailView(ScopedDetailView):
@@ -87,7 +88,9 @@ class DisputeDetailView(ScopedDetailView):
             may_record=may_change and is_open,
             may_decide=may_decide,
             level_form=LevelForm(initial={"version": dispute.version}) if may_decide and is_open else None,
-            transition_choices=[(s, s.label) for s in Dispute.Status if s in allowed] if may_decide else [],
+            transition_forms=[(s, s.label, TransitionForm(initial={"version": dispute.version, "to": s},
+                                                          auto_id=f"id_{s}_%s"))
+                              for s in Dispute.Status if s in allowed] if may_decide else [],
             clocks=[(label, dispute.seconds_at(level)) for level, label in Dispute.Level.choices],
             parties=list(dispute.parties.all()),
             agencies=list(dispute.agencies.all()),
@@ -157,7 +160,7 @@ class DisputeLevelView(DisputeChildMixin, ServiceFormView):
     def perform(self, form):
         d = form.cleaned_data
         return services.dispute_change_level(actor=self.request.user, dispute=self.dispute, to=d["to"],
-                                             reason=d["reason"], expected_version=d["version"])
+                                             reason=d["reason"], expected_version=d["version"], **form.step_time())
 
 
 class DisputeTransitionView(DisputeLevelView):
@@ -165,10 +168,13 @@ class DisputeTransitionView(DisputeLevelView):
     page_title = gettext_lazy("Change status")
     success_message = gettext_lazy("Status changed.")
 
+    def get_initial(self):
+        return {**super().get_initial(), "to": self.request.GET.get("to")}
+
     def perform(self, form):
         d = form.cleaned_data
         return services.dispute_transition(actor=self.request.user, dispute=self.dispute, to=d["to"],
-                                           note=d["note"], expected_version=d["version"])
+                                           note=d["note"], expected_version=d["version"], **form.step_time())
 
 
 class DisputeRouteView(DisputeChildMixin, ServiceFormView):
@@ -186,7 +192,8 @@ class DisputeRouteView(DisputeChildMixin, ServiceFormView):
         d = form.cleaned_data
         centre = getattr(self.dispute.park, "mediation_centre", None) if d["mediation_centre"] else None
         return services.dispute_route(actor=self.request.user, dispute=self.dispute, mediation_centre=centre,
-                                      mediator=d["mediator"], agencies=d["agencies"], expected_version=d["version"])
+                                      mediator=d["mediator"], agencies=d["agencies"], expected_version=d["version"],
+                                      **form.step_time())
 
 
 class PartyCreateView(DisputeChildMixin, ServiceFormView):

@@ -1,3 +1,4 @@
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -14,7 +15,21 @@ from parkbeat.disputes.services import EARLIEST, LATEST
 DISPUTE_WRITERS = (LEADER, OFFICER, AUXILIARY, MEDIATOR)
 DETAIL_WRITABLE = {"title", "category", "summary", "core_demands", "amount_in_dispute", "people_involved",
                    "enterprise", "handler"}
-CREATE_WRITABLE = DETAIL_WRITABLE | {"park", "incident", "level", "began_at", "parties", "mediator"}
+CREATE_WRITABLE = DETAIL_WRITABLE | {"park", "incident", "level", "began_at", "late_reason", "parties", "mediator"}
+
+STEP_TIME_HELP = _("When it happened: ISO 8601 with its offset, e.g. 2026-09-03T10:00:00+08:00 (without an offset "
+                   "it is read in Asia/Shanghai); left out: now. Not in the future, not before the dispute began, "
+                   "its current level's start or its last step; more than PARKBEAT_BACK_ENTRY_DAYS (30 by default) "
+                   "days ago only by a station leader or with `late_reason`, and then marked as entered late.")
+LATE_HELP = _("Why a step older than the back-entry window is entered only now (a station leader needs none).")
+
+
+class StepTimeMixin(serializers.Serializer):
+    """When a step of the dispute happened, and why it is entered late (core.events.event_time)."""
+
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text=STEP_TIME_HELP)
+    late_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000,
+                                        help_text=LATE_HELP)
 
 
 class PickableUserField(serializers.PrimaryKeyRelatedField):
@@ -41,11 +56,15 @@ class PartySerializer(StrictModelSerializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
+    """A step: when it happened (`at`), when and by whom it was recorded, whether it came in late.
+    Kind `route`: from/to are the mediation centre ids ("" for none)."""
+
     actor = serializers.CharField(source="actor.display_name", read_only=True, default=None)
 
     class Meta:
         model = DisputeTransition
-        fields = ["at", "kind", "actor", "from_value", "to_value", "note"]
+        fields = ["at", "recorded_at", "entered_late", "late_reason", "kind", "actor", "from_value", "to_value",
+                  "note"]
 
 
 class DisputeSerializer(RoleWritableFieldsMixin, VersionedSerializer):
@@ -59,17 +78,21 @@ class DisputeSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     number = serializers.CharField(read_only=True)
     seconds_at = serializers.SerializerMethodField()
     agencies = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    late_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, write_only=True,
+                                        help_text=format_lazy("{} {}", _("On creation:"), LATE_HELP))
 
     class Meta:
         model = Dispute
         fields = ["id", "number", "incident", "park", "enterprise", "title", "category", "summary", "core_demands",
                   "amount_in_dispute", "people_involved", "began_at", "level", "level_since", "seconds_at", "status",
                   "settled_at", "settled_level", "reopen_count", "handler", "mediation_centre", "mediator",
-                  "agencies", "parties", "version", "created_at", "updated_at"]
+                  "agencies", "parties", "late_reason", "version", "created_at", "updated_at"]
         read_only_fields = ["level_since", "status", "settled_at", "settled_level", "reopen_count",
                             "mediation_centre", "created_at", "updated_at"]
         role_writable_fields = {role: CREATE_WRITABLE for role in DISPUTE_WRITERS}
         create_only_fields = {"park", "incident", "level", "began_at"}
+        extra_kwargs = {"began_at": {"help_text": format_lazy("{} {}", _("When the dispute began (its first step)."),
+                                                              STEP_TIME_HELP)}}
 
     def get_seconds_at(self, obj) -> dict:
         return {level: obj.seconds_at(level) for level, _label in Dispute.Level.choices}
@@ -77,8 +100,8 @@ class DisputeSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     def get_fields(self):
         fields = super().get_fields()
         if self.instance is not None and not isinstance(self.instance, list):
-            fields["parties"].read_only = True
-            fields["mediator"].read_only = True
+            for name in ("parties", "mediator", "late_reason"):  # set on creation only
+                fields[name].read_only = True
         return fields
 
 
@@ -93,18 +116,18 @@ class VersionSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
 
 
-class LevelSerializer(VersionSerializer):
+class LevelSerializer(StepTimeMixin, VersionSerializer):
     to = serializers.ChoiceField(choices=Dispute.Level.choices)
     reason = serializers.CharField()
 
 
-class TransitionActionSerializer(VersionSerializer):
+class TransitionActionSerializer(StepTimeMixin, VersionSerializer):
     to = serializers.ChoiceField(choices=[(s.value, s.label) for s in (
         Dispute.Status.SETTLED, Dispute.Status.WITHDRAWN, Dispute.Status.OPEN)])
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RouteSerializer(VersionSerializer):
+class RouteSerializer(StepTimeMixin, VersionSerializer):
     """Partial: a key left out keeps its current value; `mediation_centre: null` takes the centre away."""
 
     mediation_centre = serializers.PrimaryKeyRelatedField(queryset=MediationCentre.objects.all(), required=False,
@@ -188,3 +211,73 @@ class FiguresQuerySerializer(serializers.Serializer):
         if attrs["start"] > attrs["end"]:
             raise serializers.ValidationError(_("The period ends before it starts."))
         return attrs
+
+
+# ---------------------------------------------------------------- the figures' shape, for the schema
+def _by_level():
+    return serializers.DictField(child=serializers.IntegerField(), help_text=_("By level: enterprise, park, beyond."))
+
+
+class FiguresSpanSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    median_seconds = serializers.FloatField(allow_null=True)
+    p90_seconds = serializers.FloatField(allow_null=True)
+
+
+class FiguresCountAmountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class FiguresOpenedSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_category = serializers.DictField(child=serializers.IntegerField())
+    by_level = _by_level()
+
+
+class FiguresSettledSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_level = _by_level()
+    share = serializers.DictField(child=serializers.FloatField(allow_null=True), help_text=_(
+        "Each level's share of the settled disputes, 0 to 1 (null: none settled)."))
+
+
+class FiguresReopenedSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text=_("Disputes reopened in the period (by the reopening's time)."))
+    times = serializers.IntegerField(help_text=_("Reopenings in the period (a dispute may be reopened twice)."))
+
+
+class FiguresTierSerializer(serializers.Serializer):
+    total_seconds = serializers.IntegerField()
+    disputes = serializers.IntegerField()
+    median_seconds = serializers.FloatField(allow_null=True)
+
+
+class FiguresOverdueSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    outstanding = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class FiguresPeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    park = serializers.IntegerField(allow_null=True)
+
+
+class FiguresSerializer(serializers.Serializer):
+    """The dispute figures (selectors.dispute_figures), counted by when things happened, not when entered."""
+
+    period = FiguresPeriodSerializer()
+    opened = FiguresOpenedSerializer(help_text=_("Disputes that began in the period, by category and current level."))
+    settled = FiguresSettledSerializer(help_text=_(
+        "Disputes whose last step by the end of the period is a settlement within it, by the level they were "
+        "settled at: one reopened and settled again counts once, at its final level."))
+    reopened = FiguresReopenedSerializer()
+    to_on_scene = FiguresSpanSerializer()
+    to_settlement = FiguresSpanSerializer(help_text=_("From the start to the settlement, for the settled ones."))
+    tiers = serializers.DictField(child=FiguresTierSerializer(), help_text=_(
+        "For disputes opened in the period: seconds at each level, from the times the steps happened."))
+    agreed = FiguresCountAmountSerializer()
+    paid = FiguresCountAmountSerializer()
+    obligations_due = FiguresCountAmountSerializer()
+    overdue = FiguresOverdueSerializer()

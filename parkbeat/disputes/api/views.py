@@ -14,9 +14,9 @@ from parkbeat.core.idempotency import (IdempotentCreateMixin, idempotency_parame
 from parkbeat.core.permissions import can
 from parkbeat.disputes import selectors, services
 from parkbeat.disputes.api.serializers import (AgreementSerializer, DisputeDetailSerializer, DisputeSerializer,
-                                               FiguresQuerySerializer, LevelSerializer, ObligationSerializer,
-                                               PartySerializer, PaymentSerializer, PaySerializer, RouteSerializer,
-                                               SessionSerializer, TransitionActionSerializer)
+                                               FiguresQuerySerializer, FiguresSerializer, LevelSerializer,
+                                               ObligationSerializer, PartySerializer, PaymentSerializer, PaySerializer,
+                                               RouteSerializer, SessionSerializer, TransitionActionSerializer)
 from parkbeat.disputes.filters import AgreementFilterSet, DisputeFilterSet, ObligationFilterSet, SessionFilterSet
 from parkbeat.disputes.models import Dispute, Obligation, Payment
 from parkbeat.org.models import Park
@@ -54,24 +54,26 @@ class DisputeViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateMod
     @extend_schema(request=LevelSerializer, responses=DisputeDetailSerializer)
     @action(detail=True, methods=["post"])
     def level(self, request, pk=None):
-        """Escalate or de-escalate, with a reason; the tier left keeps its time."""
+        """Escalate or de-escalate, with a reason, at `at` (default now); the tier left keeps its time up to then."""
         dispute = self.get_object()
         body = LevelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.dispute_change_level(actor=request.user, dispute=dispute, to=body.validated_data["to"],
-                                      reason=body.validated_data["reason"],
-                                      expected_version=body.validated_data["version"])
+        d = body.validated_data
+        services.dispute_change_level(actor=request.user, dispute=dispute, to=d["to"], reason=d["reason"],
+                                      at=d["at"], late_reason=d["late_reason"], expected_version=d["version"])
         return self._reply(request)
 
     @extend_schema(request=TransitionActionSerializer, responses=DisputeDetailSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Settle, withdraw (note required) or reopen (note required); 409 on an illegal move or stale version."""
+        """Settle, withdraw (note required) or reopen (note required) at `at` (default now); 409 on an illegal move
+        or stale version, 400 naming `at` for a time that cannot be."""
         dispute = self.get_object()
         body = TransitionActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.dispute_transition(actor=request.user, dispute=dispute, to=body.validated_data["to"],
-                                    note=body.validated_data["note"], expected_version=body.validated_data["version"])
+        d = body.validated_data
+        services.dispute_transition(actor=request.user, dispute=dispute, to=d["to"], note=d["note"], at=d["at"],
+                                    late_reason=d["late_reason"], expected_version=d["version"])
         return self._reply(request)
 
     @extend_schema(request=RouteSerializer, responses=DisputeDetailSerializer)
@@ -80,7 +82,8 @@ class DisputeViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateMod
         """Bring in the park's mediation centre, a lead mediator and partner agencies.
 
         Partial: a key left out keeps its value. `mediation_centre: null` takes the centre (and its lead
-        mediator) away, which needs the right to decide and is refused to the centre's own mediators."""
+        mediator) away, which needs the right to decide and is refused to the centre's own mediators.
+        A change is a `route` step at `at` (default now)."""
         dispute = self.get_object()
         body = RouteSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
@@ -102,10 +105,11 @@ class DisputeViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateMod
     @extend_schema(parameters=[OpenApiParameter("start", OpenApiTypes.DATE, required=True),
                                OpenApiParameter("end", OpenApiTypes.DATE, required=True),
                                OpenApiParameter("park", OpenApiTypes.INT)],
-                   responses=OpenApiTypes.OBJECT)
+                   responses=FiguresSerializer)
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def figures(self, request):
-        """Figures for any period (both dates included) and park; see selectors.dispute_figures."""
+        """Figures for any period (both dates included) and park, by when things happened; see
+        selectors.dispute_figures."""
         if not can(request.user, "dispute.figures"):
             raise PermissionDenied()
         query = FiguresQuerySerializer(data=request.query_params)

@@ -4,10 +4,11 @@ agreement in three instalments; one is paid with evidence, the next is missed, a
 again with the officer's inbox saying so."""
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
@@ -143,8 +144,9 @@ def test_wage_dispute_from_phone_report_to_reopened_agreement(phone_page, browse
     screenshot(page, "story-4-agreement-one-paid")
 
     # The second due date passes unpaid: the nightly sweep reopens the dispute and tells the officer.
-    call_command("sweep_obligations", "--today", _local_date(second.due_on + timedelta(days=1)),
-                 stdout=io.StringIO())
+    with time_machine.travel(timezone.make_aware(datetime.combine(second.due_on + timedelta(days=1), time(0, 5))),
+                             tick=False):
+        call_command("sweep_obligations", stdout=io.StringIO())
     page.reload()
     dispute.refresh_from_db()
     second.refresh_from_db()

@@ -288,7 +288,7 @@ def test_an_officer_opening_a_dispute_is_not_routed(world):
 # ---------------------------------------------------------------- reminders for breached, not for closed cases
 def test_reminders_cover_breached_agreements(world):
     today = timezone.localdate()
-    dispute = routed_dispute(world, began_at=timezone.now() - timedelta(days=30))
+    dispute = routed_dispute(world, began_at=timezone.now() - timedelta(days=30), late_reason="台账补录")
     services.agreement_record(actor=world.officer, dispute=dispute, terms="两期", total_amount=200,
                               signed_on=today - timedelta(days=20),
                               obligations=[{"due_on": today - timedelta(days=1), "amount": 100},

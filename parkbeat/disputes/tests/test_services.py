@@ -365,7 +365,7 @@ def test_a_liaison_cannot_record_a_payment(world):
 # ---------------------------------------------------------------- the instalment story, sweep and reminders
 def test_the_instalment_story_one_paid_the_next_missed_reopens_and_tells_handler_and_mediator(world):
     today = timezone.localdate()
-    dispute = routed_dispute(world, began_at=timezone.now() - timedelta(days=60))
+    dispute = routed_dispute(world, began_at=timezone.now() - timedelta(days=60), late_reason="台账补录")
     agreement = services.agreement_record(
         actor=world.officer, dispute=dispute, terms="分三期", total_amount=Decimal("30000"),
         signed_on=today - timedelta(days=50), instalments_declared=3,
@@ -394,7 +394,7 @@ def test_the_instalment_story_one_paid_the_next_missed_reopens_and_tells_handler
 
 def test_a_late_payment_on_a_missed_instalment_is_paid_late(world):
     today = timezone.localdate()
-    dispute = open_dispute(world, began_at=timezone.now() - timedelta(days=30))
+    dispute = open_dispute(world, began_at=timezone.now() - timedelta(days=30), late_reason="台账补录")
     agreement = services.agreement_record(actor=world.officer, dispute=dispute, terms="一期", total_amount=500,
                                           signed_on=today - timedelta(days=20),
                                           obligations=[{"due_on": today - timedelta(days=5), "amount": 500}])

@@ -1,14 +1,17 @@
 """Pages: open (also from an incident), detail with clocks, timeline and buttons by role, forms, stale saves,
 figures; and the commands and tasks."""
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from parkbeat.disputes import services
 from parkbeat.disputes.models import Dispute, Obligation, Payment
 from parkbeat.disputes.tests.factories import open_dispute, png, routed_dispute, three_instalments
 from parkbeat.files.models import Attachment
@@ -79,7 +82,6 @@ def test_edit_page_refuses_a_stale_save(world, page_as):
     client = page_as(world.officer)
     data = {"category": "labour_wage", "title": "后到者", "summary": "s", "people_involved": 1, "version": 1,
             "enterprise": world.enterprise.pk, "handler": world.officer.pk}
-    from parkbeat.disputes import services
     services.dispute_update(actor=world.leader, dispute=dispute, data={"title": "先到者"}, expected_version=1)
 
     response = client.post(reverse("disputes:dispute_update", args=[dispute.pk]), data)
@@ -120,9 +122,10 @@ def test_level_transition_session_agreement_payment_through_the_pages(world, pag
     dispute.refresh_from_db()
     assert (dispute.level, dispute.status, dispute.seconds_park >= 0) == ("enterprise", "performing", True)
     timeline = client.get(dispute.get_absolute_url()).context["timeline"]
-    # in time order: the session started at the minute (before the case's later rows of this test)
-    assert [e["type"] for e in timeline] == ["session", "transition_status", "transition_level", "agreement",
-                                             "transition_status", "payment"]
+    # in time order: opened ten days ago (the factory's start); the session started at the minute, before the
+    # routing and the later rows of this test
+    assert [e["type"] for e in timeline] == ["transition_status", "session", "transition_route", "transition_level",
+                                             "agreement", "transition_status", "payment"]
     assert [e["at"] for e in timeline] == sorted(e["at"] for e in timeline)
 
 
@@ -158,7 +161,7 @@ def test_route_and_party_pages(world, page_as):
 
 
 def test_list_filters_and_figures_page(world, page_as):
-    overdue = open_dispute(world, title="逾期", began_at=timezone.now() - timedelta(days=40))
+    overdue = open_dispute(world, title="逾期", began_at=timezone.now() - timedelta(days=40), late_reason="台账补录")
     three_instalments(world, overdue, signed_on=timezone.localdate() - timedelta(days=30),
                       first_due=timezone.localdate() - timedelta(days=2))
     open_dispute(world, title="其他", category="neighbour", level="enterprise")
@@ -186,7 +189,7 @@ def test_sweep_command_task_and_figures_command(world):
     from parkbeat.disputes.tasks import remind_obligations_task, sweep_obligations_task
 
     today = timezone.localdate()
-    dispute = routed_dispute(world, began_at=timezone.now() - timedelta(days=60))
+    dispute = routed_dispute(world, began_at=timezone.now() - timedelta(days=60), late_reason="台账补录")
     three_instalments(world, dispute, signed_on=today - timedelta(days=50), first_due=today - timedelta(days=1))
     out = StringIO()
     call_command("sweep_obligations", "--today", str(today), stdout=out)
@@ -201,3 +204,107 @@ def test_sweep_command_task_and_figures_command(world):
     assert (data["opened"]["total"], data["overdue"]["count"], data["overdue"]["outstanding"]) == (1, 1, "10000.00")
     with pytest.raises(Exception):
         call_command("dispute_figures", "--as", "t_leader", "--from", "x", "--to", "y")
+
+
+# ---------------------------------------------------------------- steps entered after the fact, on the pages
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DECEMBER = datetime(2026, 12, 1, 20, 0, tzinfo=SHANGHAI)
+
+
+def test_the_level_page_asks_when_it_happened_defaulting_to_now_and_applies_a_past_time(world, page_as):
+    client = page_as(world.officer)
+    with time_machine.travel(DECEMBER, tick=False):
+        dispute = open_dispute(world)
+        url = reverse("disputes:dispute_level", args=[dispute.pk])
+        html = client.get(url).content.decode()
+        assert 'type="datetime-local" name="at" value="2026-12-01T20:00"' in html
+        assert 'name="initial-at" value="2026-12-01 20:00:00"' in html
+        assert "发生时间" in html and 'name="late_reason"' in html
+        # A past time is applied
+        client.post(url, {"version": 1, "to": "enterprise", "reason": "退回企业", "at": "2026-11-28T09:00",
+                          "initial-at": "2026-12-01T20:00"})
+    with time_machine.travel(DECEMBER + timedelta(minutes=3), tick=False):
+        # left as the form showed it (20:00): the step happened when the form was sent, 20:03
+        client.post(url, {"version": 2, "to": "park", "reason": "企业调解不成", "at": "2026-12-01T20:00",
+                          "initial-at": "2026-12-01T20:00"})
+
+    assert list(dispute.transitions.filter(kind="level").values_list("at", "recorded_at")) == [
+        (datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI), DECEMBER),
+        (DECEMBER + timedelta(minutes=3), DECEMBER + timedelta(minutes=3))]
+
+
+def test_a_page_step_older_than_the_window_needs_a_reason_from_an_officer(world, page_as):
+    client = page_as(world.officer)
+    with time_machine.travel(DECEMBER, tick=False):
+        dispute = open_dispute(world, actor=world.leader, began_at=DECEMBER - timedelta(days=90))
+        url = reverse("disputes:dispute_transition", args=[dispute.pk])
+        form = {"version": 1, "to": "settled", "at": "2026-09-15T10:00", "initial-at": "2026-12-01T20:00"}
+        with translation.override("zh-hans"):
+            refused = client.post(url, form)
+            assert refused.status_code == 200
+            assert list(refused.context["form"].errors) == ["at"]
+            assert refused.context["form"].errors["at"][0].startswith("此事发生在 30 天以前")
+        assert Dispute.objects.get(pk=dispute.pk).status == "open"
+
+        done = client.post(url, {**form, "late_reason": "三季度台账补录"})
+
+    assert done.status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.settled_at) == ("settled", datetime(2026, 9, 15, 10, tzinfo=SHANGHAI))
+    step = dispute.transitions.latest("at", "id")
+    assert (step.entered_late, step.late_reason, step.recorded_at) == (True, "三季度台账补录", DECEMBER)
+
+
+def test_the_detail_page_shows_both_times_of_a_back_entered_step_and_the_late_badge(world, page_as):
+    with time_machine.travel(DECEMBER, tick=False):
+        dispute = open_dispute(world, actor=world.leader, began_at=DECEMBER - timedelta(days=90))
+        services.dispute_route(actor=world.officer, dispute=dispute, mediator=world.mediator, late_reason="台账补录",
+                               at=datetime(2026, 9, 3, 10, 0, tzinfo=SHANGHAI), expected_version=1)
+        with translation.override("zh-hans"):
+            response = page_as(world.officer).get(dispute.get_absolute_url())
+    html = response.content.decode()
+
+    assert "发生 2026-09-03 10:00 · 录入 2026-12-01 20:00 由 " in html
+    assert html.count('<span class="badge text-bg-warning">补录</span>') == 2  # the opening and the routing
+    assert f"调解中心: <strong>{world.park.mediation_centre.name}</strong>" in html
+    assert "补录原因: 台账补录" in html
+    for to in ("settled", "withdrawn"):  # each status button has its own time and reason fields
+        assert f'id="id_{to}_at"' in html
+    assert html.count('name="late_reason"') == 2
+
+
+def test_the_figures_page_shows_the_disputes_reopened_and_settled_in_the_period(world, page_as):
+    with time_machine.travel(DECEMBER, tick=False):
+        dispute = open_dispute(world, actor=world.leader, began_at=datetime(2026, 7, 1, tzinfo=SHANGHAI))
+        for to, day in (("settled", 10), ("open", 20), ("settled", 25)):
+            dispute.refresh_from_db()
+            services.dispute_transition(actor=world.leader, dispute=dispute, to=to, note="台账",
+                                        at=datetime(2026, 7, day, tzinfo=SHANGHAI),
+                                        expected_version=dispute.version)
+        page = page_as(world.leader).get(reverse("disputes:dispute_figures"),
+                                         {"start": "2026-07-01", "end": "2026-09-30"})
+    html = page.content.decode()
+
+    assert (page.context["figures"]["settled"]["total"], page.context["figures"]["reopened"]) == (
+        1, {"total": 1, "times": 1})
+    assert '<span id="fig-settled">1</span>' in html and '<span id="fig-reopened">1</span>' in html
+
+
+def test_opening_a_quarter_old_dispute_on_the_page_needs_a_reason_from_an_officer(world, page_as):
+    client = page_as(world.officer)
+    form = {"category": "labour_wage", "title": "讨薪", "summary": "堵门", "park": world.park.pk, "level": "park",
+            "people_involved": 1, "began_at": "2026-09-01T09:00"}
+    with time_machine.travel(DECEMBER, tick=False):
+        page = client.get(reverse("disputes:dispute_create")).content.decode()
+        refused = client.post(reverse("disputes:dispute_create"), form)
+        assert (refused.status_code, list(refused.context["form"].errors)) == (200, ["began_at"])
+        assert Dispute.objects.count() == 0
+
+        opened = client.post(reverse("disputes:dispute_create"), {**form, "late_reason": "台账补录"})
+
+    assert 'name="late_reason"' in page
+    dispute = Dispute.objects.get()
+    assert opened["Location"] == dispute.get_absolute_url()
+    step = dispute.transitions.get()
+    assert (dispute.began_at, step.at, step.recorded_at, step.entered_late, step.late_reason) == (
+        datetime(2026, 9, 1, 9, tzinfo=SHANGHAI), datetime(2026, 9, 1, 9, tzinfo=SHANGHAI), DECEMBER, True, "台账补录")
