@@ -30,7 +30,8 @@ class DisputeListView(ScopedListView):
         return selectors.dispute_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_add": can(self.request.user, "dispute.add")}
+        return {**super().get_context_data(**kwargs), "can_add": can(self.request.user, "dispute.add"),
+                "can_import": can(self.request.user, "dispute.import")}
 
 
 class DisputeCreateView(ServiceFormView):

@@ -196,3 +196,13 @@ def test_the_import_and_the_template_are_in_the_openapi_schema(db):
     get = paths["/api/v1/disputes/ledger-template/"]["get"]
     assert get["operationId"] == "disputes_ledger_template"
     assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in get["responses"]["200"]["content"]
+
+
+def test_the_dispute_list_offers_the_ledger_import_only_to_who_may_import(world, page_as):
+    from django.urls import reverse
+
+    link = reverse("disputes:ledger_import")
+    for user, offered in ((world.leader, True), (world.officer, True), (world.auxiliary, False),
+                          (world.mediator, False)):
+        page = page_as(user).get(reverse("disputes:dispute_list")).content.decode()
+        assert (link in page) is offered, user.username
