@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from parkbeat.core.demo import at, link, mobile, person_name, times_as_given
+from parkbeat.core.demo import at, mobile, person_name, times_as_given
 from parkbeat.disputes.models import (
     Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession, Obligation, Payment,
 )
@@ -25,6 +24,7 @@ from parkbeat.enterprises.demo import BRAND, short_name
 from parkbeat.incidents.demo import WAGE_KINDS
 from parkbeat.incidents.models import Incident, IncidentTransition
 from parkbeat.notifications.models import Notification
+from parkbeat.notifications.seeding import Inbox
 
 REQUIRES = ("org", "enterprises", "volunteers", "incidents")
 
@@ -255,7 +255,7 @@ class Case:
         return total, list(zip(dues, amounts))
 
     def sign(self, session):
-        rng, d, spec = self.rng, self.dispute, self.spec
+        d, spec = self.dispute, self.spec
         at = session.started_at + timedelta(minutes=session.duration_minutes)
         signed_on = timezone.localdate(at)
         total, plan = self._plan_obligations(at, signed_on)
@@ -546,14 +546,8 @@ def seed_notifications(now, accounts, cases):
     centre lately, the reopened case, the escalations beyond the park and an instalment reminder."""
     officer, mediator, leader = accounts["officer1"], accounts["mediator1"], accounts["leader"]
     park1 = officer.role_assignments.get().park_id
-    about = ContentType.objects.get_for_model(Dispute)
-    rows = []
-
-    def add(recipient, kind, title, body, obj, at, read_after=None, dedupe_key=""):
-        read_at = at + read_after if read_after is not None and at + read_after < now else None
-        rows.append(Notification(recipient=recipient, kind=kind, title=title, body=body, url=link(obj),
-                                 content_type=about, object_id=obj.pk, created_at=at, read_at=read_at,
-                                 dedupe_key=dedupe_key))
+    inbox = Inbox(now, Dispute)
+    add = inbox.add
 
     for case in cases:
         d = case.dispute
@@ -577,7 +571,7 @@ def seed_notifications(now, accounts, cases):
                 for user, read in ((d.handler, timedelta(hours=1)), (d.mediator, None)):
                     add(user, Notification.Kind.OBLIGATION_DUE, f"第{o.sequence}期将于{o.due_on:%m月%d日}到期：{d.title}",
                         f"尚有{o.amount}元未付。", d, sent, read_after=read, dedupe_key=f"obligation-due-{o.pk}")
-    return Notification.objects.bulk_create(rows)
+    return inbox.save()
 
 
 # ------------------------------------------------------------------ the module's run

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from parkbeat.core.demo import at, link, lognormal, mobile, person_name, times_as_given
+from parkbeat.core.demo import at, lognormal, mobile, person_name, times_as_given
 from parkbeat.enterprises.demo import short_name
 from parkbeat.incidents.models import Incident, IncidentTransition
 from parkbeat.notifications.models import Notification
+from parkbeat.notifications.seeding import Inbox
 from parkbeat.org.demo import DEMO_PARKS
 
 REQUIRES = ("org", "enterprises", "volunteers")
@@ -330,14 +330,8 @@ def seed_notifications(now, accounts, plans):
     escalations."""
     officer, leader = accounts["officer1"], accounts["leader"]
     park1 = officer.role_assignments.get().park_id
-    about = ContentType.objects.get_for_model(Incident)
-    rows = []
-
-    def add(recipient, kind, title, body, obj, at, read_after=None, dedupe_key=""):
-        read_at = at + read_after if read_after is not None and at + read_after < now else None
-        rows.append(Notification(recipient=recipient, kind=kind, title=title, body=body, url=link(obj),
-                                 content_type=about, object_id=obj.pk, created_at=at, read_at=read_at,
-                                 dedupe_key=dedupe_key))
+    inbox = Inbox(now, Incident)
+    add = inbox.add
 
     for plan in plans:
         incident = plan.incident
@@ -356,7 +350,7 @@ def seed_notifications(now, accounts, plans):
                 add(officer, Notification.Kind.INCIDENT_ESCALATED, f"警情超时未接收，已转所领导：{label}",
                     incident.description[:100], incident, plan.steps[1].at, read_after=timedelta(minutes=2),
                     dedupe_key=key)
-    return Notification.objects.bulk_create(rows)
+    return inbox.save()
 
 
 # ------------------------------------------------------------------ the module's run
