@@ -5,7 +5,9 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status, viewsets
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from parkbeat.core.services import ConflictError
@@ -57,3 +59,38 @@ class ScopedViewSetMixin:
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class OnlyDetailRequiredMixin:
+    """For an import's 400 body: always `detail`; the summary fields only when the file was read (not when
+    the request itself was invalid, say with no file), so none of them is required."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name == "detail"
+
+
+class SpreadsheetImportAPIView(APIView):
+    """POST an .xlsx to an import service: 200 with its summary, 400 with the summary and `detail` when
+    nothing was imported. A subclass declares `request_serializer` and `row_error_lists` (the summary's
+    lists of RowError), implements `run_import`, and documents `post` with extend_schema."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    request_serializer = None
+    row_error_lists = ("errors",)
+
+    def run_import(self, *, user, fileobj, import_good_rows):
+        raise NotImplementedError
+
+    def post(self, request):
+        body = self.request_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        summary = self.run_import(user=request.user, fileobj=body.validated_data["file"],
+                                  import_good_rows=body.validated_data["import_good_rows"])
+        data = {**summary, **{key: [e._asdict() for e in summary[key]] for key in self.row_error_lists}}
+        if not summary["imported"]:
+            data["detail"] = _("Nothing was imported: %(count)s problems were found.") % {
+                "count": summary["error_count"]}
+            return Response(data, status=status.HTTP_400_BAD_REQUEST)
+        return Response(data)

@@ -70,3 +70,17 @@ class FilterForm(BootstrapFormMixin, forms.Form):
                 widget.input_type = "date"
             small = "form-select-sm" if isinstance(widget, forms.Select) else "form-control-sm"
             widget.attrs["class"] = f"{widget.attrs['class']} {small}"
+
+
+class SpreadsheetImportForm(forms.Form):
+    """The upload form of every spreadsheet import; `file_label` names what the file holds."""
+
+    file_label = None  # e.g. "Roster file (.xlsx)"
+    file = forms.FileField(widget=forms.FileInput(attrs={"accept": ".xlsx", "class": "form-control"}))
+    import_good_rows = forms.BooleanField(
+        label=_("Import the good rows even if other rows have errors"), required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = self.file_label

@@ -212,3 +212,81 @@ def scan(fileobj, result, checker, *, what="Import"):
 
 def too_many_rows_message(limit):
     return _("The file has more than %(max)s rows; split it and import each part.") % {"max": limit}
+
+
+class RowChecker:
+    """The row-by-row half of an import, shared so every import counts, limits and batches rows alike.
+
+    A subclass declares `columns`, `titles`, `lookup`, `optional`, `key_column` (must not repeat within the
+    file), `example_key` (the template's example row, skipped) and `batch_size`, and implements
+    `convert(number, values) -> (item, key, [(column, message)])`, `repeated_key(first_row)` and
+    `check_batch(items)`, which looks the good rows up in the database a batch at a time.
+    """
+
+    columns = ()
+    titles = {}
+    lookup = None
+    optional = ()
+    key_column = ""
+    example_key = None
+    batch_size = 1000
+
+    def __init__(self, ctx, result, *, limit=None):
+        self.ctx, self.result = ctx, result
+        self.index = None  # field -> column position, from the header
+        self.seen = {}  # key -> first row number
+        self.pending = []  # good rows waiting for `check_batch`
+        self.data_rows = 0
+        self.limit = settings.IMPORT_MAX_ROWS if limit is None else limit
+
+    def take(self, number, values):
+        """Check one row; False when reading must stop (bad header, too many rows)."""
+        result = self.result
+        if number == 1:
+            self.index = match_header(values or (), result, self.columns, lookup=self.lookup, optional=self.optional)
+            return self.index is not None
+        if is_blank(values):
+            return True
+        self.data_rows += 1
+        if self.data_rows > self.limit:
+            result.add_error(None, "", too_many_rows_message(self.limit))
+            return False
+        item, key, errors = self.convert(number, values)
+        if key == self.example_key:
+            result.skipped += 1
+            return True
+        if not key or any(column == self.key_column for column, _m in errors):
+            pass  # a missing or invalid key is reported once, not also as a repeat
+        elif key in self.seen:
+            errors.append((self.key_column, self.repeated_key(self.seen[key])))
+        else:
+            self.seen[key] = number
+        for column, message in errors:
+            result.add_error(number, self.titles.get(column, ""), message)
+        if not errors:
+            self.pending.append(item)
+            if len(self.pending) >= self.batch_size:
+                self.check_batch(self.pending)
+                self.pending = []
+        return True
+
+    def finish(self):
+        """Check the last batch; report an empty sheet or a file without data rows; errors in row order."""
+        result = self.result
+        if self.index is None:
+            result.add_error(None, "", _("The sheet is empty: the header row is missing."))
+            return
+        self.check_batch(self.pending)
+        self.pending = []
+        if self.data_rows == 0:
+            result.add_error(None, "", _("The file has no data rows."))
+        result.errors.sort(key=lambda e: e.row or 0)
+
+    def convert(self, number, values):
+        raise NotImplementedError
+
+    def repeated_key(self, first_row):
+        raise NotImplementedError
+
+    def check_batch(self, items):
+        raise NotImplementedError

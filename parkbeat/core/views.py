@@ -2,13 +2,15 @@
 
 Subclasses declare a few attributes (NetBox-style); they never filter by hand.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
@@ -138,6 +140,62 @@ class ServiceUpdateView(ServiceFormView):
     def perform(self, form):
         return self.update_service(actor=self.request.user, **{self.object_kwarg: self.load_object()},
                                    data=form.field_data(), expected_version=form.cleaned_data["version"])
+
+
+class SpreadsheetImportView(PermissionRequiredMixin, View):
+    """GET: the upload form. POST: import, then show the summary and the rows with problems.
+
+    One page for every spreadsheet import: a subclass declares `form_class` and `template_name` (extending
+    includes/import_page.html) and says how to import and what to tell the user.
+    """
+
+    form_class = None
+    max_shown = 500  # rows listed on the page; the summary counts them all
+
+    def run_import(self, *, user, fileobj, import_good_rows):
+        """The import service's summary: "imported", "errors" (RowError) and "error_count" at least."""
+        raise NotImplementedError
+
+    def imported_message(self, summary):
+        raise NotImplementedError
+
+    def refused_message(self, summary):
+        raise NotImplementedError
+
+    def max_rows(self):
+        return settings.IMPORT_MAX_ROWS
+
+    def page_context(self, summary):
+        """What the import's own template shows besides the summary and errors."""
+        return {}
+
+    def get(self, request):
+        return self.show(self.form_class())
+
+    def post(self, request):
+        form = self.form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.show(form)
+        try:
+            summary = self.run_import(user=request.user, fileobj=form.cleaned_data["file"],
+                                      import_good_rows=form.cleaned_data["import_good_rows"])
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+            return self.show(form)
+        if summary["imported"]:
+            messages.success(request, self.imported_message(summary))
+        else:
+            messages.error(request, self.refused_message(summary))
+        return self.show(self.form_class(), summary=summary)
+
+    def show(self, form, summary=None):
+        errors = summary["errors"][:self.max_shown] if summary else []
+        return render(self.request, self.template_name, {
+            "form": form, "summary": summary, "errors": errors,
+            "hidden_errors": summary["error_count"] - len(errors) if summary else 0,
+            "max_rows": self.max_rows(), "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            **self.page_context(summary),
+        })
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -48,8 +48,7 @@ from stdnum.cn import uscc
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.events import event_time
-from parkbeat.core.imports import (ParseResult, RowError, cell_text, file_name, is_blank, match_header, scan,
-                                   title_lookup, too_many_rows_message)
+from parkbeat.core.imports import ParseResult, RowChecker, RowError, cell_text, file_name, scan, title_lookup
 from parkbeat.core.permissions import PERMISSIONS, require
 from parkbeat.core.services import ConflictError
 from parkbeat.disputes.models import (Agreement, Dispute, DisputeParty, DisputeTransition, Obligation, Payment)
@@ -627,59 +626,28 @@ def parse_ledger(fileobj, *, user, now=None):
     return scan(fileobj, result, _RowChecker(ctx, result), what="Ledger import")
 
 
-class _RowChecker:
+class _RowChecker(RowChecker):
     """Checks the rows one at a time; good rows are matched against enterprises and earlier imports in batches."""
 
-    def __init__(self, ctx, result):
-        self.ctx, self.result = ctx, result
-        self.index = None
-        self.seen = {}  # ledger number -> first row number
-        self.pending = []
-        self.data_rows = 0
-        self.limit = min(settings.IMPORT_MAX_ROWS, MAX_ROWS)
+    columns, titles, lookup, optional = COLUMNS, TITLES, _TITLE_LOOKUP, OPTIONAL_COLUMNS
+    key_column, example_key, batch_size = "number", EXAMPLE_NUMBER, BATCH
 
-    def take(self, number, values):
-        """Check one row; False when reading must stop (bad header, too many rows)."""
-        result = self.result
-        if number == 1:
-            self.index = match_header(values or (), result, COLUMNS, lookup=_TITLE_LOOKUP, optional=OPTIONAL_COLUMNS)
-            return self.index is not None
-        if is_blank(values):
-            return True
-        self.data_rows += 1
-        if self.data_rows > self.limit:
-            result.add_error(None, "", too_many_rows_message(self.limit))
-            return False
+    def __init__(self, ctx, result):
+        super().__init__(ctx, result, limit=min(settings.IMPORT_MAX_ROWS, MAX_ROWS))
+
+    def convert(self, number, values):
         row, errors = _convert(number, values, self.index, self.ctx)
-        if row.number == EXAMPLE_NUMBER:
-            result.skipped += 1
-            return True
-        if not row.number or any(column == "number" for column, _m in errors):
-            pass
-        elif row.number in self.seen:
-            errors.append(("number", _("The same ledger number as row %(row)s.") % {"row": self.seen[row.number]}))
-        else:
-            self.seen[row.number] = number
-        for column, message in errors:
-            result.add_error(number, TITLES.get(column, ""), message)
-        if not errors:
-            self.pending.append(row)
-            if len(self.pending) >= BATCH:
-                _resolve(self.pending, self.ctx, result)
-                self.pending = []
-        return True
+        return row, row.number, errors
+
+    def repeated_key(self, first_row):
+        return _("The same ledger number as row %(row)s.") % {"row": first_row}
+
+    def check_batch(self, items):
+        _resolve(items, self.ctx, self.result)
 
     def finish(self):
-        result = self.result
-        if self.index is None:
-            result.add_error(None, "", _("The sheet is empty: the header row is missing."))
-            return
-        _resolve(self.pending, self.ctx, result)
-        self.pending = []
-        if self.data_rows == 0:
-            result.add_error(None, "", _("The file has no data rows."))
-        result.errors.sort(key=lambda e: e.row or 0)
-        result.already.sort(key=lambda e: e.row or 0)
+        super().finish()
+        self.result.already.sort(key=lambda e: e.row or 0)
 
 
 def _resolve(batch, ctx, result):

@@ -1,18 +1,13 @@
 """The ledger import pages: thin wrappers around disputes.ledger."""
-from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from parkbeat.core.exports import XLSX_CONTENT_TYPE, download_response
-from parkbeat.core.services import ConflictError
-from parkbeat.core.views import PermissionRequiredMixin
+from parkbeat.core.forms import SpreadsheetImportForm
+from parkbeat.core.views import PermissionRequiredMixin, SpreadsheetImportView
 from parkbeat.disputes import ledger
-
-MAX_SHOWN = 500
 TEMPLATE_NAME = ("矛盾纠纷台账导入模板.xlsx", "dispute_ledger_template.xlsx")
 
 
@@ -20,52 +15,34 @@ def template_response(user):
     return download_response(ledger.ledger_template(user=user), *TEMPLATE_NAME, XLSX_CONTENT_TYPE)
 
 
-class LedgerImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Ledger file (.xlsx)"),
-                           widget=forms.FileInput(attrs={"accept": ".xlsx", "class": "form-control"}))
-    import_good_rows = forms.BooleanField(
-        label=gettext_lazy("Import the good rows even if other rows have errors"), required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+class LedgerImportForm(SpreadsheetImportForm):
+    file_label = gettext_lazy("Ledger file (.xlsx)")
 
 
-class LedgerImportView(PermissionRequiredMixin, View):
-    """GET: the upload form. POST: import, then show the summary, the rows with errors and those already imported."""
+class LedgerImportView(SpreadsheetImportView):
+    """The upload page; after an import, the summary, the rows with errors and those already imported."""
 
     required_perm = "dispute.import"
     template_name = "disputes/ledger/import.html"
+    form_class = LedgerImportForm
 
-    def get(self, request):
-        return self.show(LedgerImportForm())
+    def run_import(self, *, user, fileobj, import_good_rows):
+        return ledger.ledger_import(actor=user, fileobj=fileobj, import_good_rows=import_good_rows)
 
-    def post(self, request):
-        form = LedgerImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.show(form)
-        try:
-            summary = ledger.ledger_import(actor=request.user, fileobj=form.cleaned_data["file"],
-                                           import_good_rows=form.cleaned_data["import_good_rows"])
-        except ConflictError as exc:
-            messages.error(request, str(exc))
-            return self.show(form)
-        if summary["imported"]:
-            messages.success(request, _("Imported: %(created)s disputes (%(incidents)s with their incident), "
-                                        "%(already)s rows already imported before.") % summary)
-        else:
-            messages.error(request, _("Nothing was imported: %(count)s problems were found. Correct the file and "
-                                      "upload it again, or import only the good rows.")
-                           % {"count": summary["error_count"]})
-        return self.show(LedgerImportForm(), summary=summary)
+    def imported_message(self, summary):
+        return _("Imported: %(created)s disputes (%(incidents)s with their incident), "
+                 "%(already)s rows already imported before.") % summary
 
-    def show(self, form, summary=None):
-        errors = summary["errors"][:MAX_SHOWN] if summary else []
-        return render(self.request, self.template_name, {
-            "form": form, "summary": summary, "errors": errors,
-            "hidden_errors": summary["error_count"] - len(errors) if summary else 0,
-            "notices": summary["notices"][:MAX_SHOWN] if summary else [],
-            "max_rows": min(settings.IMPORT_MAX_ROWS, ledger.MAX_ROWS),
-            "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
-            "parks": ledger.importable_parks(self.request.user),
-        })
+    def refused_message(self, summary):
+        return _("Nothing was imported: %(count)s problems were found. Correct the file and "
+                 "upload it again, or import only the good rows.") % {"count": summary["error_count"]}
+
+    def max_rows(self):
+        return min(settings.IMPORT_MAX_ROWS, ledger.MAX_ROWS)
+
+    def page_context(self, summary):
+        return {"notices": summary["notices"][:self.max_shown] if summary else [],
+                "parks": ledger.importable_parks(self.request.user)}
 
 
 class LedgerTemplateView(PermissionRequiredMixin, View):

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import islice
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -26,8 +25,7 @@ from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.permissions import PERMISSIONS, require
 from parkbeat.core.exports import Export
-from parkbeat.core.imports import (NO, YES, ParseResult, RowError, cell_text, is_blank, match_header, scan,
-                                   title_lookup, too_many_rows_message)
+from parkbeat.core.imports import NO, YES, ParseResult, RowChecker, RowError, cell_text, scan, title_lookup
 from parkbeat.core.services import ConflictError
 from parkbeat.enterprises.models import Enterprise, Industry, RiskCategory, validate_credit_code
 from parkbeat.org.models import Park
@@ -301,58 +299,21 @@ def parse_roster(fileobj, *, user):
     return scan(fileobj, result, _RowChecker(_Context.for_user(user), result), what="Roster import")
 
 
-class _RowChecker:
+class _RowChecker(RowChecker):
     """Checks the rows one at a time, keeping only compact dicts of the good ones."""
 
-    def __init__(self, ctx, result):
-        self.ctx, self.result = ctx, result
-        self.index = None  # field -> column position, from the header
-        self.seen = {}  # credit code -> first row number
-        self.pending = []  # good rows waiting for the existing-enterprise check
-        self.data_rows = 0
+    columns, titles, lookup = COLUMNS, TITLES, _TITLE_LOOKUP
+    key_column, example_key, batch_size = "credit_code", EXAMPLE_CREDIT_CODE, BATCH
 
-    def take(self, number, values):
-        """Check one row; False when reading must stop (bad header, too many rows)."""
-        result = self.result
-        if number == 1:
-            self.index = match_header(values or (), result, COLUMNS, lookup=_TITLE_LOOKUP)
-            return self.index is not None
-        if is_blank(values):
-            return True
-        self.data_rows += 1
-        if self.data_rows > settings.IMPORT_MAX_ROWS:
-            result.add_error(None, "", too_many_rows_message(settings.IMPORT_MAX_ROWS))
-            return False
+    def convert(self, number, values):
         data, errors = _convert(values, self.index, self.ctx)
-        code = data["credit_code"]
-        if code == EXAMPLE_CREDIT_CODE:
-            result.skipped += 1
-            return True
-        if any(column == "credit_code" for column, _m in errors):
-            pass  # an invalid code is reported once, not also as a duplicate
-        elif code in self.seen:
-            errors.append(("credit_code", _("The same credit code as row %(row)s.") % {"row": self.seen[code]}))
-        else:
-            self.seen[code] = number
-        for column, message in errors:
-            result.add_error(number, TITLES.get(column, ""), message)
-        if not errors:
-            self.pending.append((number, data))
-            if len(self.pending) >= BATCH:
-                _check_existing(self.pending, self.ctx, result)
-                self.pending = []
-        return True
+        return (number, data), data["credit_code"], errors
 
-    def finish(self):
-        result = self.result
-        if self.index is None:
-            result.add_error(None, "", _("The sheet is empty: the header row is missing."))
-            return
-        _check_existing(self.pending, self.ctx, result)
-        self.pending = []
-        if self.data_rows == 0:
-            result.add_error(None, "", _("The file has no data rows."))
-        result.errors.sort(key=lambda e: e.row or 0)
+    def repeated_key(self, first_row):
+        return _("The same credit code as row %(row)s.") % {"row": first_row}
+
+    def check_batch(self, items):
+        _check_existing(items, self.ctx, self.result)
 
 
 def _check_existing(batch, ctx, result):

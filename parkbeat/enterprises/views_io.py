@@ -1,10 +1,8 @@
 """Roster import and export pages: thin wrappers around enterprises.spreadsheets."""
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,8 +10,8 @@ from django.views import View
 
 from parkbeat.core.exports import (XLSX_CONTENT_TYPE, ExportRateLimited, download_response,
                                    export_filename)
-from parkbeat.core.services import ConflictError
-from parkbeat.core.views import PermissionRequiredMixin
+from parkbeat.core.forms import SpreadsheetImportForm
+from parkbeat.core.views import PermissionRequiredMixin, SpreadsheetImportView
 from parkbeat.enterprises import selectors, spreadsheets
 from parkbeat.enterprises.filters import EnterpriseFilterSet
 
@@ -40,48 +38,27 @@ def filtered_enterprises(request, params):
     return filterset.qs, {k: getattr(v, "code", v) for k, v in used.items()}
 
 
-class RosterImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Roster file (.xlsx)"),
-                           widget=forms.FileInput(attrs={"accept": ".xlsx", "class": "form-control"}))
-    import_good_rows = forms.BooleanField(
-        label=gettext_lazy("Import the good rows even if other rows have errors"), required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+class RosterImportForm(SpreadsheetImportForm):
+    file_label = gettext_lazy("Roster file (.xlsx)")
 
 
-class EnterpriseImportView(PermissionRequiredMixin, View):
-    """GET: the upload form. POST: import, then show the summary or the table of row errors."""
+class EnterpriseImportView(SpreadsheetImportView):
+    """The upload page; after an import, the summary or the table of row errors."""
 
     required_perm = "enterprise.import"
     template_name = "enterprises/enterprise_import.html"
+    form_class = RosterImportForm
+    max_shown = MAX_SHOWN_ERRORS
 
-    def get(self, request):
-        return self.show(RosterImportForm())
+    def run_import(self, *, user, fileobj, import_good_rows):
+        return spreadsheets.import_roster(user=user, fileobj=fileobj, import_good_rows=import_good_rows)
 
-    def post(self, request):
-        form = RosterImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.show(form)
-        try:
-            summary = spreadsheets.import_roster(user=request.user, fileobj=form.cleaned_data["file"],
-                                                 import_good_rows=form.cleaned_data["import_good_rows"])
-        except ConflictError as exc:
-            messages.error(request, str(exc))
-            return self.show(form)
-        if summary["imported"]:
-            messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                             % summary)
-        else:
-            messages.error(request, _("Nothing was imported: %(count)s problems were found. Correct the file and "
-                                      "upload it again.") % {"count": summary["error_count"]})
-        return self.show(RosterImportForm(), summary=summary)
+    def imported_message(self, summary):
+        return _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % summary
 
-    def show(self, form, summary=None):
-        errors = summary["errors"][:MAX_SHOWN_ERRORS] if summary else []
-        hidden = summary["error_count"] - len(errors) if summary else 0
-        return render(self.request, self.template_name, {
-            "form": form, "summary": summary, "errors": errors, "hidden_errors": hidden,
-            "max_rows": settings.IMPORT_MAX_ROWS, "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
-        })
+    def refused_message(self, summary):
+        return _("Nothing was imported: %(count)s problems were found. Correct the file and "
+                 "upload it again.") % {"count": summary["error_count"]}
 
 
 class EnterpriseImportTemplateView(PermissionRequiredMixin, View):

@@ -1,13 +1,11 @@
 """The ledger import over the API: thin views around disputes.ledger (routes in disputes/api/urls.py)."""
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from parkbeat.core.api import OnlyDetailRequiredMixin, SpreadsheetImportAPIView
 from parkbeat.core.exports import XLSX_CONTENT_TYPE, XLSX_RESPONSE, XlsxRenderer
 from parkbeat.core.serializers import StrictSerializer
 from parkbeat.disputes import ledger
@@ -34,28 +32,22 @@ class LedgerImportSummarySerializer(serializers.Serializer):
     disputes = serializers.ListField(child=serializers.CharField(), help_text="Numbers of the disputes created")
 
 
-class LedgerImportRefusedSerializer(LedgerImportSummarySerializer):
+class LedgerImportRefusedSerializer(OnlyDetailRequiredMixin, LedgerImportSummarySerializer):
     """400: always `detail`; the summary and row errors when the file was read, the field errors when the
     request itself was invalid (no file, say)."""
 
     detail = serializers.CharField()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.required = name == "detail"
 
-
-def _summary_data(summary):
-    return {**summary, "errors": [e._asdict() for e in summary["errors"]],
-            "notices": [e._asdict() for e in summary["notices"]]}
-
-
-class LedgerImportAPIView(APIView):
+class LedgerImportAPIView(SpreadsheetImportAPIView):
     """Import a station's dispute ledger from an .xlsx file (station leaders and park officers, into their parks)."""
 
     permission_classes = [IsAuthenticated, role_permission("dispute.import")]
-    parser_classes = [MultiPartParser, FormParser]
+    request_serializer = LedgerImportRequestSerializer
+    row_error_lists = ("errors", "notices")
+
+    def run_import(self, *, user, fileobj, import_good_rows):
+        return ledger.ledger_import(actor=user, fileobj=fileobj, import_good_rows=import_good_rows)
 
     @extend_schema(
         operation_id="disputes_ledger_import",
@@ -68,16 +60,7 @@ class LedgerImportAPIView(APIView):
         "nobody is notified.",
     )
     def post(self, request):
-        body = LedgerImportRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        summary = ledger.ledger_import(actor=request.user, fileobj=body.validated_data["file"],
-                                       import_good_rows=body.validated_data["import_good_rows"])
-        data = _summary_data(summary)
-        if not summary["imported"]:
-            data["detail"] = _("Nothing was imported: %(count)s problems were found.") % {
-                "count": summary["error_count"]}
-            return Response(data, status=status.HTTP_400_BAD_REQUEST)
-        return Response(data)
+        return super().post(request)
 
 
 class LedgerTemplateAPIView(JsonErrorsMixin, APIView):

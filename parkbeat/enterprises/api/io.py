@@ -1,16 +1,14 @@
 """Roster import/export over the API: thin views around enterprises.spreadsheets."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from parkbeat.core.api import OnlyDetailRequiredMixin, SpreadsheetImportAPIView
 from parkbeat.core.serializers import StrictSerializer
 from parkbeat.core.exports import XLSX_CONTENT_TYPE, XLSX_RESPONSE, ExportRateLimited, XlsxRenderer
 from parkbeat.core.permissions import can
@@ -63,30 +61,24 @@ class ImportSummarySerializer(serializers.Serializer):
     errors = RowErrorSerializer(many=True, help_text="At most 1000 are listed; error_count counts all")
 
 
-class ImportRefusedSerializer(ImportSummarySerializer):
+class ImportRefusedSerializer(OnlyDetailRequiredMixin, ImportSummarySerializer):
     """400: always `detail`; the summary and row errors when the file was read, the field errors when the
     request itself was invalid (no file, say)."""
 
     detail = serializers.CharField()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.required = name == "detail"
-
 
 XLSX = XLSX_CONTENT_TYPE
 
 
-def _summary_data(summary):
-    return {**summary, "errors": [error._asdict() for error in summary["errors"]]}
-
-
-class EnterpriseImportAPIView(APIView):
+class EnterpriseImportAPIView(SpreadsheetImportAPIView):
     """Import the enterprise roster from an .xlsx file (station leaders and park officers, into their parks)."""
 
     permission_classes = [IsAuthenticated, role_permission("enterprise.import")]
-    parser_classes = [MultiPartParser, FormParser]
+    request_serializer = ImportRequestSerializer
+
+    def run_import(self, *, user, fileobj, import_good_rows):
+        return spreadsheets.import_roster(user=user, fileobj=fileobj, import_good_rows=import_good_rows)
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},
@@ -95,16 +87,7 @@ class EnterpriseImportAPIView(APIView):
         "unless `import_good_rows` is true. Existing enterprises are updated by credit code.",
     )
     def post(self, request):
-        body = ImportRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        summary = spreadsheets.import_roster(user=request.user, fileobj=body.validated_data["file"],
-                                             import_good_rows=body.validated_data["import_good_rows"])
-        data = _summary_data(summary)
-        if not summary["imported"]:
-            data["detail"] = _("Nothing was imported: %(count)s problems were found.") % {
-                "count": summary["error_count"]}
-            return Response(data, status=status.HTTP_400_BAD_REQUEST)
-        return Response(data)
+        return super().post(request)
 
 
 class EnterpriseImportTemplateAPIView(JsonErrorsMixin, APIView):
