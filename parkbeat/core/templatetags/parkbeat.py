@@ -40,3 +40,25 @@ def duration(seconds):
     if hours < 24:
         return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes % 60}
     return _("%(d)s d %(h)s h") % {"d": hours // 24, "h": hours % 24}
+
+
+def format_yuan(value):
+    """An amount as a station writes it: thousands separators, two decimals, 元 ("—" when absent).
+
+    One function for pages, exports and PDFs, so an amount reads the same everywhere.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return _("%(amount)s yuan") % {"amount": f"{amount:,.2f}"}
+
+
+@register.filter
+def yuan(value):
+    """{{ agreement.total_amount|yuan }} → "12,000.00 元"."""
+    return format_yuan(value)
