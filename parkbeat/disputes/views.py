@@ -23,6 +23,7 @@ from parkbeat.disputes.models import Agreement, Dispute, Obligation
 
 class DisputeListView(ScopedListView):
     model = Dispute
+    required_perm = "case.view"  # administrators: 403, not an empty list
     filterset_class = DisputeFilterSet
     template_name = "disputes/dispute_list.html"
 

@@ -17,6 +17,7 @@ from parkbeat.enterprises.models import Demand, Enterprise, Visit
 
 class EnterpriseListView(ScopedListView):
     model = Enterprise
+    required_perm = "case.view"  # administrators: 403, not an empty list
     filterset_class = EnterpriseFilterSet
     template_name = "enterprises/enterprise_list.html"
     partial_template_name = "enterprises/partials/enterprise_table.html"
@@ -191,6 +192,7 @@ class VisitDetailView(ScopedDetailView):
 
 class DemandListView(ScopedListView):
     model = Demand
+    required_perm = "case.view"  # administrators: 403, not an empty list
     filterset_class = DemandFilterSet
     template_name = "enterprises/demand_list.html"
 

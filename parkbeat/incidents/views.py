@@ -22,6 +22,7 @@ from parkbeat.incidents.models import Incident
 
 class IncidentListView(ScopedListView):
     model = Incident
+    required_perm = "case.view"  # administrators: 403, not an empty list
     filterset_class = IncidentFilterSet
     template_name = "incidents/incident_list.html"
     partial_template_name = "incidents/partials/incident_table.html"
