@@ -20,3 +20,4 @@ urlpatterns = [
 ]
 # An unmatched /api/ path answers JSON like every other API error (part C, SECURITY E2).
 handler404 = "parkbeat.core.api.not_found"
+handler500 = "parkbeat.core.api.server_error"

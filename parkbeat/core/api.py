@@ -1,16 +1,31 @@
 """API plumbing shared by every app: bearer tokens, pagination, readable errors, scoped viewsets."""
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
 from rest_framework import exceptions, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from parkbeat.core.middleware import current_request
+from parkbeat.core.parsers import body_too_large_error
 from parkbeat.core.services import ConflictError
+
+logger = logging.getLogger("parkbeat.api")
+
+
+def server_error_body():
+    """What an API caller gets for an error of ours: JSON with `detail` and the request id to quote."""
+    ctx = current_request()
+    return {"detail": _("An internal error occurred; it has been logged. Quote the request id when you report it."),
+            "request_id": ctx.request_id if ctx else ""}
 
 
 def exception_handler(exc, context):
@@ -26,9 +41,15 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, RequestDataTooBig):
+        exc = body_too_large_error()  # a form or multipart body over the limit (JSON stops in the parser)
     elif isinstance(exc, OverflowError):  # a number too large for the database (SQLite), e.g. ?enterprise=1e30
         exc = exceptions.ValidationError({"detail": _("A number in the request is out of range.")})
     response = drf_exception_handler(exc, context)
+    if response is None:  # not an API exception: a bug of ours, answered as JSON and logged with its traceback
+        logger.exception("unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
+        set_rollback()
+        return Response(server_error_body(), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         field, first = next(iter(response.data.items()), ("", ""))
         if isinstance(first, list) and first:
@@ -48,6 +69,14 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return page_not_found(request, exception)
+
+
+def server_error(request):
+    """The project's 500: JSON under /api/ (an error outside any API view, e.g. in a middleware), the page
+    elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(server_error_body(), status=500)
+    return django_server_error(request)
 
 
 class ScopedViewSetMixin:

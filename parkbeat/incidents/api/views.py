@@ -6,11 +6,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.idempotency import IdempotentCreateMixin  # part D: resent creates store once
+from parkbeat.core.parsers import JSONParser
 from parkbeat.core.permissions import require
 from parkbeat.core.services import IllegalTransition
 from parkbeat.incidents import selectors, services
