@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from parkbeat.core.api import ScopedViewSetMixin
+from parkbeat.core.api_permissions import CASE_LIST
 from parkbeat.core.idempotency import (IdempotentCreateMixin, idempotency_parameter, idempotent,
                                        request_fingerprint)
 from parkbeat.core.permissions import can
@@ -26,6 +27,7 @@ class DisputeViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateMod
                      viewsets.ReadOnlyModelViewSet):
     """Dispute cases in the user's scope; status, level and routing change through the actions (409 when stale)."""
 
+    permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = Dispute.objects.select_related("park", "enterprise").prefetch_related("parties", "agencies")
     serializer_class = DisputeSerializer
     filterset_class = DisputeFilterSet
@@ -123,6 +125,7 @@ class DisputeViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateMod
 
 
 class SessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     serializer_class = SessionSerializer
     filterset_class = SessionFilterSet
 
@@ -137,6 +140,7 @@ class SessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
 class AgreementViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Agreements with their instalments; create one with nested `obligations`."""
 
+    permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
 
@@ -149,6 +153,7 @@ class AgreementViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.
 
 
 class ObligationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = Obligation.objects.select_related("agreement")
     serializer_class = ObligationSerializer
     filterset_class = ObligationFilterSet

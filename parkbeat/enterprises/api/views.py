@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from django.utils.translation import gettext as _
 
 from parkbeat.core.api import ScopedViewSetMixin
+from parkbeat.core.api_permissions import CASE_LIST
 from parkbeat.core.permissions import require
 from parkbeat.core.idempotency import IdempotentCreateMixin  # part D: resent creates store once
 from parkbeat.core.services import IllegalTransition
@@ -42,6 +43,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.Create
                         mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Enterprises in the user's scope. Closed ones are kept (status), never deleted."""
 
+    permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = Enterprise.objects.select_related("park").defer(*HEAVY_PARK_FIELDS)
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
@@ -61,6 +63,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.Create
 
 class LiaisonViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = Liaison.objects.select_related("enterprise")
     serializer_class = LiaisonSerializer
     filterset_fields = ["enterprise", "kind"]
@@ -78,6 +81,7 @@ class LiaisonViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateMod
 
 class VisitViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
                    mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = Visit.objects.select_related("enterprise", "visitor")
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
@@ -93,6 +97,7 @@ class DemandViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, IdempotentCreateM
                     mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Demands until answered: transitions are actions; a stale `version` gets 409."""
 
+    permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = Demand.objects.select_related("enterprise", "raised_by", "assignee")
     serializer_class = DemandSerializer
     filterset_class = DemandFilterSet
