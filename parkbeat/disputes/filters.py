@@ -15,13 +15,15 @@ class DisputeFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Dispute.Category.choices, label=_("Category"))
     level = django_filters.ChoiceFilter(choices=Dispute.Level.choices, label=_("Level"))
     status = django_filters.ChoiceFilter(choices=Dispute.Status.choices, label=_("Status"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Unsettled"))
     began_from = django_filters.DateFilter(field_name="began_at", lookup_expr="date__gte", label=_("Began from"))
     began_to = django_filters.DateFilter(field_name="began_at", lookup_expr="date__lte", label=_("Began until"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Instalments overdue"))
 
     class Meta:
         model = Dispute
-        fields = ["q", "park", "enterprise", "category", "level", "status", "began_from", "began_to", "overdue"]
+        fields = ["q", "park", "enterprise", "category", "level", "status", "open", "began_from", "began_to",
+                  "overdue"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -29,6 +31,13 @@ class DisputeFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value)
                                | Q(enterprise__name__icontains=value) | Q(parties__name__icontains=value)).distinct()
+
+    def filter_open(self, queryset, name, value):
+        """Being mediated or under an agreement being kept (the home page's 未化解纠纷)."""
+        if value is None:
+            return queryset
+        unsettled = Q(status__in=Dispute.OPEN_STATUSES)
+        return queryset.filter(unsettled) if value else queryset.exclude(unsettled)
 
     def filter_overdue(self, queryset, name, value):
         """Disputes with an instalment missed, or pending past its due date (today, station time)."""

@@ -14,10 +14,18 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
     is_key = django_filters.BooleanFilter(label=_("Key enterprise"))
     status = django_filters.ChoiceFilter(choices=Enterprise.Status.choices, label=_("Status"))
+    current = django_filters.BooleanFilter(method="filter_current", label=_("In the register"))
 
     class Meta:
         model = Enterprise
-        fields = ["q", "park", "industry", "is_key", "status"]
+        fields = ["q", "park", "industry", "is_key", "status", "current"]
+
+    def filter_current(self, queryset, name, value):
+        """The home page's 企业 figure: active and moved enterprises, the closed ones left out."""
+        if value is None:
+            return queryset
+        closed = Q(status=Enterprise.Status.CLOSED)
+        return queryset.exclude(closed) if value else queryset.filter(closed)
 
     def search(self, queryset, name, value):
         value = value.strip()

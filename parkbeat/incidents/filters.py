@@ -15,6 +15,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Incident.Kind.choices, label=_("Type"))
     source = django_filters.ChoiceFilter(choices=Incident.Source.choices, label=_("Source"))
     status = django_filters.ChoiceFilter(choices=Incident.Status.choices, label=_("Status"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Not yet closed"))
     date_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label=_("To"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Acceptance overdue"))
@@ -23,7 +24,8 @@ class IncidentFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Incident
-        fields = ["q", "park", "enterprise", "kind", "source", "status", "date_from", "date_to", "overdue", "holder"]
+        fields = ["q", "park", "enterprise", "kind", "source", "status", "open", "date_from", "date_to", "overdue",
+                  "holder"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -31,6 +33,13 @@ class IncidentFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(description__icontains=value) | Q(location__icontains=value)
                                | Q(dispatch_number__iexact=value))
+
+    def filter_open(self, queryset, name, value):
+        """Not closed and not cancelled (the home page's 未办结警情)."""
+        if value is None:
+            return queryset
+        final = Q(status__in=Incident.FINAL_STATUSES)
+        return queryset.exclude(final) if value else queryset.filter(final)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
