@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from parkbeat.core.tests.routes import all_routes, declared_coverage
 
 # Reachable without logging in, by design (set_language and static files are not walked at all).
-PUBLIC = {"login": "get", "health": "get", "auth_token": "post"}
+PUBLIC = {"login": "get", "health": "get", "health_report": "get", "auth_token": "post"}
 
 
 def test_every_route_has_a_permission_test():
