@@ -99,7 +99,7 @@ class TransitionForm(StepForm):
     to = forms.ChoiceField(label=_("New status"), choices=[(s, s.label) for s in (
         Dispute.Status.SETTLED, Dispute.Status.WITHDRAWN, Dispute.Status.OPEN)])
     note = forms.CharField(label=_("Note"), required=False, max_length=1000,
-                           help_text=_("Required to withdraw or to reopen."))
+                           help_text=_("Required: how it was settled, or why it is withdrawn or reopened."))
 
 
 class RouteForm(StepForm):

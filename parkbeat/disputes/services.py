@@ -401,9 +401,27 @@ def dispute_change_level(*, actor, dispute, to, reason, at=None, late_reason="",
     return dispute
 
 
+def settle_refusal(dispute):
+    """Why `dispute` may not be marked settled by hand now, or None: the one rule for pages, API and commands.
+
+    While an agreement is live (being kept, or breached with the case open again) and has instalments
+    unpaid, the agreement decides: the last payment settles the case by itself, and a new agreement
+    (which supersedes the old one) is how the parties agree otherwise. Settling beside it would leave
+    instalments followed, reminded and swept on a case shown as settled."""
+    unpaid = Obligation.objects.filter(agreement__dispute=dispute, agreement__status__in=LIVE_AGREEMENTS,
+                                       status__in=(Obligation.Status.PENDING, Obligation.Status.MISSED))
+    first = unpaid.select_related("agreement").order_by("agreement__signed_on", "sequence").first()
+    if first is None:
+        return None
+    return _("The agreement signed on %(date)s is “%(status)s” with %(n)s instalments unpaid: the dispute is "
+             "settled by itself when the last one is paid. If the parties agreed otherwise, record the new "
+             "agreement first.") % {"date": first.agreement.signed_on.isoformat(),
+                                    "status": first.agreement.get_status_display(), "n": unpaid.count()}
+
+
 def dispute_transition(*, actor, dispute, to, note="", at=None, late_reason="", expected_version):
-    """Settle, withdraw, reopen (with a reason) along Dispute.TRANSITIONS at `at` (default now); an agreement
-    makes it PERFORMING."""
+    """Settle (with a note, not beside a live agreement: settle_refusal), withdraw, reopen (with a reason) along
+    Dispute.TRANSITIONS at `at` (default now); an agreement makes it PERFORMING."""
     require(actor, "dispute.decide", dispute)
     to = Dispute.Status(to)
     note = (note or "").strip()
@@ -414,6 +432,12 @@ def dispute_transition(*, actor, dispute, to, note="", at=None, late_reason="", 
                 "from": dispute.get_status_display(), "to": to.label})
         if to == Dispute.Status.PERFORMING:
             raise IllegalTransition(_("A dispute is kept under an agreement: record the agreement instead."))
+        if to == Dispute.Status.SETTLED:
+            refusal = settle_refusal(dispute)  # decided on the locked row: a payment cannot slip in between
+            if refusal:
+                raise IllegalTransition(refusal)
+            if not note:
+                raise ValidationError({"note": _("Say how the dispute was settled.")})
         if to == Dispute.Status.WITHDRAWN and not note:
             raise ValidationError({"note": _("Say why the dispute is withdrawn.")})
         if to == Dispute.Status.OPEN and not note:

@@ -93,6 +93,8 @@ class DisputeDetailView(ScopedDetailView):
             transition_forms=[(s, s.label, TransitionForm(initial={"version": dispute.version, "to": s},
                                                           auto_id=f"id_{s}_%s"))
                               for s in Dispute.Status if s in allowed] if may_decide else [],
+            settle_refusal=services.settle_refusal(dispute)
+            if may_decide and Dispute.Status.SETTLED in allowed else None,
             clocks=[(label, dispute.seconds_at(level)) for level, label in Dispute.Level.choices],
             parties=list(dispute.parties.all()),
             agencies=list(dispute.agencies.all()),

@@ -71,7 +71,7 @@ CASES = {
         actor=w.officer, dispute=d, to="beyond", reason="申请仲裁", expected_version=1)),
         "transition", "disputes.Dispute", 1),
     "disputes.services:dispute_transition": ("mediator", _routed_then(lambda w, d: s.dispute_transition(
-        actor=w.mediator, dispute=d, to="settled", expected_version=d.version)), "transition", "disputes.Dispute", 1),
+        actor=w.mediator, dispute=d, to="settled", note="双方和解", expected_version=d.version)), "transition", "disputes.Dispute", 1),
     "disputes.services:party_add": ("officer", _with_dispute(lambda w, d: s.party_add(
         actor=w.officer, dispute=d, side="respondent", kind="enterprise", name="新马机械", enterprise=w.enterprise)),
         "create", "disputes.DisputeParty", 1),

@@ -63,7 +63,7 @@ def test_level_and_transitions_through_actions(world, api_as):
     assert api.post(url + "level/", {"to": "beyond", "reason": "", "version": 1}, format="json").status_code == 400
     up = api.post(url + "level/", {"to": "beyond", "reason": "转仲裁", "version": 1}, format="json")
     assert (up.status_code, up.json()["level"]) == (200, "beyond")
-    settled = api.post(url + "transition/", {"to": "settled", "version": 2}, format="json")
+    settled = api.post(url + "transition/", {"to": "settled", "note": "仲裁调解成功", "version": 2}, format="json")
     assert (settled.json()["status"], settled.json()["settled_level"]) == ("settled", "beyond")
     illegal = api.post(url + "transition/", {"to": "withdrawn", "note": "x", "version": 3}, format="json")
     assert illegal.status_code == 409

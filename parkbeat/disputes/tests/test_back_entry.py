@@ -26,7 +26,7 @@ def clock_and_english():
 
 def body(world, action, dispute, **extra):
     """The request body of each action, with the dispute's version."""
-    return {**{"level": {"to": "enterprise", "reason": "退回企业处理"}, "settle": {"to": "settled"},
+    return {**{"level": {"to": "enterprise", "reason": "退回企业处理"}, "settle": {"to": "settled", "note": "双方和解"},
                "withdraw": {"to": "withdrawn", "note": "当事人撤回申请"}, "reopen": {"to": "open", "note": "企业反悔"},
                "route": {"mediator": world.mediator.pk}}[action], "version": dispute.version, **extra}
 
@@ -47,7 +47,7 @@ def prepared(world, action, began, *, actor=None, settled_at=None, **kw):
     actor = actor or world.officer
     dispute = open_dispute(world, actor=actor, began_at=began, **kw)
     if action == "reopen":
-        services.dispute_transition(actor=actor, dispute=dispute, to="settled", at=settled_at,
+        services.dispute_transition(actor=actor, dispute=dispute, to="settled", at=settled_at, note="双方和解",
                                     expected_version=dispute.version)
     dispute.refresh_from_db()
     return dispute
@@ -128,7 +128,7 @@ def test_a_time_before_the_step_it_follows_is_400_naming_that_step(world, api_as
     services.dispute_route(actor=world.officer, dispute=dispute, agencies=[world.agency],
                            at=NOW - timedelta(days=5), expected_version=dispute.version)
     if action == "reopen":  # settled at the same time: the current level's clock stopped then
-        services.dispute_transition(actor=world.officer, dispute=dispute, to="settled",
+        services.dispute_transition(actor=world.officer, dispute=dispute, to="settled", note="双方和解",
                                     at=NOW - timedelta(days=5), expected_version=dispute.version)
     dispute.refresh_from_db()
     before = state(dispute)
@@ -253,7 +253,7 @@ def test_the_audit_event_is_dated_at_entry_and_notes_when_it_happened_and_why_la
 
     event = AuditEvent.objects.filter(object_type="disputes.Dispute", object_id=str(dispute.pk)).latest("id")
     assert (event.at, event.verb, event.actor, event.note) == (
-        NOW, "transition", world.officer, "happened 2026-09-15 10:00 · entered late: 三季度台账补录")
+        NOW, "transition", world.officer, "双方和解 · happened 2026-09-15 10:00 · entered late: 三季度台账补录")
     assert event.changes["settled_at"] == [None, "2026-09-15T10:00:00+08:00"]
     assert event.changes["status"] == ["open", "settled"]
 

@@ -25,7 +25,8 @@ def _back_entered(world):
     services.dispute_route(**why, mediator=world.mediator, at=began + timedelta(days=1), expected_version=1)
     services.dispute_change_level(**why, to="park", reason="企业内部协商未果", at=began + timedelta(days=2),
                                   expected_version=2)
-    services.dispute_transition(**why, to="settled", at=began + timedelta(days=9, hours=3), expected_version=3)
+    services.dispute_transition(**why, to="settled", note="双方和解", at=began + timedelta(days=9, hours=3),
+                                expected_version=3)
     services.dispute_transition(**why, to="open", note="企业未按约发放", at=began + timedelta(days=20),
                                 expected_version=4)
     return dispute, began

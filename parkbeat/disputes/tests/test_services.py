@@ -158,7 +158,7 @@ def test_escalation_closes_the_tier_clock_and_records_the_reason(world):
         services.dispute_change_level(actor=world.officer, dispute=dispute, to="park", reason="企业内调解不成",
                                       expected_version=1)
     with time_machine.travel(start + timedelta(hours=5), tick=False):
-        services.dispute_transition(actor=world.officer, dispute=dispute, to="settled", note="",
+        services.dispute_transition(actor=world.officer, dispute=dispute, to="settled", note="双方和解",
                                     expected_version=2)
 
     dispute.refresh_from_db()
@@ -182,7 +182,8 @@ def test_withdraw_needs_a_note_and_reopen_a_reason(world):
     with pytest.raises(ValidationError):
         services.dispute_transition(actor=world.officer, dispute=dispute, to="withdrawn", note="",
                                     expected_version=1)
-    services.dispute_transition(actor=world.officer, dispute=dispute, to="settled", expected_version=1)
+    services.dispute_transition(actor=world.officer, dispute=dispute, to="settled", note="双方和解",
+                                expected_version=1)
     with pytest.raises(ValidationError):
         services.dispute_transition(actor=world.officer, dispute=dispute, to="open", note="", expected_version=2)
 

@@ -133,7 +133,7 @@ def test_transition_buttons_post_and_a_stale_one_is_refused(world, page_as):
     dispute = open_dispute(world)
     client = page_as(world.officer)
     url = reverse("disputes:dispute_transition", args=[dispute.pk])
-    assert client.post(url, {"version": 1, "to": "settled"}).status_code == 302
+    assert client.post(url, {"version": 1, "to": "settled", "note": "双方和解"}).status_code == 302
     stale = client.post(url, {"version": 1, "to": "open", "note": "反悔"})
     assert stale.status_code == 200 and CONFLICT in stale.content.decode()
     assert Dispute.objects.get(pk=dispute.pk).status == "settled"
@@ -238,7 +238,8 @@ def test_a_page_step_older_than_the_window_needs_a_reason_from_an_officer(world,
     with time_machine.travel(DECEMBER, tick=False):
         dispute = open_dispute(world, actor=world.leader, began_at=DECEMBER - timedelta(days=90))
         url = reverse("disputes:dispute_transition", args=[dispute.pk])
-        form = {"version": 1, "to": "settled", "at": "2026-09-15T10:00", "initial-at": "2026-12-01T20:00"}
+        form = {"version": 1, "to": "settled", "note": "双方和解", "at": "2026-09-15T10:00",
+                "initial-at": "2026-12-01T20:00"}
         with translation.override("zh-hans"):
             refused = client.post(url, form)
             assert refused.status_code == 200
