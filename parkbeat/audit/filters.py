@@ -1,17 +1,49 @@
+"""The audit trail's filters: who (picked by name), what kind of object (a labelled choice), which action,
+which days (date inputs). `user` (a username) and `object_id` stay for links and the API."""
 import django_filters
+from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.audit.models import AuditEvent
+from parkbeat.audit.readable import object_type_choices
+
+
+class ActorChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.full_name or obj.username
+        return f"{name}（{obj.username}）" if obj.full_name else name
+
+
+class ActorFilter(django_filters.ModelChoiceFilter):
+    field_class = ActorChoiceField
+
+
+def actors(request):
+    """Every account, by name: the trail outlives roles, so a deactivated account is still offered."""
+    User = apps.get_model(settings.AUTH_USER_MODEL)
+    return User._base_manager.only("id", "username", "full_name").order_by("full_name", "username")
+
+
+def _picker():
+    try:  # the shared picker (core.widgets) when it is there; a plain select otherwise
+        from parkbeat.core.widgets import PickerSelect
+    except ImportError:  # pragma: no cover
+        return forms.Select()
+    return PickerSelect()
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
-    user = django_filters.CharFilter(field_name="actor_username", lookup_expr="iexact", label=_("User"))
+    actor = ActorFilter(queryset=actors, label=_("User"), widget=_picker())
+    user = django_filters.CharFilter(field_name="actor_username", lookup_expr="iexact", label=_("Username"),
+                                     widget=forms.HiddenInput)
     verb = django_filters.ChoiceFilter(choices=AuditEvent.Verb.choices, label=_("Type"))
-    object_type = django_filters.CharFilter(label=_("Object type"))
-    object_id = django_filters.CharFilter(label=_("Object id"))
+    object_type = django_filters.ChoiceFilter(choices=object_type_choices, label=_("Object type"))
+    object_id = django_filters.CharFilter(label=_("Object id"), widget=forms.HiddenInput)
     date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"))
 
     class Meta:
         model = AuditEvent
-        fields = ["user", "verb", "object_type", "object_id", "date_from", "date_to"]
+        fields = ["actor", "verb", "object_type", "date_from", "date_to", "user", "object_id"]

@@ -1,4 +1,8 @@
-"""The audit trail pages: for the audit administrator only ("audit.view"); read-only, newest first."""
+"""The audit trail pages: for the audit administrator only ("audit.view"); read-only, newest first.
+
+Events are shown as people read them (audit.readable): objects and people by name, fields by their
+labels, values by meaning, in a fixed number of queries per page.
+"""
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -11,15 +15,13 @@ from django.views.generic import DetailView
 from parkbeat.audit.exports import audit_export
 from parkbeat.audit.filters import AuditEventFilterSet
 from parkbeat.audit.models import AuditEvent
+from parkbeat.audit.readable import read_events
 from parkbeat.core.exports import ExportTooLarge
 from parkbeat.core.forms import FilterForm
 from parkbeat.core.roles import Role
 from parkbeat.core.views import PermissionRequiredMixin, ScopedListView
 
 CHANGE_VALUE_MAX = 40
-# Never shown, even to the auditor (SECURITY C5); the page says a value changed, not what it is.
-SECRET_FIELDS = frozenset({"password", "key_hash"})
-SECRET_SHOWN = "******"
 
 
 class AuditEventPageFilterSet(AuditEventFilterSet):
@@ -37,20 +39,8 @@ def role_labels(actor_roles):
     return labels
 
 
-def _short(value):
-    text = "—" if value in (None, "") else str(value)
+def short(text):
     return text if len(text) <= CHANGE_VALUE_MAX else text[:CHANGE_VALUE_MAX - 1] + "…"
-
-
-def change_rows(changes, short=True):
-    """[(field, before, after)] from the event's {field: [before, after]}."""
-    rows = []
-    for name, pair in (changes or {}).items():
-        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        if name in SECRET_FIELDS:
-            before, after = (before and SECRET_SHOWN), (after and SECRET_SHOWN)
-        rows.append((name, _short(before), _short(after)) if short else (name, before, after))
-    return rows
 
 
 class AuditEventListView(ScopedListView):
@@ -67,10 +57,10 @@ class AuditEventListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        events = list(ctx["object_list"])
+        events = read_events(ctx["object_list"])
         for event in events:
             event.role_labels = role_labels(event.actor_roles)
-            event.change_rows = change_rows(event.changes)
+            event.short_changes = [(row.label, short(row.before), short(row.after)) for row in event.change_rows]
         ctx["events"] = events
         return ctx
 
@@ -83,13 +73,17 @@ class AuditEventDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["role_labels"] = role_labels(self.object.actor_roles)
-        ctx["change_rows"] = change_rows(self.object.changes, short=False)
+        [event] = read_events([self.object])
+        ctx["event"] = ctx["object"] = event
+        ctx["role_labels"] = role_labels(event.actor_roles)
+        ctx["change_rows"] = event.change_rows
+        if event.object_type and event.object_id:
+            ctx["history_query"] = f"object_type={event.object_type}&object_id={event.object_id}"
         return ctx
 
 
 class AuditEventExportView(PermissionRequiredMixin, View):
-    """The filtered trail as CSV for the auditor; the export itself goes on the trail."""
+    """The filtered trail as CSV for the auditor: raw values beside readable ones; the export goes on the trail."""
 
     required_perm = "audit.view"
 
