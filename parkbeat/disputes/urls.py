@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parkbeat.disputes import views, views_ledger
+from parkbeat.disputes import views, views_ledger, views_print
 
 app_name = "disputes"
 urlpatterns = [
@@ -19,5 +19,8 @@ urlpatterns = [
     path("<int:pk>/parties/<int:party_pk>/remove/", views.PartyRemoveView.as_view(), name="party_remove"),
     path("<int:pk>/sessions/new/", views.SessionCreateView.as_view(), name="session_create"),
     path("<int:pk>/agreements/new/", views.AgreementCreateView.as_view(), name="agreement_create"),
+    path("<int:pk>/agreements/<int:agreement_pk>/print/", views_print.AgreementPrintView.as_view(),
+         name="agreement_print"),
+    path("<int:pk>/agreements/<int:agreement_pk>/pdf/", views_print.AgreementPdfView.as_view(), name="agreement_pdf"),
     path("<int:pk>/obligations/<int:obligation_pk>/pay/", views.PaymentCreateView.as_view(), name="payment_create"),
 ]

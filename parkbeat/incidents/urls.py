@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parkbeat.incidents import views
+from parkbeat.incidents import views, views_print
 
 app_name = "incidents"
 urlpatterns = [
@@ -9,5 +9,7 @@ urlpatterns = [
     path("report/", views.QuickReportView.as_view(), name="quick_report"),
     path("report/<int:pk>/done/", views.QuickReportDoneView.as_view(), name="quick_report_done"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
+    path("<int:pk>/print/", views_print.IncidentPrintView.as_view(), name="incident_print"),
+    path("<int:pk>/pdf/", views_print.IncidentPdfView.as_view(), name="incident_pdf"),
     path("<int:pk>/action/", views.IncidentActionView.as_view(), name="incident_action"),
 ]
