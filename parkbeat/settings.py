@@ -201,6 +201,9 @@ SESSION_COOKIE_AGE = env_int("PARKBEAT_SESSION_AGE_SECONDS", 8 * 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("PARKBEAT_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("PARKBEAT_IMPORT_MAX_ROWS", 200_000)
+# Dates a person enters lie between this day and some years ahead (core.bounds): 0001-01-01 is a typing error.
+PARKBEAT_EARLIEST_DATE = os.environ.get("PARKBEAT_EARLIEST_DATE", "2000-01-01")
+PARKBEAT_YEARS_AHEAD = env_int("PARKBEAT_YEARS_AHEAD", 10)
 EXPORT_MAX_ROWS = env_int("PARKBEAT_EXPORT_MAX_ROWS", 100_000)
 EXPORT_RATE_PER_HOUR = env_int("PARKBEAT_EXPORT_RATE_PER_HOUR", 60)
 # Reveals of masked personal data per user and hour (each is audited; beyond this, 429).

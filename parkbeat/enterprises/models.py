@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from stdnum.cn import uscc
 
+from parkbeat.core.bounds import BoundedTextField, happened, plausible
 from parkbeat.core.models import ScopedQuerySet, VersionedModel
 from parkbeat.core.personal import validate_mobile
 from parkbeat.org.models import Park
@@ -186,10 +187,10 @@ class Visit(VersionedModel):
     enterprise = models.ForeignKey(Enterprise, models.PROTECT, related_name="visits", verbose_name=_("enterprise"))
     visitor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="visits",
                                 verbose_name=_("visitor"))
-    visited_at = models.DateTimeField(_("visited at"), default=timezone.now)
+    visited_at = models.DateTimeField(_("visited at"), default=timezone.now, validators=[happened])
     companions = models.CharField(_("companions"), max_length=200, blank=True)
     met_with = models.CharField(_("met with"), max_length=200, blank=True)
-    findings = models.TextField(_("findings"))
+    findings = BoundedTextField(_("findings"))
 
     objects = VisitQuerySet.as_manager()
 
@@ -255,14 +256,14 @@ class Demand(VersionedModel):
                               verbose_name=_("visit"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.OFFICER)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
-    content = models.TextField(_("content"))
+    content = BoundedTextField(_("content"), max_length=2000)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="demands_raised",
                                   verbose_name=_("recorded by"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                  related_name="demands_assigned", verbose_name=_("assignee"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
-    due_at = models.DateTimeField(_("answer due"))
-    answer = models.TextField(_("answer"), blank=True)
+    due_at = models.DateTimeField(_("answer due"), validators=[plausible])
+    answer = BoundedTextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -312,7 +313,7 @@ class DemandTransition(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now)
     from_status = models.CharField(_("from"), max_length=12, choices=Demand.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Demand.Status.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("demand transition")
