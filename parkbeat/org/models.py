@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkbeat.core.bounds import BoundedTextField, plausible
 from parkbeat.core.models import ScopedQuerySet, TimestampedModel
 from parkbeat.core.personal import validate_mobile
 from parkbeat.core.roles import Role
@@ -113,7 +114,7 @@ class Park(TimestampedModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     boundary = models.JSONField(_("boundary (GeoJSON polygon)"), null=True, blank=True)
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=8, decimal_places=2, null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=2000, blank=True)
 
     objects = ParkQuerySet.as_manager()
 
@@ -268,8 +269,8 @@ class DutyShift(TimestampedModel):
     park = models.ForeignKey(Park, models.CASCADE, related_name="duty_shifts", verbose_name=_("park"))
     user = models.ForeignKey(User, models.CASCADE, related_name="duty_shifts", verbose_name=_("on duty"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARK_OFFICER)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[plausible])
+    ends_at = models.DateTimeField(_("ends at"), validators=[plausible])
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = DutyShiftQuerySet.as_manager()
