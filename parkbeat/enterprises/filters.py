@@ -5,7 +5,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.filters import IdFilter, visible_parks
+from parkbeat.core.forms import FilterForm
+from parkbeat.core.widgets import ObjectChoiceField, PickerSelect
 from parkbeat.enterprises.models import Demand, Enterprise, Industry, Visit
+
+
+def visible_enterprises(request):
+    """The enterprises a filter may name: those the requesting user sees."""
+    user = getattr(request, "user", None)
+    enterprises = Enterprise.objects.visible_to(user) if user is not None else Enterprise.objects.none()
+    return enterprises.only("id", "name", "park_id")
+
+
+class EnterpriseFilter(django_filters.ModelChoiceFilter):
+    """An enterprise chosen by typing its name (a picker over /api/v1/enterprises/?q=). The parameter
+    stays `enterprise=<id>`, but the page shows the name, and an id outside the user's scope is an
+    invalid choice shown on the form (the API answers 400), never rows. Incidents and disputes use it too."""
+
+    field_class = ObjectChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", visible_enterprises)
+        kwargs.setdefault("label", _("Enterprise"))
+        kwargs.setdefault("widget", PickerSelect(source="enterprise-list", detail_field="park_name",
+                                                 placeholder=_("Type an enterprise name")))
+        super().__init__(*args, **kwargs)
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -35,7 +59,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
 
 class VisitFilterSet(django_filters.FilterSet):
-    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
     park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=visible_parks, label=_("Park"))
     visitor = IdFilter(field_name="visitor_id", label=_("Visitor"))
     date_from = django_filters.DateFilter(field_name="visited_at", lookup_expr="date__gte", label=_("From"))
@@ -44,11 +68,12 @@ class VisitFilterSet(django_filters.FilterSet):
     class Meta:
         model = Visit
         fields = ["enterprise", "park", "visitor", "date_from", "date_to"]
+        form = FilterForm
 
 
 class DemandFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="content", lookup_expr="icontains", label=_("Search"))
-    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
     park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=visible_parks, label=_("Park"))
     status = django_filters.ChoiceFilter(choices=Demand.Status.choices, label=_("Status"))
     category = django_filters.ChoiceFilter(choices=Demand.Category.choices, label=_("Category"))
@@ -59,6 +84,7 @@ class DemandFilterSet(django_filters.FilterSet):
     class Meta:
         model = Demand
         fields = ["q", "enterprise", "park", "status", "category", "assignee", "overdue", "mine"]
+        form = FilterForm
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -172,6 +172,7 @@ class VisitListView(ScopedListView):
     required_perm = "visit.add"
     filterset_class = VisitFilterSet
     template_name = "enterprises/visit_list.html"
+    strict = True  # an invalid filter (another station's enterprise) shows its error and no rows
 
     def get_base_queryset(self):
         return selectors.visit_list(user=self.request.user)
@@ -195,6 +196,7 @@ class DemandListView(ScopedListView):
     required_perm = "case.view"  # administrators: 403, not an empty list
     filterset_class = DemandFilterSet
     template_name = "enterprises/demand_list.html"
+    strict = True  # an invalid filter (another station's enterprise) shows its error and no rows
 
     def get_base_queryset(self):
         return selectors.demand_list(user=self.request.user)
