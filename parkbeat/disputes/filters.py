@@ -5,13 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation
-from parkbeat.core.filters import IdFilter, visible_parks
+from parkbeat.core.filters import visible_parks
+from parkbeat.enterprises.filters import EnterpriseFilter
 
 
 class DisputeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=_("Park"))
-    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = EnterpriseFilter()  # by name; another station's id is a filter error
     category = django_filters.ChoiceFilter(choices=Dispute.Category.choices, label=_("Category"))
     level = django_filters.ChoiceFilter(choices=Dispute.Level.choices, label=_("Level"))
     status = django_filters.ChoiceFilter(choices=Dispute.Status.choices, label=_("Status"))
