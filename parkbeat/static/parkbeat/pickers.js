@@ -2,7 +2,8 @@
 // searched by name. "remote" loads its options from a scoped API list while the user types
 // (data-picker-url, -search, -label, -value, -page-size, -detail); "static" searches the options
 // already rendered. Without JavaScript the plain <select> still posts. HTMX-safe: new content is
-// enhanced on htmx:load, and instances are taken down before htmx snapshots a page for its history.
+// enhanced on htmx:load (a swap, or a page restored from htmx's history cache), and Tom Select fires
+// the <select>'s own change event, so an hx-trigger="change" filter form reloads its results.
 (function () {
   "use strict";
 
@@ -53,8 +54,18 @@
     };
   }
 
+  // A page htmx restores from its history cache (the back button) holds a copy of Tom Select's markup
+  // beside a <select> with no instance: drop the copy, then enhance the <select> afresh.
+  function forgetCopy(el) {
+    var copy = el.nextElementSibling;
+    if (copy && copy.classList.contains("ts-wrapper")) { copy.remove(); }
+    el.classList.remove("tomselected", "ts-hidden-accessible");
+    el.removeAttribute("tabindex");
+  }
+
   function enhance(el) {
     if (el.tomselect || typeof window.TomSelect === "undefined") { return; }
+    if (el.classList.contains("tomselected")) { forgetCopy(el); }
     var remote = el.getAttribute("data-picker") === "remote";
     var multiple = el.multiple;
     var noResults = text(el, "data-picker-no-results", "No matches");
@@ -89,10 +100,4 @@
 
   document.addEventListener("DOMContentLoaded", function () { enhanceAll(document); });
   document.addEventListener("htmx:load", function (event) { enhanceAll(event.target); });
-  // htmx keeps a copy of the page for the back button: store the plain <select>s, not Tom Select's markup.
-  document.addEventListener("htmx:beforeHistorySave", function () {
-    document.querySelectorAll("select[data-picker]").forEach(function (el) {
-      if (el.tomselect) { el.tomselect.destroy(); }
-    });
-  });
 })();
