@@ -5,13 +5,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.api_permissions import CASE_LIST
 from parkbeat.core.idempotency import (IdempotentCreateMixin, idempotency_parameter, idempotent,
                                        request_fingerprint)
+from parkbeat.core.parsers import JSONParser
 from parkbeat.core.permissions import can
 from parkbeat.disputes import selectors, services
 from parkbeat.disputes.api.serializers import (AgreementSerializer, DisputeDetailSerializer, DisputeSerializer,
