@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "parkbeat.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "parkbeat.core.language.ChosenLanguageMiddleware",  # Chinese unless the user chose English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -345,12 +345,27 @@ PARKBEAT_NOTIFY_CHANNELS = notify_channels(os.environ.get("PARKBEAT_NOTIFY_CHANN
 })
 
 # ---------------------------------------------------------------- logging
+# One console handler for every process of `make run` (web workers, job consumer, commands); each line once.
+# A 4xx is logged as its one line, without the traceback Django attaches to a 403. The job consumer's
+# per-task lines ("Executing ...", "Enqueueing periodic task ...") every minute are left out; its start-up,
+# warnings and errors are not.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+                             "datefmt": "%Y-%m-%d %H:%M:%S"}},
+    "filters": {"one_line_4xx": {"()": "parkbeat.core.logging.OneLineClientErrorFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["one_line_4xx"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # each login's "Successful login" and clean-up lines: the audit trail has them
+        # run_huey adds a handler of its own to "huey" only when it has none: give it ours, and no second copy
+        # through the root.
+        "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "huey.consumer": {"level": "INFO"},
+        "huey.consumer.Scheduler": {"level": "WARNING"},
+    },
 }
 
 PARKBEAT_NAV_TITLE = _("ParkBeat")
@@ -404,6 +419,7 @@ AXES_IPWARE_PROXY_COUNT = PARKBEAT_TRUSTED_PROXY_COUNT  # only read if django-ip
 AXES_USERNAME_CALLABLE = "parkbeat.security.lockout.username_key"
 AXES_LOCKOUT_CALLABLE = "parkbeat.security.lockout.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are on the audit trail already
+AXES_VERBOSE = False  # no "AXES: BEGIN version ..." banner from every process and command
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp", "code"]
 if PARKBEAT_TRUSTED_PROXY_COUNT < 0 or AXES_FAILURE_LIMIT < 1:
     raise ImproperlyConfigured("PARKBEAT_TRUSTED_PROXY_COUNT must be >= 0 and PARKBEAT_LOCKOUT_FAILURES >= 1")

@@ -33,16 +33,21 @@ def reaches(user, url_name):
     return bool(access_for(user).roles & roles)
 
 
+def current_section(path, urls):
+    """The one entry the page belongs to: the longest entry URL that starts the path ("/" only for itself),
+    so /enterprises/visits/ lights 走访 and not 企业 as well; None for a page of no entry (inbox, security)."""
+    matches = [url for url in urls if (path == url if url == "/" else path.startswith(url))]
+    return max(matches, key=len, default=None)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     access = access_for(user)
-    items = []
-    path = request.path
-    for name, icon, label, roles in NAV:
-        if access.roles & roles:
-            url = reverse(name)
-            active = path == url if url == "/" else path.startswith(url)
-            items.append({"url": url, "icon": icon, "label": label, "active": active})
+    items = [{"url": reverse(name), "icon": icon, "label": label, "active": False}
+             for name, icon, label, roles in NAV if access.roles & roles]
+    active = current_section(request.path, [item["url"] for item in items])
+    for item in items:
+        item["active"] = item["url"] == active
     return {
         "access": access,
         "nav_items": items,

@@ -106,3 +106,16 @@ class PersonalDataExceptionReporterFilter(SafeExceptionReporterFilter):
             return items
         return [(name, self.cleansed_substitute if SECRET_NAME_RE.match(name) else _scrub_value(value))
                 for name, value in items]
+
+
+class OneLineClientErrorFilter(logging.Filter):
+    """A 4xx answer is the client's mistake or a refusal working as meant, not a fault: Django logs a 403
+    (PermissionDenied) and a 400 (SuspiciousOperation) with the exception's traceback, which buries the real
+    errors in the console. This keeps the one line ("Forbidden (Permission denied): /path/") and drops the
+    traceback; 5xx records keep theirs."""
+
+    def filter(self, record):
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True

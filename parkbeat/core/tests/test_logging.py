@@ -16,7 +16,8 @@ MOBILE = "13812345678"
 
 def configured_handlers():
     loggers = [logging.getLogger()] + [logging.getLogger(name) for name in settings.LOGGING.get("loggers", {})]
-    return [h for lg in loggers for h in lg.handlers if not type(h).__module__.startswith("_pytest")]
+    # one handler serves several loggers (the root and "huey"): each once, or the fixture restores it wrongly
+    return list(dict.fromkeys(h for lg in loggers for h in lg.handlers if not type(h).__module__.startswith("_pytest")))
 
 
 @pytest.fixture
