@@ -108,3 +108,18 @@ def test_an_error_outside_any_view_under_api_is_json_and_a_page_elsewhere():
     assert (api.status_code, api["Content-Type"]) == (500, "application/json")
     assert "detail" in api.content.decode()
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+def test_an_agreement_without_its_total_is_a_400_naming_the_field(world, api_as):
+    from parkbeat.disputes.tests.factories import open_dispute
+
+    dispute = open_dispute(world)
+    client = api_as(world.officer)
+    client.raise_request_exception = False
+
+    response = client.post("/api/v1/agreements/", {
+        "dispute": dispute.pk, "terms": "分两期支付", "signed_on": "2026-11-01",
+        "obligations": [{"due_on": "2026-12-30", "amount": "100"}]}, format="json")
+
+    assert response.status_code == 400
+    assert "total_amount" in response.json()
