@@ -1,10 +1,13 @@
 """API plumbing shared by every app: bearer tokens, pagination, readable errors, scoped viewsets."""
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django import db
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
@@ -19,6 +22,19 @@ from parkbeat.core.parsers import body_too_large_error
 from parkbeat.core.services import ConflictError
 
 logger = logging.getLogger("parkbeat.api")
+
+
+def database_unavailable(exc):
+    """Whether `exc` says the database cannot be reached right now (restarting, failed over, out of
+    connections): the caller should retry, so the answer is 503 with Retry-After, not 500."""
+    return isinstance(exc, (db.OperationalError, db.InterfaceError))
+
+
+def unavailable_response(response_class):
+    response = response_class({"detail": _("The database is not available right now; try again in a few seconds.")},
+                              status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def server_error_body():
@@ -46,6 +62,10 @@ def exception_handler(exc, context):
     elif isinstance(exc, OverflowError):  # a number too large for the database (SQLite), e.g. ?enterprise=1e30
         exc = exceptions.ValidationError({"detail": _("A number in the request is out of range.")})
     response = drf_exception_handler(exc, context)
+    if response is None and database_unavailable(exc):
+        logger.warning("database unavailable in %s: %s", context.get("view").__class__.__name__, exc)
+        set_rollback()
+        return unavailable_response(Response)
     if response is None:  # not an API exception: a bug of ours, answered as JSON and logged with its traceback
         logger.exception("unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
         set_rollback()
@@ -73,7 +93,13 @@ def not_found(request, exception=None):
 
 def server_error(request):
     """The project's 500: JSON under /api/ (an error outside any API view, e.g. in a middleware), the page
-    elsewhere."""
+    elsewhere. A database that cannot be reached (the exception being handled) answers 503 instead."""
+    if database_unavailable(sys.exc_info()[1]):
+        if request.path.startswith("/api/"):
+            return unavailable_response(JsonResponse)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "5"
+        return response
     if request.path.startswith("/api/"):
         return JsonResponse(server_error_body(), status=500)
     return django_server_error(request)

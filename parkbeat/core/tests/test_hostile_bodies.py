@@ -123,3 +123,38 @@ def test_an_agreement_without_its_total_is_a_400_naming_the_field(world, api_as)
 
     assert response.status_code == 400
     assert "total_amount" in response.json()
+
+
+def test_a_database_that_cannot_be_reached_is_a_503_to_retry(world, api_as, monkeypatch):
+    from django.db import OperationalError
+
+    from parkbeat.incidents import selectors
+
+    def unreachable(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(selectors, "incident_figures", unreachable)
+    client = api_as(world.leader)
+    client.raise_request_exception = False
+
+    response = client.get("/api/v1/incidents/figures/?start=2026-11-01&end=2026-11-30")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["detail"]
+
+
+def test_outside_any_view_an_unreachable_database_is_a_503_page_or_json():
+    import sys
+
+    from django.db import OperationalError
+
+    factory = RequestFactory()
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        assert sys.exc_info()[0] is OperationalError
+        api, page = server_error(factory.get("/api/v1/x/")), server_error(factory.get("/incidents/"))
+
+    assert (api.status_code, page.status_code) == (503, 503)
+    assert api["Content-Type"] == "application/json" and "数据库" in page.content.decode()
