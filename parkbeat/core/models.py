@@ -29,7 +29,11 @@ class ScopedQuerySet(models.QuerySet):
     scope_owner: lookups to user ids that always see their own rows;
     scope_role_parks: {role: lookup to a park id} for roles that reach a record by another path than its
         park, e.g. mediators see the disputes routed to their park's centre (`mediation_centre__park_id`);
-    scope_agency: lookup to the ids of the partner agencies that joined the record (seen by their staff).
+    scope_agency: lookup (or lookups) to the ids of the partner agencies that joined the record (seen by their
+        staff);
+    scope_participant: lookups across to-many relations to the users who take part in the record's work, e.g.
+        the mediators named in a dispute's sessions (`sessions__mediators__id`): they see it as its owners do
+        (a subquery, so rows are never duplicated).
     """
 
     scope_park = None
@@ -39,6 +43,7 @@ class ScopedQuerySet(models.QuerySet):
     scope_owner = ()
     scope_role_parks = {}
     scope_agency = None
+    scope_participant = ()
 
     def visible_to(self, user, roles=None):
         from parkbeat.core.scoping import restrict
@@ -57,7 +62,9 @@ class ScopedQuerySet(models.QuerySet):
             "scope_enterprise": on(cls.scope_enterprise), "scope_team": on(cls.scope_team),
             "scope_owner": tuple(on(lookup) for lookup in cls.scope_owner),
             "scope_role_parks": {role: on(lookup) for role, lookup in cls.scope_role_parks.items()},
-            "scope_agency": on(cls.scope_agency),
+            "scope_agency": tuple(on(lookup) for lookup in cls.scope_agency) if isinstance(cls.scope_agency, tuple)
+            else on(cls.scope_agency),
+            "scope_participant": tuple(on(lookup) for lookup in cls.scope_participant),
         })
 
 

@@ -92,12 +92,22 @@ def restrict(qs, user, roles=None):
         park_ids = access.park_ids({role}) if role in allowed else ()
         if park_ids:
             q |= _through(qs, lookup, park_ids)
-    if qs.scope_agency and access.agencies and "agency_staff" in allowed:
-        q |= _through(qs, qs.scope_agency, access.agencies)
+    if access.agencies and "agency_staff" in allowed:
+        for lookup in _lookups(qs.scope_agency):
+            q |= _through(qs, lookup, access.agencies)
     if OWNER in allowed:
         for lookup in qs.scope_owner:
             q |= Q(**{lookup: access.user_id})
+        for lookup in qs.scope_participant:
+            q |= _through(qs, lookup, [access.user_id])
     return qs.filter(q)
+
+
+def _lookups(declared):
+    """A declaration of one lookup or several, as a tuple."""
+    if not declared:
+        return ()
+    return (declared,) if isinstance(declared, str) else tuple(declared)
 
 
 def _through(qs, lookup, ids):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedModelForm
 from parkbeat.core.permissions import POLICE
 from parkbeat.disputes.models import Dispute, DisputeParty, MediationSession
-from parkbeat.disputes.services import EARLIEST, LATEST
+from parkbeat.disputes.services import EARLIEST, LATEST, session_mediator_candidates
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.org.models import Agency, Park, Role, User
 
@@ -147,9 +147,7 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, dispute, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mediators"].queryset = User.objects.filter(
-            is_active=True, role_assignments__park=dispute.park_id,
-            role_assignments__role__in=[Role.MEDIATOR, Role.PARK_OFFICER, Role.AUXILIARY]).distinct()
+        self.fields["mediators"].queryset = session_mediator_candidates(dispute.park).order_by("pk")
         self.fields["agencies"].queryset = Agency.objects.filter(parks=dispute.park_id)
 
 

@@ -18,14 +18,16 @@ POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
 
 class DisputeQuerySet(ScopedQuerySet):
-    """Police of the park; mediators of the centre it was routed to; staff of agencies that joined;
-    the liaisons of the enterprise concerned; the handler and who opened it."""
+    """Police of the park; mediators of the centre it was routed to; staff of agencies that joined the case
+    or were present at one of its sessions; the liaisons of the enterprise concerned; the handler, who opened
+    it and whoever was named as a mediator in one of its sessions (a mediator lent by another park included)."""
 
     scope_park = "park_id"
     scope_enterprise = "enterprise_id"
     scope_role_parks = {"mediator": "mediation_centre__park_id"}
-    scope_agency = "agencies__id"
+    scope_agency = ("agencies__id", "sessions__agencies__id")
     scope_owner = ("opened_by_id", "handler_id")
+    scope_participant = ("sessions__mediators__id",)
 
     def unsettled(self):
         return self.filter(status__in=Dispute.OPEN_STATUSES)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -505,6 +506,23 @@ def party_remove(*, actor, party, expected_version=None):
 
 
 # ---------------------------------------------------------------- sessions and agreements
+def session_mediator_candidates(park):
+    """Who may be named as a mediator in a session of a dispute in `park`: its police (officers, auxiliaries)
+    and the mediators of any park of its station, a mediator lent by a neighbouring park's centre included.
+    Being named lets them open the case (DisputeQuerySet.scope_participant)."""
+    return session_mediators_of(park_ids=[park.pk], station_ids=[park.station_id])
+
+
+def session_mediators_of(*, park_ids, station_ids):
+    """session_mediator_candidates over several parks (the API's choices: those of every park a user reaches)."""
+    from parkbeat.org.models import Role, RoleAssignment, User
+
+    held = RoleAssignment.objects.filter(
+        Q(role__in=[Role.PARK_OFFICER, Role.AUXILIARY], park_id__in=park_ids)
+        | Q(role=Role.MEDIATOR, park__station_id__in=station_ids))
+    return User.objects.filter(is_active=True, pk__in=held.values("user_id"))
+
+
 def session_record(*, actor, dispute, started_at, duration_minutes, place, outcome, mediators=(), agencies=(),
                    participants="", claimant_position="", respondent_position="", concessions="", notes=""):
     """One mediation session at the dispute's current level."""
@@ -519,9 +537,10 @@ def session_record(*, actor, dispute, started_at, duration_minutes, place, outco
         errors["started_at"] = _("The session cannot start before the dispute began.")
     elif started_at > _now():
         errors["started_at"] = _("The session cannot start in the future.")
-    for user in mediators:
-        if not is_visible(user, dispute.park, roles=POLICE | {MEDIATOR}):
-            errors["mediators"] = _("Choose police officers or mediators of this park.")
+    allowed = set(session_mediator_candidates(dispute.park).filter(pk__in=[u.pk for u in mediators])
+                  .values_list("pk", flat=True))
+    if any(user.pk not in allowed for user in mediators):
+        errors["mediators"] = _("Choose police of this park or mediators of its station.")
     if errors:
         raise ValidationError(errors)
     _check_routing(dispute.park, dispute.park.station_id, None, None, agencies)

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from parkbeat.core.permissions import AUXILIARY, LEADER, MEDIATOR, OFFICER, POLICE
 from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
                                        StrictModelSerializer, StrictSerializer, VersionedSerializer)
-from parkbeat.disputes import selectors
+from parkbeat.disputes import selectors, services
 from parkbeat.disputes.models import (Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession,
                                       Obligation, Payment)
 from parkbeat.enterprises.models import Enterprise
@@ -44,6 +44,22 @@ class PickableUserField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return selectors.pickable_users(user=request.user if request else None, roles=self.roles)
+
+
+class SessionMediatorField(serializers.PrimaryKeyRelatedField):
+    """Police of a park the requester reaches or a mediator of its station (services.session_mediator_candidates
+    decides for the dispute's own park); anyone else "does not exist"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", User.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return User.objects.none()
+        parks = Park.objects.visible_to(request.user, roles=POLICE | {MEDIATOR})
+        return services.session_mediators_of(park_ids=parks.values("pk"), station_ids=parks.values("station_id"))
 
 
 class PartySerializer(StrictModelSerializer):
@@ -138,7 +154,7 @@ class RouteSerializer(StepTimeMixin, VersionSerializer):
 
 class SessionSerializer(StrictModelSerializer):
     dispute = ScopedPrimaryKeyField(queryset=Dispute.objects.all())
-    mediators = PickableUserField(roles=POLICE | {MEDIATOR}, many=True, required=False)
+    mediators = SessionMediatorField(many=True, required=False)
     agencies = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), many=True, required=False)
 
     class Meta:

@@ -125,7 +125,7 @@ def test_service_messages_never_name_the_user(world):
 
     assert handler.value.message_dict == {"handler": ["Choose a police officer of this park."]}
     assert mediator.value.message_dict == {"mediator": ["Choose a mediator of this park."]}
-    assert session.value.message_dict == {"mediators": ["Choose police officers or mediators of this park."]}
+    assert session.value.message_dict == {"mediators": ["Choose police of this park or mediators of its station."]}
     assert _state(dispute) == (1, world.officer.pk, None, None, [])
     assert MediationSession.objects.count() == 0
 
