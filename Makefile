@@ -61,34 +61,11 @@ messages: venv
 	  $(MANAGE) compilemessages --ignore .venv --ignore .git --ignore node_modules -v0; \
 	fi
 
-# The demo: migrate, load the demo station, collect static files, then the Huey consumer in the
-# background and granian (WSGI) in the foreground; stopping granian (Ctrl-C) stops the consumer too.
+# The demo: `python -m parkbeat run` migrates, loads the demo station, collects static files, starts the Huey
+# consumer and granian (WSGI), prints the address and the demo accounts once and stops both on Ctrl-C, exit 0.
 run: venv messages
-	@set -euo pipefail; unset DEBUG; export PARKBEAT_DEMO=1; \
-	echo "==> migrating the database"; $(MANAGE) migrate --noinput; \
-	echo "==> loading the demo station"; $(MANAGE) seed_demo; \
-	echo "==> collecting static files"; $(MANAGE) collectstatic --noinput -v0; \
-	echo "==> starting the job consumer (run_huey)"; \
-	$(MANAGE) run_huey & huey_pid=$$!; \
-	trap 'kill $$huey_pid 2>/dev/null || true; wait $$huey_pid 2>/dev/null || true' EXIT; \
-	trap 'exit 130' INT TERM; \
-	if [ -n "$${PARKBEAT_DEMO_PASSWORD:-}" ]; then pw="the value of PARKBEAT_DEMO_PASSWORD"; else pw="parkbeat-demo"; fi; \
-	echo; \
-	echo "  ParkBeat 园区警务平台 (demo):  http://$(HOST):$(PORT)/"; \
-	echo "  API docs:                     http://$(HOST):$(PORT)/api/docs/"; \
-	echo "  Demo accounts (password: $$pw):"; \
-	echo "    leader                      所领导 station leader"; \
-	echo "    officer1 officer2 officer3  园区民警 park officers"; \
-	echo "    auxiliary1                  辅警 auxiliary officer"; \
-	echo "    mediator1                   调解员 mediator"; \
-	echo "    agency_fire agency_safety   联动单位 partner agencies"; \
-	echo "    liaison1                    企业联络员 enterprise liaison"; \
-	echo "    volunteer1                  义警 volunteer"; \
-	echo "    sysadmin secadmin auditor   三员 system / security / audit administrators"; \
-	echo "  Ctrl-C stops the server and the consumer."; \
-	echo; \
-	$(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) --blocking-threads $(WEB_THREADS) \
-	  --workers-kill-timeout 5 parkbeat.wsgi:application
+	@unset DEBUG; export PARKBEAT_DEMO=1; \
+	exec $(BIN)/python -m parkbeat run --host $(HOST) --port $(PORT) --web-workers $(WEB_WORKERS) --web-threads $(WEB_THREADS)
 
 # The whole suite; browser/PostgreSQL/Redis tests skip with a message when those are absent
 # (set CI=true or PARKBEAT_REQUIRE_ALL=1 to make such a skip a failure).

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Callable
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import NoReverseMatch
@@ -29,6 +30,7 @@ from django.utils.module_loading import module_has_submodule
 from stdnum.cn import ric
 
 from parkbeat.audit.services import record
+from parkbeat.core.roles import Role
 
 
 # ------------------------------------------------------------------ the run
@@ -136,6 +138,33 @@ def refresh(*, now=None, log=lambda message: None):
 def accounts():
     """(username, full name or None, role, place key) of every demo account, in module order."""
     return [row for module in demo_modules() for row in getattr(module.module, "ACCOUNTS", ())]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    name: str
+    role: str  # the role's label
+    place: str  # where the role is held ("" for the administrators)
+
+
+def account_listing():
+    """Every demo account as the login page and `make run` list it: username, name, role and place as they
+    are in the database (a liaison's enterprise, a volunteer's team), in module order; accounts not seeded
+    yet are left out. Callers check demo mode."""
+    rows = accounts()
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[r[0] for r in rows])}
+    assignment = apps.get_model("org", "RoleAssignment")
+    held = {(a.user_id, a.role): a for a in assignment.objects.filter(user__in=users.values()).select_related(
+        "unit", "park", "agency", "enterprise", "team")}
+    listing = []
+    for username, _name, role, _key in rows:
+        user = users.get(username)
+        if user is None:
+            continue
+        place = getattr(held.get((user.pk, role)), "place", None)
+        listing.append(DemoAccount(username, user.full_name or username, Role(role).label, str(place or "")))
+    return listing
 
 
 # ------------------------------------------------------------------ people

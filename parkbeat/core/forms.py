@@ -1,6 +1,12 @@
+import os
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from parkbeat.core import demo
 
 
 class BootstrapFormMixin:
@@ -22,6 +28,17 @@ class BootstrapFormMixin:
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("Username"), max_length=150,
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+
+    @cached_property
+    def demo_accounts(self):
+        """In demo mode, the demo accounts the login page lists (core.demo collects each app's); else none."""
+        return demo.account_listing() if settings.DEMO_MODE else []
+
+    @property
+    def demo_password(self):
+        """The demo password when it is the documented default; one set in the environment is never shown
+        (as seed_demo does)."""
+        return "" if "PARKBEAT_DEMO_PASSWORD" in os.environ else settings.DEMO_PASSWORD
 
 
 class VersionedModelForm(BootstrapFormMixin, forms.ModelForm):

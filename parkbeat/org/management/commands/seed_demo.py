@@ -24,8 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
         parser.add_argument("--stations", type=int, default=1, help="police stations, three parks each (default 1)")
         parser.add_argument("--enterprises", type=int, default=900, help="enterprises over all parks (default 900)")
+        parser.add_argument("--no-accounts", dest="list_accounts", action="store_false",
+                            help="leave out the list of demo accounts (make run prints it beside the address)")
 
-    def handle(self, *args, seed, stations, enterprises, **options):
+    def handle(self, *args, seed, stations, enterprises, list_accounts=True, **options):
         if not settings.DEMO_MODE:
             raise CommandError("演示数据只能在演示模式下生成：请设置 PARKBEAT_DEMO=1。"
                                " / Demo data is only seeded in demo mode: set PARKBEAT_DEMO=1.")
@@ -46,6 +48,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Seeded in {time.monotonic() - started:.1f}s:"))
             for name, count in counts.items():
                 self.stdout.write(f"  {count:>7} {name}")
+        if not list_accounts:
+            return
         self.stdout.write("Demo accounts:")
         for username, _name, role, _place in demo.accounts():
             self.stdout.write(f"  {username:<14} {role:<15} {Role(role).label}")
