@@ -3,8 +3,11 @@
 A refused upload leaves nothing behind: every check runs on the bytes in memory before anything is
 written, and the file is removed again if the database insert or its audit event fails.
 """
+import errno
 import hashlib
 import io
+import logging
+import os
 import secrets
 import unicodedata
 import zipfile
@@ -22,6 +25,8 @@ from parkbeat.audit.services import record, snapshot
 from parkbeat.core.permissions import require
 from parkbeat.core.scoping import is_visible
 from parkbeat.files.models import Attachment
+
+log = logging.getLogger(__name__)
 
 # Extension -> (kind, the MIME type its content must have). Nothing else is accepted: no SVG, HTML, scripts.
 ALLOWED = {
@@ -164,10 +169,23 @@ def attachment_create(*, actor, obj, upload, kinds=("image", "pdf", "xlsx"), per
     attachment = Attachment(parent=obj, original_name=checked.display_name, stored_name=stored_name,
                             kind=checked.kind, mime_type=checked.mime_type, size=len(checked.content),
                             sha256=hashlib.sha256(checked.content).hexdigest(), uploaded_by=actor)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with open(path, "xb") as fh:  # "x": a name collision fails instead of overwriting
-        fh.write(checked.content)
-    path.chmod(0o600)
+    created = False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(path, "xb") as fh:  # "x": a name collision fails instead of overwriting
+            created = True
+            fh.write(checked.content)
+            fh.flush()
+            os.fsync(fh.fileno())  # a full disk shows here, not later, so no half-written file is kept
+        path.chmod(0o600)
+    except OSError as exc:
+        if created:
+            path.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            log.error("attachment not stored, the file store is full: %s", settings.PRIVATE_MEDIA_ROOT)
+            raise ValidationError(_("The file store is full, so the file was not saved and nothing was changed. "
+                                    "Tell the system administrator."), code="store_full") from None
+        raise
     try:
         with transaction.atomic():
             attachment.save()
