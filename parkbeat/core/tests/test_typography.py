@@ -1,0 +1,73 @@
+"""Chinese typography of the catalogue (issue 10): full-width punctuation beside Chinese, one form of address
+(您, never 你), no placeholder dashes in messages.
+
+Placeholders (%(name)s, {name}), HTML tags and URLs are taken out before looking, so "%(count)s 家" or
+"<code>" never count as half-width punctuation. A table cell's "—" for an empty value lives in templates,
+not in the catalogue, and is not checked here.
+"""
+import ast
+import re
+from pathlib import Path
+
+PO_FILE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]"
+NOT_TEXT = re.compile(r"%\(\w+\)[sdfi]|%[sd]|\{[^{}]*\}|<[^<>]*>|&\w+;|https?://\S+")
+HALF_WIDTH = re.compile(rf"(?<={CJK})[,:;()!?]|[,:;()!?](?={CJK})")
+PLACEHOLDER_DASH = re.compile(r"^\s*[-—–]+\s*$|-{3,}|(?<!—)—(?!—)")
+# (msgid, why) of the few entries where a half-width sign beside Chinese is right; keep it short.
+ALLOWED = {}
+
+
+def entries():
+    """(msgid, [msgstr, ...]) of every translated entry of the catalogue, the header left out."""
+    found = []
+    for block in PO_FILE.read_text(encoding="utf-8").split("\n\n"):
+        msgid, msgstrs, current = [], [], None
+        for line in block.strip().splitlines():
+            if line.startswith("#"):
+                continue
+            if line.startswith("msgid "):
+                current = msgid
+            elif line.startswith(("msgid_plural", "msgctxt")):
+                current = None
+            elif line.startswith("msgstr"):
+                current = []
+                msgstrs.append(current)
+            if current is not None and '"' in line:
+                current.append(ast.literal_eval(line[line.index('"'):].strip()))
+        text = "".join(msgid)
+        if text:
+            found.append((text, ["".join(parts) for parts in msgstrs]))
+    return found
+
+
+def problems(check):
+    return [f"{msgid!r} → {msgstr!r}" for msgid, msgstrs in entries() for msgstr in msgstrs
+            if msgstr and msgid not in ALLOWED and check(msgstr)]
+
+
+def test_the_catalogue_is_read():
+    assert len(entries()) > 500
+
+
+def test_no_half_width_punctuation_beside_chinese():
+    found = problems(lambda text: HALF_WIDTH.search(NOT_TEXT.sub("\0", text)))
+    assert not found, "use ，：；（）！？ beside Chinese:\n" + "\n".join(found)
+
+
+def test_the_user_is_addressed_as_nin():
+    found = problems(lambda text: "你" in text)
+    assert not found, "address the user as 您:\n" + "\n".join(found)
+
+
+def test_no_placeholder_dashes_in_messages():
+    found = problems(lambda text: PLACEHOLDER_DASH.search(NOT_TEXT.sub("\0", text)))
+    assert not found, "no \"—\" or \"---------\" in messages (a Chinese dash is ——):\n" + "\n".join(found)
+
+
+def test_the_checks_catch_what_they_are_for():
+    assert HALF_WIDTH.search("已保存,请刷新") and HALF_WIDTH.search("(必填)项") and HALF_WIDTH.search("原因:")
+    assert not HALF_WIDTH.search(NOT_TEXT.sub("\0", "共 %(count)s 家企业，（%(share)s）"))
+    assert not HALF_WIDTH.search("09:30 至 10:00") and not HALF_WIDTH.search("Excel (.xlsx)")
+    assert PLACEHOLDER_DASH.search("---------") and PLACEHOLDER_DASH.search("—") and PLACEHOLDER_DASH.search("园区 — 企业")
+    assert not PLACEHOLDER_DASH.search("园区警务平台——登录")
