@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from parkbeat.core.api import ScopedViewSetMixin
+from parkbeat.core.api_permissions import CASE_LIST
 from parkbeat.core.idempotency import IdempotentCreateMixin  # part D: resent creates store once
 from parkbeat.core.parsers import JSONParser
 from parkbeat.core.permissions import require
@@ -31,6 +32,7 @@ class IncidentViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateMo
     """Incidents in the user's scope: police of the park, the enterprise's liaisons, agencies brought in,
     and whoever reported or holds one."""
 
+    permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = (Incident.objects.select_related("park", "enterprise", "holder", "reported_by")
                 .prefetch_related("agencies").defer(*HEAVY_PARK_FIELDS))
     serializer_class = IncidentSerializer
