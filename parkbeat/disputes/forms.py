@@ -58,6 +58,13 @@ class DisputeForm(VersionedModelForm):
             for name in ("park", "began_at"):
                 del self.fields[name]
             self.fields["enterprise"].queryset = Enterprise.objects.filter(park=incident.park_id)
+            if incident.is_open:  # the hand-over closes it; asked here so the officer need not go back
+                self.fields["close_incident"] = forms.BooleanField(
+                    label=_("Close the incident with the result “%(result)s”") % {
+                        "result": incident.Result.DISPUTE.label},
+                    required=False, initial=True,
+                    help_text=_("Incident %(number)s is still “%(status)s”.") % {
+                        "number": incident.number, "status": incident.get_status_display()})
 
     def field_data(self):
         return {k: v for k, v in super().field_data().items() if not (k == "began_at" and v is None)}

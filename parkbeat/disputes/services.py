@@ -30,6 +30,8 @@ from parkbeat.core.services import (ConflictError, IllegalTransition, claim_next
                                     model_create, model_update)
 from parkbeat.disputes.models import (Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession,
                                       Obligation, Payment)
+from parkbeat.incidents.models import Incident
+from parkbeat.incidents.services import incident_transfer
 from parkbeat.notifications.models import Notification
 from parkbeat.notifications.services import notify
 
@@ -257,8 +259,13 @@ def _bump_dispute(dispute, expected_version):
 # ---------------------------------------------------------------- dispute
 def dispute_open(*, actor, category, title, summary, park=None, incident=None, enterprise=None,
                  level=Dispute.Level.PARK, core_demands="", amount_in_dispute=None, people_involved=1,
-                 began_at=None, late_reason="", parties=(), mediation_centre=None, mediator=None, handler=None):
+                 began_at=None, late_reason="", parties=(), mediation_centre=None, mediator=None, handler=None,
+                 close_incident=True):
     """Open a case in a park, or from an incident (park, enterprise and start taken from it).
+
+    From an incident still open, the hand-over closes it with the result "transferred to a dispute case" in
+    the same transaction (`close_incident`, default on; it needs the right to handle the incident, refused
+    both stay as they were); an incident already closed is left as it is.
 
     `began_at` (default now) is when the dispute began: its first step and the start of its level's clock;
     older than the back-entry window it needs a leader or `late_reason`, and is marked late.
@@ -268,6 +275,8 @@ def dispute_open(*, actor, category, title, summary, park=None, incident=None, e
         if not is_visible(actor, incident):
             raise ValidationError({"incident": _("This incident does not exist or is not yours to see.")})
         require(actor, "dispute.add", incident)
+        if close_incident and incident.is_open:
+            require(actor, "incident.handle", incident)
         if park is not None and park.pk != incident.park_id:
             raise ValidationError({"park": _("The dispute is in the incident's park.")})
         park = incident.park
@@ -315,6 +324,9 @@ def dispute_open(*, actor, category, title, summary, park=None, incident=None, e
                               event=event)
         for party in parties:
             _party_create(actor=actor, dispute=dispute, data=party)
+        if incident is not None and close_incident:
+            incident_transfer(actor=actor, incident=incident, result=Incident.Result.DISPUTE,
+                              note=_("Transferred to dispute case %(number)s") % {"number": dispute.number})
         _notify_routing(dispute, centre=mediation_centre, mediator=mediator)
     return dispute
 

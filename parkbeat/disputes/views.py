@@ -69,7 +69,9 @@ class DisputeCreateView(ServiceFormView):
 
     def perform(self, form):
         return services.dispute_open(actor=self.request.user, incident=self.incident,
-                                     late_reason=form.cleaned_data.get("late_reason", ""), **form.field_data())
+                                     late_reason=form.cleaned_data.get("late_reason", ""),
+                                     close_incident=form.cleaned_data.get("close_incident", False),
+                                     **form.field_data())
 
 
 class DisputeDetailView(ScopedDetailView):

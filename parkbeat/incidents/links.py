@@ -17,13 +17,15 @@ class Outcome:
     label: object  # what the outcome is called, e.g. "dispute case"
     create_url_name: str  # page that opens one from an incident (?incident=<pk>)
     permission: str  # core.permissions name that allows opening one
+    actor_field: str = ""  # who opened it (a user foreign key), named on the incident's timeline
 
     def model_class(self):
         return apps.get_model(self.model)
 
 
 OUTCOMES = [
-    Outcome("disputes.Dispute", "disputes", _("Dispute case"), "disputes:dispute_create", "dispute.add"),
+    Outcome("disputes.Dispute", "disputes", _("Dispute case"), "disputes:dispute_create", "dispute.add",
+            actor_field="opened_by"),
 ]
 
 
@@ -31,6 +33,7 @@ def outcomes_of(incident, user):
     """[(outcome, [records the user may see])] for each declared outcome of `incident`."""
     found = []
     for outcome in OUTCOMES:
-        records = list(outcome.model_class().objects.visible_to(user).filter(incident=incident))
+        qs = outcome.model_class().objects.visible_to(user).filter(incident=incident)
+        records = list(qs.select_related(outcome.actor_field) if outcome.actor_field else qs)
         found.append((outcome, records))
     return found

@@ -38,6 +38,7 @@ class TimelineEntry:
     item: object
     label: str = ""
     recorded_at: datetime | None = None  # a transition: when it was entered
+    actor: object = None  # an outcome: who opened it (Outcome.actor_field)
 
     @property
     def back_entered(self):
@@ -56,7 +57,8 @@ def incident_timeline(incident, user=None):
         for outcome, records in outcomes_of(incident, user):
             for obj in records:
                 at = getattr(obj, "created_at", None) or incident.reported_at
-                entries.append(TimelineEntry(at, "outcome", obj, str(outcome.label)))
+                actor = getattr(obj, outcome.actor_field) if outcome.actor_field else None
+                entries.append(TimelineEntry(at, "outcome", obj, str(outcome.label), actor=actor))
     return sorted(entries, key=lambda e: (e.at, e.kind != "transition"))
 
 

@@ -310,6 +310,24 @@ def incident_transition(*, actor, incident, to, at=None, late_reason="", note=""
     return incident
 
 
+def incident_transfer(*, actor, incident, result, note):
+    """Close an open incident because its case goes on as another record (a dispute opened from it): called
+    inside the caller's transaction, so the record and the closing stand or fall together.
+
+    An incident still awaiting acceptance is accepted by `actor` first (who takes it on by transferring it);
+    one already closed or cancelled is left as it is (returns False). Needs `incident.handle`: refused, the
+    caller's transaction rolls back and nothing changes."""
+    require(actor, "incident.handle", incident)
+    incident.refresh_from_db()
+    if not incident.is_open:
+        return False
+    if incident.status == Incident.Status.REPORTED:
+        incident_transition(actor=actor, incident=incident, to=Incident.Status.ACCEPTED, note=note)
+    incident_transition(actor=actor, incident=incident, to=Incident.Status.CLOSED, result=result, note=note,
+                        result_note=note)
+    return True
+
+
 def incident_handover(*, actor, incident, to_user, note, at=None, late_reason="", expected_version=None):
     """Hand an open incident to another officer of the park or a leader of its station.
 

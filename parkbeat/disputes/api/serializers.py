@@ -15,7 +15,8 @@ from parkbeat.disputes.services import EARLIEST, LATEST
 DISPUTE_WRITERS = (LEADER, OFFICER, AUXILIARY, MEDIATOR)
 DETAIL_WRITABLE = {"title", "category", "summary", "core_demands", "amount_in_dispute", "people_involved",
                    "enterprise", "handler"}
-CREATE_WRITABLE = DETAIL_WRITABLE | {"park", "incident", "level", "began_at", "late_reason", "parties", "mediator"}
+CREATE_WRITABLE = DETAIL_WRITABLE | {"park", "incident", "level", "began_at", "late_reason", "parties", "mediator",
+                                     "close_incident"}
 
 STEP_TIME_HELP = _("When it happened: ISO 8601 with its offset, e.g. 2026-09-03T10:00:00+08:00 (without an offset "
                    "it is read in Asia/Shanghai); left out: now. Not in the future, not before the dispute began, "
@@ -96,13 +97,17 @@ class DisputeSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     agencies = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     late_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, write_only=True,
                                         help_text=format_lazy("{} {}", _("On creation:"), LATE_HELP))
+    close_incident = serializers.BooleanField(required=False, default=True, write_only=True, help_text=_(
+        "On creation from an `incident` still open: close it with the result “dispute” in the same transaction "
+        "(default true; needs the right to handle the incident, refused nothing changes). An incident already "
+        "closed is left as it is."))
 
     class Meta:
         model = Dispute
         fields = ["id", "number", "incident", "park", "enterprise", "title", "category", "summary", "core_demands",
                   "amount_in_dispute", "people_involved", "began_at", "level", "level_since", "seconds_at", "status",
                   "settled_at", "settled_level", "reopen_count", "handler", "mediation_centre", "mediator",
-                  "agencies", "parties", "late_reason", "version", "created_at", "updated_at"]
+                  "agencies", "parties", "late_reason", "close_incident", "version", "created_at", "updated_at"]
         read_only_fields = ["level_since", "status", "settled_at", "settled_level", "reopen_count",
                             "mediation_centre", "created_at", "updated_at"]
         role_writable_fields = {role: CREATE_WRITABLE for role in DISPUTE_WRITERS}
@@ -116,7 +121,7 @@ class DisputeSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     def get_fields(self):
         fields = super().get_fields()
         if self.instance is not None and not isinstance(self.instance, list):
-            for name in ("parties", "mediator", "late_reason"):  # set on creation only
+            for name in ("parties", "mediator", "late_reason", "close_incident"):  # set on creation only
                 fields[name].read_only = True
         return fields
 
