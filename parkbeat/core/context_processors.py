@@ -11,7 +11,7 @@ from parkbeat.core.scoping import access_for
 CASE_ROLES = {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON, VOLUNTEER}
 NAV = [
     # (url name, icon, label, roles that see it)
-    ("home", "speedometer2", _("Overview"), CASE_ROLES),
+    ("home", "speedometer2", _("Overview"), CASE_ROLES | {SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR}),  # 工作台
     ("org:park_list", "geo-alt", _("Parks"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY}),
     ("enterprises:enterprise_list", "building", _("Enterprises"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON}),
     ("enterprises:visit_list", "clipboard-check", _("Visits"), {LEADER, OFFICER, AUXILIARY}),

@@ -1,28 +1,39 @@
-"""The registry's figures on the home page, and the demands waiting for the user."""
+"""The registry on the workbench: the police's figures (enterprises, demands, visits) and the demands waiting
+for the user — the police's own, or the liaison's enterprise's."""
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card, Panel
+from parkbeat.core.permissions import AUXILIARY, LEADER, LIAISON, OFFICER, has_role
 from parkbeat.enterprises.models import Demand, Enterprise, Visit
 from parkbeat.enterprises.selectors import my_open_demands
 
-ENTERPRISES, DEMANDS = "enterprises:enterprise_list", "enterprises:demand_list"
+ENTERPRISES, DEMANDS, VISITS = "enterprises:enterprise_list", "enterprises:demand_list", "enterprises:visit_list"
+POLICE = frozenset({LEADER, OFFICER, AUXILIARY})
+SHOWN = 8
+
+
+def _month_start(now):
+    return timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
 CARDS = (
-    Card("enterprises", _("Enterprises"), ENTERPRISES, shown_to=None),
-    Card("key_enterprises", _("Key enterprises"), ENTERPRISES, "?is_key=true", shown_to=None),
-    Card("open_demands", _("Open demands"), DEMANDS, shown_to=None),
-    Card("overdue_demands", _("Overdue demands"), DEMANDS, "?overdue=true", warn=True, shown_to=None),
-    Card("visits_this_month", _("Visits this month"), shown_to=None),
+    Card("enterprises", _("Enterprises"), ENTERPRISES, "?current=true", roles=POLICE, icon="building"),
+    Card("key_enterprises", _("Key enterprises"), ENTERPRISES, "?current=true&is_key=true", roles=POLICE,
+         icon="star"),
+    # The demand list shows the open ones when no status is asked for.
+    Card("open_demands", _("Open demands"), DEMANDS, roles=POLICE | {LIAISON}, icon="chat-square-text"),
+    Card("overdue_demands", _("Overdue demands"), DEMANDS, "?overdue=true", warn=True, roles=POLICE | {LIAISON},
+         icon="exclamation-octagon"),
+    Card("visits_this_month", _("Visits this month"), VISITS,
+         lambda now: f"?date_from={_month_start(now):%Y-%m-%d}", roles=POLICE, icon="clipboard-check"),
 )
-PANELS = (Panel("enterprises/partials/home_demands.html",
-                lambda *, user: {"my_demands": my_open_demands(user=user)[:8]}),)
 
 
 def counts(*, user, now):
-    """Active and moved enterprises (closed ones left), open and overdue demands, visits since the 1st."""
-    now = timezone.localtime(now)
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    """Enterprises in the register (closed ones left), open and overdue demands, visits since the 1st."""
     enterprises = Enterprise.objects.visible_to(user).exclude(status=Enterprise.Status.CLOSED).aggregate(
         total=Count("id"), key=Count("id", filter=Q(is_key=True)))
     demands = Demand.objects.visible_to(user).aggregate(
@@ -33,5 +44,20 @@ def counts(*, user, now):
         "key_enterprises": enterprises["key"],
         "open_demands": demands["open"],
         "overdue_demands": demands["overdue"],
-        "visits_this_month": Visit.objects.visible_to(user).filter(visited_at__gte=month_start).count(),
+        "visits_this_month": Visit.objects.visible_to(user).filter(visited_at__gte=_month_start(now)).count(),
     }
+
+
+def demands(*, user, now):
+    """Open demands the user must act on (the police's, or the liaison's enterprise's), nearest deadline first."""
+    qs = my_open_demands(user=user)
+    rows = list(qs[:SHOWN])
+    for demand in rows:
+        demand.overdue = demand.due_at is not None and demand.due_at < now
+    return {"title": _("My open demands") if has_role(user, *POLICE) else _("Your enterprise's open demands"),
+            "rows": rows, "total": qs.count(), "more": reverse(DEMANDS), "id": "wb-demands",
+            "overdue_more": reverse(DEMANDS) + "?overdue=true",
+            "empty": _("No open demands. Well done.")}
+
+
+PANELS = (Panel("demands", "enterprises/partials/home_demands.html", demands, roles=POLICE | {LIAISON}, order=13),)

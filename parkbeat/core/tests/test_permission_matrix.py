@@ -18,6 +18,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from parkbeat.core.exports import XLSX_CONTENT_TYPE
+from parkbeat.core.home import home_counts
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import record
 from parkbeat.testing import DemandFactory, LiaisonFactory, VisitFactory, credit_code
@@ -211,7 +212,8 @@ def test_home_counts_only_what_the_role_sees(world, cast, client, role):
     user = world.role_users()[role]
     client.force_login(user)
 
-    counts = client.get(reverse("home")).context["counts"]
+    assert client.get(reverse("home")).status_code == 200
+    counts = home_counts(user=user)  # every declared figure, shown to the role or not
 
     assert (counts["enterprises"], counts["open_demands"]) == HOME_COUNTS.get(role, (0, 0))
 
@@ -682,7 +684,9 @@ def test_administrators_and_the_superuser_read_no_case_data(world, cast, client,
         assert not any(cast[t]["enterprise"].name in page.content.decode() for t in TARGETS), route
     assert client.get(reverse("enterprises:visit_list")).status_code == 403
     assert client.get(reverse("enterprises:enterprise_export")).status_code == 403
-    counts = client.get(reverse("home")).context["counts"]
+    page = client.get(reverse("home"))
+    assert not {"home-cases", "home-counts"} & set(page.context["rows"])  # no case card at all
+    counts = home_counts(user=user)
     assert (counts["parks"], counts["enterprises"], counts["open_demands"], counts["visits_this_month"]) == (0, 0, 0, 0)
 
 
