@@ -160,9 +160,12 @@ def _run(options, host, port, children):
 
     say("==> starting the job consumer and the web server")
     python = sys.executable
-    children.append((start([python, "-m", "parkbeat", "run_huey"]), signal.SIGINT))
+    consumer = [python, "-m", "parkbeat", "run_huey"]
+    children.append((start(consumer), signal.SIGINT))
+    # A web worker that dies is started again by granian itself (as in deploy/systemd/parkbeat-web.service).
     children.append((start([python, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
                             "--workers", str(options.web_workers), "--blocking-threads", str(options.web_threads),
+                            "--respawn-failed-workers", "--respawn-interval", "1",
                             "--workers-kill-timeout", "5", "--no-ws", "parkbeat.wsgi:application"]),
                      signal.SIGTERM))
     deadline = time.monotonic() + START_SECONDS
@@ -184,10 +187,14 @@ def _run(options, host, port, children):
     say("  Ctrl-C stops the server and the job consumer.")
     say()
     while True:
-        for child, _sig in children:
-            if child.poll() is not None:
-                say(f"==> {' '.join(child.args[2:4])} stopped by itself (exit {child.returncode}); stopping the rest")
-                return 1
+        if children[0][0].poll() is not None:  # the job consumer exited: start it again, as systemd would
+            say(f"==> the job consumer stopped by itself (exit {children[0][0].returncode}); starting it again")
+            time.sleep(1)
+            children[0] = (start(consumer), signal.SIGINT)
+        web = children[1][0]
+        if web.poll() is not None:
+            say(f"==> the web server stopped by itself (exit {web.returncode}); stopping the job consumer")
+            return 1
         time.sleep(0.5)
 
 

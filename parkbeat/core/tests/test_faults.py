@@ -317,6 +317,51 @@ def test_postgresql_restarted_under_load_fails_cleanly_and_loses_nothing(own_pos
         stop(process)
 
 
+def cmdline(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+@pytest.mark.faults
+def test_make_run_restarts_a_dead_consumer_and_respawns_a_dead_web_worker(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in server_env(tmp_path).items() if k != "DATABASE_URL"}
+    process = subprocess.Popen([sys.executable, "-m", "parkbeat", "run", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_until(lambda: answers(f"{base}/healthz"), 240), "make run did not start"
+
+        def consumers():
+            return [pid for pid in children(process.pid) if "run_huey" in cmdline(pid)]
+
+        def web_workers():
+            granian = [pid for pid in children(process.pid) if "granian" in cmdline(pid)]
+            return [w for pid in granian for w in children(pid)]
+
+        [consumer] = consumers()
+        os.kill(consumer, signal.SIGKILL)
+        assert wait_until(lambda: consumers() and consumers() != [consumer], 15), "the consumer was not restarted"
+
+        workers = web_workers()
+        assert workers
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        assert wait_until(lambda: set(web_workers()) - set(workers), 15), "no web worker was respawned"
+        assert wait_until(lambda: answers(f"{base}/healthz"), 15)
+        assert process.poll() is None
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+    assert process.returncode == 0
+    assert "starting it again" in output
+
+
 def unit(name):
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.read(ROOT / "deploy" / "systemd" / name)
