@@ -43,6 +43,26 @@ def short(text):
     return text if len(text) <= CHANGE_VALUE_MAX else text[:CHANGE_VALUE_MAX - 1] + "…"
 
 
+# Bookkeeping every versioned record carries: on the detail page, not in the list's summary.
+NOT_SUMMARISED = frozenset({"version"})
+
+
+def summary(event):
+    """The list's short form of the changes: (label, before, after), before None for a creation and after None
+    for a deletion (the list then shows just the value), unchanged-looking and bookkeeping fields left out."""
+    rows = []
+    for row in event.change_rows:
+        if row.name in NOT_SUMMARISED or row.before == row.after:
+            continue
+        before, after = short(row.before), short(row.after)
+        if event.verb == AuditEvent.Verb.DELETE:
+            after = None
+        elif row.before == "—":
+            before = None
+        rows.append((row.label, before, after))
+    return rows
+
+
 class AuditEventListView(ScopedListView):
     """The trail is not scoped: the auditor reads all of it and nothing else (三员分立)."""
 
@@ -60,7 +80,7 @@ class AuditEventListView(ScopedListView):
         events = read_events(ctx["object_list"])
         for event in events:
             event.role_labels = role_labels(event.actor_roles)
-            event.short_changes = [(row.label, short(row.before), short(row.after)) for row in event.change_rows]
+            event.short_changes = summary(event)
         ctx["events"] = events
         return ctx
 
@@ -75,7 +95,7 @@ class AuditEventDetailView(PermissionRequiredMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         [event] = read_events([self.object])
         ctx["event"] = ctx["object"] = event
-        ctx["role_labels"] = role_labels(event.actor_roles)
+        ctx["actor_role_labels"] = role_labels(event.actor_roles)  # not role_labels: the header's, of the viewer
         ctx["change_rows"] = event.change_rows
         if event.object_type and event.object_id:
             ctx["history_query"] = f"object_type={event.object_type}&object_id={event.object_id}"

@@ -14,6 +14,7 @@ from django.utils import translation
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import record
 from parkbeat.audit.tests.test_pages import rows
+from parkbeat.core.roles import Role
 from parkbeat.disputes.models import Dispute
 from parkbeat.disputes.tests.factories import open_dispute
 from parkbeat.enterprises import services as ent
@@ -40,7 +41,7 @@ def change_cells(html):
     cells = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
         texts = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        cells.append((texts[0], texts[1], texts[3]))
+        cells.append((texts[0], texts[1], texts[2].removeprefix("→").strip()))
     return cells
 
 
@@ -202,3 +203,24 @@ def test_the_export_keeps_raw_values_beside_readable_ones(world, page_as):
         assert row["用户"] == world.leader.full_name
         assert row["变更内容"] == f"{park}：新马工业园 → 栗雨工业园"
         assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row["时间"])
+
+
+def test_the_detail_page_names_the_actors_roles_and_leaves_the_viewers_own(world, page_as):
+    ent.enterprise_update(actor=world.leader, enterprise=world.enterprise, expected_version=world.enterprise.version,
+                          data={"headcount": 150})
+    html = detail(page_as(world.auditor), last_event(object_type="enterprises.Enterprise"))
+
+    with translation.override("zh-hans"):
+        leader, auditor = str(Role.STATION_LEADER.label), str(Role.AUDITOR.label)
+    assert f'<dd class="col-8">{leader}</dd>' in html
+    assert auditor in html  # the header still names the viewer's own role
+
+
+def test_a_creation_lists_values_and_leaves_bookkeeping_out_of_the_list(world, page_as):
+    ent.liaison_create(actor=world.officer, enterprise=world.enterprise, kind="security_head", name="王保卫",
+                       mobile="13812345678")
+
+    [row] = rows(page_as(world.auditor).get(reverse("audit:event_list"), {"object_type": "enterprises.Liaison"}))
+
+    assert f"{label(Liaison, 'name')}：</span>王保卫" in row
+    assert label(Liaison, "version") not in row
