@@ -553,24 +553,24 @@ def seed_notifications(now, accounts, cases):
         d = case.dispute
         routed = getattr(case, "routed_at", None)
         if d.mediator == mediator and routed and now - routed < timedelta(days=90):
-            add(mediator, Notification.Kind.DISPUTE_ROUTED, f"纠纷已转调处中心：{d.title}", d.core_demands, d, routed,
+            add(mediator, Notification.Kind.DISPUTE_ROUTED, f"纠纷分派给您：{d.title}", d.core_demands, d, routed,
                 read_after=timedelta(hours=2) if now - routed > timedelta(days=2) else None)
         for reopened, missed in case.reopened if d.park_id == park1 else ():
             for user in dict.fromkeys(u for u in (d.handler, d.mediator) if u):
-                add(user, Notification.Kind.DISPUTE_REOPENED, f"分期款逾期未付：{d.title}",
+                add(user, Notification.Kind.DISPUTE_REOPENED, f"纠纷重新调处：{d.title}（分期未按期履行）",
                     case.transitions[-1].note if d.status == DS.OPEN else "纠纷已重新打开。", d, reopened,
                     read_after=None if d.status == DS.OPEN else timedelta(hours=3),
                     dedupe_key=f"obligation-missed-{missed.pk}")
         beyond = [t for t in case.transitions if t.kind == DisputeTransition.Kind.LEVEL and t.to_value == L.BEYOND]
         if beyond and now - beyond[-1].at < timedelta(days=180):
-            add(leader, Notification.Kind.DISPUTE_UPDATE, f"纠纷已升级至园区外：{d.title}", beyond[-1].note, d,
+            add(leader, Notification.Kind.DISPUTE_UPDATE, f"纠纷动态：{d.title} 已升级至园区外", beyond[-1].note, d,
                 beyond[-1].at, read_after=timedelta(hours=5))
         for o in case.obligations:
             if o.reminded_on:
                 sent = at(o.reminded_on, 9)
                 for user, read in ((d.handler, timedelta(hours=1)), (d.mediator, None)):
-                    add(user, Notification.Kind.OBLIGATION_DUE, f"第{o.sequence}期将于{o.due_on:%m月%d日}到期：{d.title}",
-                        f"尚有{o.amount}元未付。", d, sent, read_after=read, dedupe_key=f"obligation-due-{o.pk}")
+                    add(user, Notification.Kind.OBLIGATION_DUE,
+                        f"分期即将到期：{d.title} 第 {o.sequence} 期（{o.due_on:%Y-%m-%d}）", f"尚有{o.amount}元未付。", d, sent, read_after=read, dedupe_key=f"obligation-due-{o.pk}")
     return inbox.save()
 
 

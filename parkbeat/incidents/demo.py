@@ -337,17 +337,17 @@ def seed_notifications(now, accounts, plans):
         incident = plan.incident
         label = KIND_ZH[incident.kind]
         if incident.park_id == park1 and now - incident.reported_at < timedelta(hours=4):
-            add(officer, Notification.Kind.INCIDENT_DISPATCHED, f"新警情待接收：{incident.description[:30]}",
+            add(officer, Notification.Kind.INCIDENT_DISPATCHED, f"警情待接收：{incident.description[:30]}",
                 f"{incident.location}，{incident.people_involved}人。请在{accept_window().seconds // 60}分钟内接收。",
                 incident, incident.reported_at,
                 read_after=(incident.accepted_at - incident.reported_at) if incident.accepted_at else None)
         if plan.escalated and now - incident.reported_at < timedelta(days=120):
             key = f"incident:{incident.pk}:escalation:1"  # as the escalation sweep sends it
-            add(leader, Notification.Kind.INCIDENT_ESCALATED, f"警情超时未接收，已升级给您：{label}",
+            add(leader, Notification.Kind.INCIDENT_ESCALATED, f"警情超时升级：{label} 等待您接警",
                 incident.description[:100], incident, plan.steps[1].at, read_after=timedelta(minutes=3),
                 dedupe_key=key)
             if incident.park_id == park1:
-                add(officer, Notification.Kind.INCIDENT_ESCALATED, f"警情超时未接收，已转所领导：{label}",
+                add(officer, Notification.Kind.INCIDENT_ESCALATED, f"警情超时升级：{label} 已转至所领导",
                     incident.description[:100], incident, plan.steps[1].at, read_after=timedelta(minutes=2),
                     dedupe_key=key)
     return inbox.save()

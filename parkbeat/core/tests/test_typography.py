@@ -71,3 +71,41 @@ def test_the_checks_catch_what_they_are_for():
     assert not HALF_WIDTH.search("09:30 至 10:00") and not HALF_WIDTH.search("Excel (.xlsx)")
     assert PLACEHOLDER_DASH.search("---------") and PLACEHOLDER_DASH.search("—") and PLACEHOLDER_DASH.search("园区 — 企业")
     assert not PLACEHOLDER_DASH.search("园区警务平台——登录")
+
+
+# Every title a notification kind is sent with, by the services (their msgids) and the demo data: each reads
+# "<the kind's label>：…", so the inbox, its filter and the messages say one thing per kind.
+TITLES = {
+    "incident_dispatched": ("New incident %(number)s: %(kind)s", "Incident %(number)s handed to you"),
+    "incident_escalated": ("Incident %(number)s awaits your acceptance", "Incident %(number)s moved on to %(user)s"),
+    "incident_update": ("Incident %(number)s: %(status)s", "Your agency was brought into incident %(number)s"),
+    "dispute_routed": ("Dispute routed to you: %(title)s",),
+    "dispute_reopened": ("Instalment missed: %(title)s",),
+    "obligation_due": ("Instalment %(n)s due on %(due)s: %(title)s",),
+    "demand_overdue": ("Demand overdue: %(enterprise)s",),
+}
+
+
+def test_one_wording_per_notification_kind():
+    from django.utils import translation
+
+    from parkbeat.notifications.models import Notification
+
+    with translation.override("zh-hans"):
+        for kind, msgids in TITLES.items():
+            label = str(Notification.Kind(kind).label)
+            for msgid in msgids:
+                assert translation.gettext(msgid).startswith(f"{label}："), (kind, msgid, translation.gettext(msgid))
+
+
+def test_the_demo_notifications_read_as_the_real_ones(db):
+    from django.utils import timezone, translation
+
+    from parkbeat.core import demo
+    from parkbeat.notifications.models import Notification
+
+    demo.seed(enterprises=60, now=timezone.now())
+    with translation.override("zh-hans"):
+        wrong = [(n.kind, n.title) for n in Notification.objects.all()
+                 if not n.title.startswith(f"{Notification.Kind(n.kind).label}：")]
+    assert Notification.objects.exists() and not wrong, wrong
