@@ -16,7 +16,7 @@ from parkbeat.disputes.services import EARLIEST, LATEST, session_mediator_candid
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.org.models import Agency, Park, Role, User
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # <input type=date> takes ISO only
 
 
 def _late_reason_field():

@@ -326,10 +326,14 @@ class DisputeFiguresView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        data = self.request.GET or {"start": today - timedelta(days=364), "end": today}
+        # The last year unless the query says otherwise: a query naming only the park keeps that period.
+        data = {"start": (today - timedelta(days=364)).isoformat(), "end": today.isoformat()}
+        data.update({k: v for k, v in self.request.GET.items() if k in ("start", "end", "park")})
         form = FiguresForm(data, user=self.request.user)
         ctx["form"] = form
         if form.is_valid():
+            ctx["period"] = {"start": form.cleaned_data["start"], "end": form.cleaned_data["end"],
+                             "park": form.cleaned_data["park"]}
             figures = selectors.dispute_figures(user=self.request.user, start=form.cleaned_data["start"],
                                                 end=form.cleaned_data["end"], park=form.cleaned_data["park"])
             ctx["figures"] = figures

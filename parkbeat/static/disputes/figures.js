@@ -1,5 +1,15 @@
 // Dispute figures charts. Data comes from {{ chart_data|json_script:"dispute-figures-data" }}; no inline script (CSP).
 (function () {
+  // Choosing another park shows its figures at once, for the same period (the dates stay as they are).
+  var form = document.getElementById("figures-form");
+  var park = form && form.querySelector("select[name=park]");
+  if (park) {
+    park.addEventListener("change", function () {
+      if (form.reportValidity()) { form.requestSubmit ? form.requestSubmit() : form.submit(); }
+    });
+  }
+})();
+(function () {
   var source = document.getElementById("dispute-figures-data");
   if (!source || typeof echarts === "undefined") { return; }
   var data = JSON.parse(source.textContent);
