@@ -180,7 +180,10 @@ def _run(options, host, port, children):
     say(f"  ParkBeat 园区警务平台{' (demo)' if settings.DEMO_MODE else ''}:  {url}")
     say(f"  API docs:  {url}api/docs/")
     if accounts:
-        hint = "the value of PARKBEAT_DEMO_PASSWORD" if "PARKBEAT_DEMO_PASSWORD" in os.environ else settings.DEMO_PASSWORD
+        # Shown only when it is the documented default, never one set in the environment (as seed_demo).
+        hint = settings.DEMO_PASSWORD
+        if "PARKBEAT_DEMO_PASSWORD" in os.environ:
+            hint = "the value of PARKBEAT_DEMO_PASSWORD"
         with translation.override(settings.LANGUAGE_CODE):
             for line in account_lines(accounts, hint):
                 say(line)

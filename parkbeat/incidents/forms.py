@@ -164,7 +164,8 @@ class IncidentActionForm(BootstrapFormMixin, forms.Form):
     at = forms.DateTimeField(label=_("Occurred at"), required=False, widget=DateTimeInput(),
                              show_hidden_initial=True)
     late_reason = late_reason_field()
-    result = forms.ChoiceField(label=_("Result"), required=False, choices=[("", "—"), *Incident.Result.choices])
+    result = forms.ChoiceField(label=_("Result"), required=False,
+                               choices=[("", _("Choose the result")), *Incident.Result.choices])
     result_note = forms.CharField(label=_("Result details"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     to_user = forms.ModelChoiceField(label=_("Hand over to"), required=False, queryset=User.objects.none())

@@ -196,7 +196,8 @@ def incident_report(*, actor, source, kind, park=None, enterprise=None, descript
                    title=_("New incident %(number)s: %(kind)s") % {
                        "number": incident.number, "kind": incident.get_kind_display()},
                    body=_("%(park)s · %(location)s. Accept it within %(minutes)s minutes.") % {
-                       "park": park.name, "location": incident.location or "—", "minutes": accept_minutes()})
+                       "park": park.name, "location": incident.location or _("no location given"),
+                       "minutes": accept_minutes()})
     except IntegrityError:
         # The same dispatch number arrived twice at the same moment: the other request recorded it.
         _check_dispatch_number(source, dispatch_number)
@@ -223,7 +224,7 @@ def _require_transition_right(actor, incident, to):
 def _illegal(incident, to):
     if to == Incident.Status.ACCEPTED and incident.status != Incident.Status.REPORTED and incident.accepted_at:
         return IllegalTransition(_("Incident %(number)s was already accepted by %(user)s.") % {
-            "number": incident.number, "user": incident.holder or "—"})
+            "number": incident.number, "user": incident.holder or _("someone else")})
     if incident.status == Incident.Status.CLOSED and to == Incident.Status.ON_SCENE:
         return IllegalTransition(_("Nobody arrived on scene before incident %(number)s was closed: it is "
                                    "reopened as “%(to)s”.") % {"number": incident.number,
@@ -437,7 +438,7 @@ def _escalate_one(pk, now):
         data = {"escalation_level": level, "accept_due_at": now + timedelta(minutes=accept_minutes())}
         if holder is not None and holder != previous:
             data.update(holder=holder, held_since=now)
-        note = _("Not accepted in time: escalated to %(user)s") % {"user": holder or "—"}
+        note = _("Not accepted in time: escalated to %(user)s") % {"user": holder or _("nobody (no one on duty)")}
         model_update(actor=None, obj=incident, data=data, expected_version=incident.version, note=note)
         IncidentTransition.objects.create(incident=incident, kind=IncidentTransition.Kind.ESCALATION, actor=None,
                                           at=now, recorded_at=now, from_status=incident.status,

@@ -26,7 +26,8 @@ def free_port():
 
 
 def environment(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "PARKBEAT_DEMO_PASSWORD")}
+    drop = ("DATABASE_URL", "REDIS_URL", "DEBUG", "PARKBEAT_DEMO_PASSWORD")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     return {**env, "PARKBEAT_VAR_DIR": str(tmp_path / "var"), "PARKBEAT_DEMO": "1", "PYTHONUNBUFFERED": "1"}
 
 
