@@ -104,14 +104,28 @@ def web_server(tmp_path):
         stop(process)
 
 
-@pytest.fixture
-def demo_server(tmp_path):
-    """Two respawned workers over a migrated SQLite database with the demo station."""
-    manage(tmp_path, "migrate", "-v0")
-    manage(tmp_path, "seed_demo")
-    process, base = start_granian(tmp_path, workers=2)
+@pytest.fixture(params=["sqlite", "postgres"])
+def demo_server(request, tmp_path):
+    """Two respawned workers over a migrated database with the demo station: SQLite, or a PostgreSQL server
+    of the test's own. Yields (server process, base URL, var dir, fetch(sql, params) -> rows)."""
+    if request.param == "postgres":
+        database = request.getfixturevalue("own_postgres")["url"]
+        import psycopg
+
+        def fetch(sql, params=()):
+            with psycopg.connect(database) as conn:
+                return conn.execute(sql.replace("?", "%s"), params).fetchall()
+    else:
+        database = None
+
+        def fetch(sql, params=()):
+            with sqlite3.connect(tmp_path / "db.sqlite3") as conn:
+                return conn.execute(sql, params).fetchall()
+    manage(tmp_path, "migrate", "-v0", database_url=database)
+    manage(tmp_path, "seed_demo", database_url=database)
+    process, base = start_granian(tmp_path, workers=2, database_url=database)
     try:
-        yield process, base, tmp_path
+        yield process, base, tmp_path, database, fetch
     finally:
         stop(process)
 
@@ -151,14 +165,12 @@ def test_a_worker_killed_in_a_write_burst_loses_nothing_and_stores_nothing_twice
     """4 clients post incidents as a 110 integration does (an Idempotency-Key per incident, resent until
     acknowledged); both workers are killed with SIGKILL in the middle. Afterwards every acknowledged
     incident is stored exactly once with its audit event, and the audit chain verifies."""
-    process, base, var_dir = demo_server
+    process, base, var_dir, database, fetch = demo_server
     status, token = call("POST", f"{base}/api/v1/auth/token/", {"username": "officer1", "password": "parkbeat-demo"})
     assert status == 200, token
     auth = {"Authorization": f"Bearer {token['token']}"}
-    db = sqlite3.connect(var_dir / "db.sqlite3")
-    park = db.execute("SELECT id FROM org_park WHERE code = 'xinma'").fetchone()
-    park = park[0] if park else db.execute("SELECT id FROM org_park ORDER BY id LIMIT 1").fetchone()[0]
-    before = db.execute("SELECT COUNT(*) FROM incidents_incident").fetchone()[0]
+    park = fetch("SELECT id FROM org_park ORDER BY id LIMIT 1")[0][0]
+    before = fetch("SELECT COUNT(*) FROM incidents_incident")[0][0]
     run = uuid.uuid4().hex[:6].upper()  # dispatch numbers are stored upper-case
     acknowledged, sent, refused, lock = {}, [0], [], threading.Lock()
     per_client, clients = 40, 4
@@ -197,16 +209,16 @@ def test_a_worker_killed_in_a_write_burst_loses_nothing_and_stores_nothing_twice
 
     assert not refused, refused[:5]
     assert len(acknowledged) == clients * per_client
-    rows = db.execute("SELECT dispatch_number, id FROM incidents_incident WHERE dispatch_number LIKE ?",
-                      (f"110-FAULT{run}-%",)).fetchall()
+    rows = fetch("SELECT dispatch_number, id FROM incidents_incident WHERE dispatch_number LIKE ?",
+                 (f"110-FAULT{run}-%",))
     assert dict(rows) == acknowledged  # every acknowledged write stored, once, with the id it was answered
-    assert db.execute("SELECT COUNT(*) FROM incidents_incident").fetchone()[0] == before + len(acknowledged)
-    audited = db.execute("SELECT COUNT(DISTINCT object_id) FROM audit_auditevent WHERE object_type = "
-                         "'incidents.Incident' AND verb = 'create' AND object_id IN (%s)"
-                         % ",".join("?" * len(rows)), [str(pk) for _n, pk in rows]).fetchone()[0]
+    assert fetch("SELECT COUNT(*) FROM incidents_incident")[0][0] == before + len(acknowledged)
+    audited = fetch("SELECT COUNT(DISTINCT object_id) FROM audit_auditevent WHERE object_type = "
+                    "'incidents.Incident' AND verb = 'create' AND object_id IN (%s)"
+                    % ",".join("?" * len(rows)), [str(pk) for _n, pk in rows])[0][0]
     assert audited == len(rows)
-    manage(var_dir, "verify_audit")  # exits non-zero when the chain is broken
-    print(f"\n[figure] write burst with both workers killed: {sent[0]} requests sent, {len(acknowledged)} "
+    manage(var_dir, "verify_audit", database_url=database)  # exits non-zero when the chain is broken
+    print(f"\n[figure] write burst with both workers killed ({'PostgreSQL' if database else 'SQLite'}): {sent[0]} requests sent, {len(acknowledged)} "
           f"acknowledged, {len(rows)} stored, 0 lost, 0 twice; answering again after {recovery:.1f} s")
 
 
