@@ -2,10 +2,10 @@
 
 `python -m parkbeat run [--host H] [--port P] [--web-workers N] [--web-threads N]` migrates the database,
 loads the demo station (in demo mode), collects static files, then starts the job consumer (run_huey) and
-the web server (granian) as child processes in their own process group, so a terminal's Ctrl-C reaches
-this process alone. It prints the address and the demo accounts once, when the server answers, and on
-Ctrl-C (SIGINT) or SIGTERM stops both children and exits 0. If a child dies on its own, the other is
-stopped and the exit status is 1.
+the web server (granian) as child processes in their own process groups. In a terminal it takes the
+foreground for itself, so Ctrl-C reaches this process alone (not make, which then exits 0 too). It prints
+the address and the demo accounts once, when the server answers, and on Ctrl-C (SIGINT) or SIGTERM stops
+both children and exits 0. If a child dies on its own, the other is stopped and the exit status is 1.
 """
 import argparse
 import os
@@ -103,6 +103,31 @@ def stop(children):
             child.wait()
 
 
+def take_terminal():
+    """When started in the foreground of a terminal (make run), become the terminal's foreground process group
+    alone: Ctrl-C then reaches this process and not make, so make sees exit 0 and prints no error. Returns the
+    function that gives the terminal back. Ctrl-Z is ignored: a stopped supervisor would hold the terminal."""
+    try:
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd) or os.tcgetpgrp(fd) != os.getpgrp():
+            return lambda: None
+        previous = os.getpgrp()
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # changing the foreground group from the background
+        os.setpgid(0, 0)
+        os.tcsetpgrp(fd, os.getpgrp())
+    except (OSError, ValueError, AttributeError):
+        return lambda: None
+    signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+
+    def give_back():
+        try:
+            os.tcsetpgrp(fd, previous)
+        except OSError:
+            pass
+
+    return give_back
+
+
 class Stop(BaseException):
     """Ctrl-C or SIGTERM: raised out of whatever runs (like KeyboardInterrupt), never caught as an error."""
 
@@ -122,6 +147,7 @@ def run(args):
 
     signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _interrupted)
+    give_back = take_terminal()
     children = []
     try:
         return _run(options, host, port, children)
@@ -134,6 +160,7 @@ def run(args):
         return 0
     finally:
         stop(children)
+        give_back()
 
 
 def _run(options, host, port, children):

@@ -88,3 +88,52 @@ def test_run_prints_the_accounts_once_and_stops_on_ctrl_c_with_exit_0(tmp_path):
     repeated = [line for line in set(output.splitlines()) if line.strip() and output.splitlines().count(line) > 1
                 and not line.startswith(("+ ", "  Applying", "==>"))]
     assert not repeated, repeated
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_the_terminal_ends_make_run_with_exit_0(tmp_path):
+    """As a person runs it: make in an interactive shell on a terminal, Ctrl-C typed there. make must not
+    report an error: the supervisor takes the terminal's foreground, so the SIGINT reaches it alone."""
+    import pty
+    import select
+
+    port = free_port()
+    env = environment(tmp_path)
+    # -o: the venv and the catalogue are the checkout's own; this test must not reinstall or recompile them.
+    command = f"make --no-print-directory -o .venv/.parkbeat-installed -o messages run PORT={port}; echo MAKE_EXIT=$?"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: an interactive shell on the terminal
+        os.chdir(ROOT)
+        os.execvpe("bash", ["bash", "--norc", "-ic", command], env)
+    output = b""
+
+    def read(seconds, until=None):
+        nonlocal output
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not (until and until in output):
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                output += chunk
+
+    try:
+        read(240, until=b"Ctrl-C stops")
+        assert b"Ctrl-C stops" in output, output.decode(errors="replace")
+        read(2)
+        os.write(fd, b"\x03")
+        read(60, until=b"MAKE_EXIT=")
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+    text = output.decode(errors="replace")
+    assert "==> stopped" in text and "MAKE_EXIT=0" in text, text
+    assert "make: ***" not in text and "Error" not in text, text
