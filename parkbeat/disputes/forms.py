@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedModelForm
+from parkbeat.core.widgets import PickerSelectMultiple
 from parkbeat.core.permissions import POLICE
 from parkbeat.disputes.models import Dispute, DisputeParty, MediationSession
 from parkbeat.disputes.services import EARLIEST, LATEST, session_mediator_candidates
@@ -144,18 +145,51 @@ class PartyForm(BootstrapFormMixin, forms.ModelForm):
         return self.cleaned_data.get("contact_mobile") or (self.instance.contact_mobile if self.instance.pk else "")
 
 
+class NewPartyForm(BootstrapFormMixin, forms.ModelForm):
+    """One party met at the session and not yet on record; a row left empty adds nobody."""
+
+    class Meta:
+        model = DisputeParty
+        fields = ["side", "kind", "name", "headcount", "representatives"]
+
+
+NewPartyFormSet = forms.formset_factory(NewPartyForm, extra=2, max_num=10, validate_max=True)
+
+
 class SessionForm(BootstrapFormMixin, forms.ModelForm):
+    """A session, and the parties met there who are not on record yet (rows of `parties_formset`)."""
+
     class Meta:
         model = MediationSession
         fields = ["started_at", "duration_minutes", "place", "outcome", "mediators", "agencies", "participants",
                   "claimant_position", "respondent_position", "concessions", "notes"]
         widgets = {"started_at": DateTimeInput(), **{name: forms.Textarea(attrs={"rows": 2}) for name in (
-            "participants", "claimant_position", "respondent_position", "concessions", "notes")}}
+            "participants", "claimant_position", "respondent_position", "concessions", "notes")},
+            "mediators": PickerSelectMultiple(placeholder=_("Type a name")),
+            "agencies": PickerSelectMultiple(placeholder=_("Type a name"))}
 
     def __init__(self, *args, dispute, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mediators"].queryset = session_mediator_candidates(dispute.park).order_by("pk")
+        self.fields["mediators"].help_text = _("Police of this park or mediators of its station; a mediator named "
+                                               "here can open the case.")
         self.fields["agencies"].queryset = Agency.objects.filter(parks=dispute.park_id)
+        began = timezone.localtime(dispute.began_at).strftime("%Y-%m-%dT%H:%M")
+        self.fields["started_at"].widget.attrs["min"] = began  # the service says so too, in words
+        self.fields["started_at"].help_text = _("Not before the dispute began (%(began)s).") % {
+            "began": began.replace("T", " ")}
+        # A post without the party rows (an older page, a script) adds no party and is not refused for it.
+        posted = self.is_bound and "party-TOTAL_FORMS" in self.data
+        self.parties_formset = NewPartyFormSet(self.data if posted else None, prefix="party")
+
+    def is_valid(self):
+        valid = super().is_valid()
+        return (self.parties_formset.is_valid() if self.parties_formset.is_bound else True) and valid
+
+    def new_parties(self):
+        if not self.parties_formset.is_bound:
+            return []
+        return [row.cleaned_data for row in self.parties_formset.forms if row.has_changed() and row.cleaned_data]
 
 
 class InstalmentsField(forms.CharField):
@@ -178,14 +212,17 @@ class InstalmentsField(forms.CharField):
 
 
 class AgreementForm(ActionForm):
+    """The instalment rows are the count: there is no separate number that could disagree with them."""
+
     terms = forms.CharField(label=_("Terms"), widget=forms.Textarea(attrs={"rows": 3}))
     total_amount = forms.DecimalField(label=_("Total amount (yuan)"), min_value=0, max_digits=14, decimal_places=2)
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
-    instalments_declared = forms.IntegerField(label=_("Number of instalments"), min_value=0, required=False)
     obligations = InstalmentsField(label=_("Instalments"), required=False,
-                                   help_text=_("For each instalment: the due date, the amount and what is due."))
+                                   help_text=_("For each instalment: the due date, the amount and what is due. "
+                                               "Without instalments the dispute is settled as signed."))
     parties = forms.ModelMultipleChoiceField(label=_("Parties who signed"), queryset=DisputeParty.objects.none(),
-                                             required=False)
+                                             required=False,
+                                             widget=PickerSelectMultiple(placeholder=_("Type a name")))
     session = forms.ModelChoiceField(label=_("Session"), queryset=MediationSession.objects.none(), required=False)
 
     def __init__(self, *args, dispute, **kwargs):
@@ -193,7 +230,9 @@ class AgreementForm(ActionForm):
         # Labels for the rows editor (static/disputes/instalments.js), which writes back into this textarea.
         self.fields["obligations"].widget.attrs["data-instalments"] = json.dumps({
             "due_on": str(_("Due on")), "amount": str(_("Amount (yuan)")), "description": str(_("What is due")),
-            "total": str(_("Total")), "add": str(_("Add an instalment")), "remove": str(_("Remove"))},
+            "total": str(_("Total")), "add": str(_("Add an instalment")), "remove": str(_("Remove")),
+            "mismatch": str(_("The instalments add up to {sum}, not the total of {total}.")),
+            "count": str(_("{n} instalments"))},
             ensure_ascii=False)
         self.fields["parties"].queryset = dispute.parties.all()
         self.fields["session"].queryset = dispute.sessions.all()

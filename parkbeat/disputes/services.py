@@ -536,8 +536,10 @@ def session_mediators_of(*, park_ids, station_ids):
 
 
 def session_record(*, actor, dispute, started_at, duration_minutes, place, outcome, mediators=(), agencies=(),
-                   participants="", claimant_position="", respondent_position="", concessions="", notes=""):
-    """One mediation session at the dispute's current level."""
+                   participants="", claimant_position="", respondent_position="", concessions="", notes="",
+                   new_parties=()):
+    """One mediation session at the dispute's current level; `new_parties` (PARTY_FIELDS dicts) are the sides
+    met there and not yet on record, added with it in one transaction."""
     require(actor, "dispute.change", dispute)
     if dispute.status not in Dispute.OPEN_STATUSES:
         raise ValidationError(_("Sessions are recorded while the dispute is open; reopen it first."))
@@ -564,6 +566,8 @@ def session_record(*, actor, dispute, started_at, duration_minutes, place, outco
         model_create(actor=actor, obj=session)
         session.mediators.set(mediators)
         session.agencies.set(agencies)
+        for party in new_parties:
+            _party_create(actor=actor, dispute=dispute, data=party)
     return session
 
 

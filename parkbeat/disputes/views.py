@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from parkbeat.core.permissions import can, require
+from parkbeat.core.permissions import POLICE, can, require
+from parkbeat.core.scoping import access_for
 from parkbeat.core.services import ConflictError
 from parkbeat.core.views import (PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView,
                                  ServiceUpdateView)
@@ -57,9 +58,14 @@ class DisputeCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user, "incident": self.incident}
 
     def get_initial(self):
+        """The handler is the park's officer: who holds the incident, else the police officer opening it."""
+        user = self.request.user
+        police = bool(access_for(user).roles & POLICE)
+        handler = self.incident.holder_id if self.incident is not None and self.incident.holder_id else None
+        initial = {"level": Dispute.Level.PARK, "handler": handler or (user.pk if police else None)}
         if self.incident is None:
-            return {"level": Dispute.Level.PARK}
-        return {"level": Dispute.Level.PARK, "enterprise": self.incident.enterprise_id,
+            return initial
+        return {**initial, "enterprise": self.incident.enterprise_id,
                 "summary": self.incident.description, "people_involved": self.incident.people_involved,
                 "category": {"labour_dispute": Dispute.Category.LABOUR_WAGE,
                              "economic_dispute": Dispute.Category.ECONOMIC_CONTRACT}.get(self.incident.kind, "")}
@@ -267,8 +273,8 @@ class SessionCreateView(DisputeChildMixin, ServiceFormView):
         return {"started_at": timezone.localtime().replace(second=0, microsecond=0), "duration_minutes": 60}
 
     def perform(self, form):
-        d = form.cleaned_data
-        return services.session_record(actor=self.request.user, dispute=self.dispute, **d)
+        return services.session_record(actor=self.request.user, dispute=self.dispute, **form.cleaned_data,
+                                       new_parties=form.new_parties())
 
 
 class AgreementCreateView(DisputeChildMixin, ServiceFormView):

@@ -114,7 +114,6 @@ def test_wage_dispute_from_phone_report_to_reopened_agreement(phone_page, browse
     page.fill("#id_terms", "企业分三期足额发放拖欠工资，每期一万元。")
     page.fill("#id_total_amount", "30000")
     page.fill("#id_signed_on", _local_date(today))
-    page.fill("#id_instalments_declared", "3")
     page.locator("#add-instalment").click()
     page.locator("#add-instalment").click()
     rows = page.locator(".instalment-rows tbody tr")
@@ -122,7 +121,8 @@ def test_wage_dispute_from_phone_report_to_reopened_agreement(phone_page, browse
         rows.nth(i).locator("input.due").fill(_local_date(today + timedelta(days=days)))
         rows.nth(i).locator("input.amount").fill("10000")
         rows.nth(i).locator("input.what").fill(f"第{i + 1}期工资")
-    expect(page.locator(".instalment-total")).to_have_text("30000.00")
+    expect(page.locator(".instalment-total")).to_have_text("30,000.00")
+    expect(page.locator(".instalment-warning")).to_be_hidden()  # the rows add up to the total
     screenshot(page, "story-agreement-form")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/disputes/{dispute.pk}/$"))

@@ -103,12 +103,12 @@ def test_level_transition_session_agreement_payment_through_the_pages(world, pag
     assert r.status_code == 302, r.context["form"].errors
     today = timezone.localdate()
     bad = client.post(reverse("disputes:agreement_create", args=[dispute.pk]), {
-        "version": v + 1, "terms": "分期", "total_amount": "300", "signed_on": today, "instalments_declared": 3})
-    assert bad.status_code == 200 and bad.context["form"].errors["obligations"]
+        "version": v + 1, "terms": "分期", "total_amount": "300", "signed_on": today,
+        "obligations": f"{today + timedelta(days=5)} 100 第一期"})  # the rows do not add up to the total
+    assert bad.status_code == 200 and bad.context["form"].errors["total_amount"]
     rows = f"{today + timedelta(days=5)} 100 第一期\n{today + timedelta(days=35)} 200 第二期"
     ok = client.post(reverse("disputes:agreement_create", args=[dispute.pk]), {
-        "version": v + 1, "terms": "分期", "total_amount": "300", "signed_on": today, "instalments_declared": 2,
-        "obligations": rows})
+        "version": v + 1, "terms": "分期", "total_amount": "300", "signed_on": today, "obligations": rows})
     assert ok.status_code == 302, ok.context["form"].errors
     first = Obligation.objects.get(sequence=1)
     pay_url = reverse("disputes:payment_create", args=[dispute.pk, first.pk])

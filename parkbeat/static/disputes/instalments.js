@@ -24,17 +24,32 @@
       if (type === "number") { el.step = "0.01"; el.min = "0"; }
       return el;
     }
+    // The running total, checked against the agreement's total amount while typing (the server checks again).
+    var totalInput = area.form && area.form.querySelector("input[name=total_amount]");
+    var warning = document.createElement("div");
+    warning.className = "alert alert-warning py-1 px-2 small mb-2 d-none instalment-warning";
+    warning.setAttribute("role", "status");
+    function money(x) { return x.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }
+    function check(total, count) {
+      var expected = totalInput ? parseFloat(totalInput.value) : NaN;
+      var differs = count > 0 && !isNaN(expected) && Math.round(total * 100) !== Math.round(expected * 100);
+      warning.textContent = differs ? labels.mismatch.replace("{sum}", money(total)).replace("{total}", money(expected)) : "";
+      warning.classList.toggle("d-none", !differs);
+      table.querySelector(".instalment-total").classList.toggle("text-danger", differs);
+    }
     function sync() {
-      var lines = [], total = 0;
+      var lines = [], total = 0, count = 0;
       body.querySelectorAll("tr").forEach(function (tr, i) {
         tr.firstChild.textContent = String(i + 1);
         var due = tr.querySelector(".due").value, amount = tr.querySelector(".amount").value;
         var text = tr.querySelector(".what").value.replace(/\s+/g, " ").trim();
-        if (due || amount || text) { lines.push([due, amount, text].join(" ").trim()); }
+        if (due || amount || text) { lines.push([due, amount, text].join(" ").trim()); count += 1; }
         total += parseFloat(amount) || 0;
       });
       area.value = lines.join("\n");
-      table.querySelector(".instalment-total").textContent = total.toFixed(2);
+      table.querySelector(".instalment-total").textContent = money(total);
+      table.querySelector("tfoot th").textContent = labels.count.replace("{n}", String(count));
+      check(total, count);
     }
     function row(due, amount, text) {
       var tr = document.createElement("tr");
@@ -55,7 +70,8 @@
     if (!body.children.length) { row(); }
     add.addEventListener("click", function () { row(); sync(); });
     table.addEventListener("input", sync);
-    wrap.appendChild(table); wrap.appendChild(add);
+    if (totalInput) { totalInput.addEventListener("input", sync); }
+    wrap.appendChild(table); wrap.appendChild(warning); wrap.appendChild(add);
     area.classList.add("d-none");
     area.parentNode.insertBefore(wrap, area);
     sync();
