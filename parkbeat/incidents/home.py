@@ -36,11 +36,12 @@ def counts(*, user, now):
             "incidents_overdue": incidents["overdue"]}
 
 
-def _rows(queryset, now):
+def _rows(queryset, now, countdown=False):
+    """The first rows; for the police, each waiting one with the time left to accept it."""
     rows = list(queryset[:SHOWN])
     for incident in rows:
         incident.countdown = (remaining(incident.accept_due_at, now)
-                              if incident.status == Incident.Status.REPORTED else None)
+                              if countdown and incident.status == Incident.Status.REPORTED else None)
     return rows
 
 
@@ -48,7 +49,7 @@ def waiting(*, user, now):
     """Dispatched to the user's parks and not yet accepted, the nearest acceptance deadline first."""
     qs = (incident_list(user=user).filter(status=Incident.Status.REPORTED)
           .order_by("accept_due_at", "reported_at", "id"))
-    return {"title": _("Incidents waiting for acceptance"), "rows": _rows(qs, now), "total": qs.count(),
+    return {"title": _("Incidents waiting for acceptance"), "rows": _rows(qs, now, countdown=True), "total": qs.count(),
             "more": reverse(LIST) + "?status=reported", "countdown": True, "id": "wb-incidents-waiting",
             "empty": _("No incident is waiting for acceptance.")}
 

@@ -63,7 +63,8 @@ def busy(world):
         due_on=timezone.localdate() - timedelta(days=2))
     open_dispute(world, enterprise=world.enterprise2, title="未分派")
     settled = open_dispute(world, title="已化解")
-    Dispute.objects.filter(pk=settled.pk).update(status=Dispute.Status.SETTLED, settled_at=now, settled_level=Dispute.Level.PARK)
+    Dispute.objects.filter(pk=settled.pk).update(status=Dispute.Status.SETTLED, settled_at=now,
+                                                 settled_level=Dispute.Level.PARK)
     open_dispute(world, actor=world.officer2, park=world.park2, enterprise=world.park2_enterprise)
     open_dispute(world, actor=world.other_officer, park=world.other_park, enterprise=world.other_enterprise)
     # the administrators' work: a disabled account, events today
