@@ -9,12 +9,23 @@ from django.utils.translation import gettext_lazy as _
 from parkbeat.core import demo
 
 
+DJANGO_BLANK = "---------"
+
+
 class BootstrapFormMixin:
-    """Gives every widget its Bootstrap class, so templates render fields without per-field markup."""
+    """Gives every widget its Bootstrap class, so templates render fields without per-field markup, and an
+    empty choice reads 请选择 instead of Django's placeholder dashes."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == DJANGO_BLANK:
+                    field.empty_label = _("Choose…")
+            elif isinstance(field, forms.ChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0] == ("", DJANGO_BLANK):
+                    field.choices = [("", _("Choose…")), *choices[1:]]
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput,)):
                 css = "form-check-input"

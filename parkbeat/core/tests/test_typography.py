@@ -109,3 +109,20 @@ def test_the_demo_notifications_read_as_the_real_ones(db):
         wrong = [(n.kind, n.title) for n in Notification.objects.all()
                  if not n.title.startswith(f"{Notification.Kind(n.kind).label}：")]
     assert Notification.objects.exists() and not wrong, wrong
+
+
+def test_an_empty_choice_reads_choose_not_dashes():
+    from django import forms
+    from django.utils import translation
+
+    from parkbeat.core.forms import BootstrapFormMixin
+    from parkbeat.org.models import Park
+
+    class Form(BootstrapFormMixin, forms.Form):
+        park = forms.ModelChoiceField(queryset=Park.objects.none(), required=False)
+        size = forms.TypedChoiceField(choices=[("", "---------"), ("1", "1")], required=False)
+        chosen = forms.ChoiceField(choices=[("", "全部"), ("1", "1")], required=False)
+
+    with translation.override("zh-hans"):
+        html = str(Form())
+    assert "---------" not in html and html.count("请选择") == 2 and "全部" in html
