@@ -31,6 +31,13 @@ def _photo(w):
     return incident, lambda: services.incident_add_photo(actor=w.officer, incident=incident, upload=png())
 
 
+def _transfer(w):
+    incident = _report(w)
+    services.incident_transition(actor=w.officer, incident=incident, to="accepted")
+    return incident, lambda: services.incident_transfer(actor=w.officer, incident=incident, result="dispute",
+                                                        note="转为纠纷调解")
+
+
 CASES = {
     "incidents.services:incident_report": ("liaison", lambda w: services.incident_report(
         actor=w.liaison, source="liaison", kind="labour_dispute", description="工人讨薪"),
@@ -39,4 +46,5 @@ CASES = {
     "incidents.services:incident_handover": ("officer", _handover, "update", "incidents.Incident", 1),
     "incidents.services:incident_add_agency": ("officer", _agency, "update", "incidents.Incident", 1),
     "incidents.services:incident_add_photo": ("officer", _photo, "create", "files.Attachment", 1),
+    "incidents.services:incident_transfer": ("officer", _transfer, "transition", "incidents.Incident", 1),
 }
