@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from parkbeat.core.context_processors import NAV, current_section, navigation
+from parkbeat.core.tests.browser import *  # noqa: F401,F403  (browser fixtures)
 
 URLS = [reverse(name) for name, *_ in NAV]
 
@@ -57,3 +58,15 @@ def test_every_role_sees_exactly_its_entry_lit_on_each_entry_page(world):
         request.user = user
         for item in navigation(request)["nav_items"]:
             assert active_urls(user, item["url"]) == [item["url"]], (user, item["url"])
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_navbar_in_chromium_lights_one_entry(browser_page, live_server, world):
+    from parkbeat.core.tests.browser import login, screenshot
+
+    login(browser_page, live_server.url, world.officer.username, "Correct-Horse-9")
+    browser_page.goto(live_server.url + reverse("enterprises:visit_list"))
+    active = browser_page.locator("#mainnav a.nav-link.active")
+    assert active.count() == 1 and active.get_attribute("href") == reverse("enterprises:visit_list")
+    screenshot(browser_page, "navbar-one-active", full_page=False)
