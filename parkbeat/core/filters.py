@@ -16,3 +16,33 @@ def visible_parks(request):
     user = getattr(request, "user", None)
     parks = Park.objects.visible_to(user) if user is not None else Park.objects.none()
     return parks.only("id", "name", "station_id")
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """The filterset of a list page (and its API): rendered by includes/filter_form.html with core's
+    FilterForm ("All" as the empty choice, date inputs, All/Yes/No for a boolean).
+
+    `role_filters = {"holder": "incident.handle"}`: a filter shown (and applied) only for users holding
+    the permission; `ScopedListView` calls `for_user(user)` before the form is built.
+    """
+
+    role_filters = {}
+
+    def get_form_class(self):
+        from django import forms
+
+        from parkbeat.core.forms import FilterForm
+
+        base = FilterForm if self._meta.form is forms.Form else self._meta.form
+        fields = {name: filter_.field for name, filter_ in self.filters.items()}
+        return type(f"{type(self).__name__}Form", (base,), fields)
+
+    def for_user(self, user):
+        """Drop the filters that mean nothing to `user` (a liaison holds no incident)."""
+        from parkbeat.core.permissions import can
+
+        for name, perm in self.role_filters.items():
+            if not can(user, perm):
+                self.filters.pop(name, None)
+        return self
+

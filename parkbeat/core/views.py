@@ -14,7 +14,9 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from parkbeat.core.exports import ExportRateLimited, ExportTooLarge, download_response
 from parkbeat.core.permissions import can
+from parkbeat.core.tables import PAGE_SIZES, export_table
 from parkbeat.core.services import ConflictError
 
 
@@ -32,17 +34,94 @@ class PermissionRequiredMixin(LoginRequiredMixin):
 
 
 class ScopedListView(PermissionRequiredMixin, FilterView):
-    """A filtered, paginated list of what the user may see; with HTMX only the table partial is returned."""
+    """A filtered, sorted, paginated list of what the user may see; with HTMX only the results partial.
+
+    Declare `model` (or `get_base_queryset()`, normally a selector with its select_related/only),
+    `filterset_class` (a `core.filters.ListFilterSet`), `table_class` (a `core.tables.Table`),
+    `template_name` (extending includes/list_page.html) and `required_perm`. The view then answers
+    `?sort=`, `?page_size=` (10–200), `?page=` (an out-of-range page shows the last one) and
+    `?export=xlsx|csv`: the filtered, sorted, scoped queryset, all pages, as the table's columns
+    (core.tables.export_table). A refused export (too many rows, hourly quota, invalid filters) comes
+    back to the list with the reason as a message. Invalid filter input is shown on the form
+    (`filter.errors`); the filters that are valid still apply.
+    """
 
     paginate_by = 50
+    page_sizes = PAGE_SIZES
+    min_page_size, max_page_size = 10, 200
     partial_template_name = None
+    table_class = None
     strict = False
+    export_formats = ("xlsx", "csv")
 
     def get_base_queryset(self):
         return self.model.objects.visible_to(self.request.user)
 
     def get_queryset(self):
         return self.get_base_queryset()
+
+    def get_filterset(self, filterset_class):
+        """The filterset, without the filters that mean nothing to this user (`ListFilterSet.role_filters`)."""
+        filterset = super().get_filterset(filterset_class)
+        if hasattr(filterset, "for_user"):
+            filterset.for_user(self.request.user)
+        return filterset
+
+    def get_table(self, queryset):
+        """The table of `queryset`, sorted by `?sort=` when it names an orderable column."""
+        sort = self.request.GET.get("sort", "")
+        table = self.table_class(queryset, user=self.request.user)
+        if sort and sort in table.sortable():
+            table.order_by = sort
+            ordered = table.data.data
+            if ordered.query.order_by:  # a stable order across pages: the id breaks ties
+                ordered = ordered.order_by(*ordered.query.order_by, "-pk" if sort.startswith("-") else "pk")
+                table.data.data = ordered
+        return table
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = not self.filterset.is_bound or self.filterset.is_valid()
+        if valid or not self.get_strict():
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.queryset.none()
+        self.table = None
+        if self.table_class is not None:
+            self.table = self.get_table(self.object_list)
+            self.object_list = self.table.data.data
+            fmt = request.GET.get("export")
+            if fmt:
+                return self.export(fmt, valid)
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+    def export_filters(self):
+        """What the audit trail records of the export: the query without the export switch itself."""
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        return {key: query.getlist(key) if len(query.getlist(key)) > 1 else query.get(key) for key in query}
+
+    def export(self, fmt, valid):
+        back = self.request.GET.copy()
+        back.pop("export", None)
+        back_url = f"{self.request.path}?{back.urlencode()}" if back else self.request.path
+        if fmt not in self.export_formats:
+            messages.error(self.request, _("This list cannot be exported in that format."))
+            return redirect(back_url)
+        if not valid:
+            messages.error(self.request, _("Correct the filters before exporting."))
+            return redirect(back_url)
+        try:
+            content, filename, ascii_name, content_type = export_table(
+                self.table, self.object_list, user=self.request.user, filters=self.export_filters(), fmt=fmt)
+        except ExportTooLarge as exc:
+            messages.error(self.request, exc.messages[0])
+            return redirect(back_url)
+        except ExportRateLimited as exc:
+            messages.error(self.request, str(exc))
+            return redirect(back_url)
+        return download_response(content, filename, ascii_name, content_type)
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and self.partial_template_name:
@@ -54,10 +133,10 @@ class ScopedListView(PermissionRequiredMixin, FilterView):
             size = int(self.request.GET.get("page_size", self.paginate_by))
         except ValueError:
             return self.paginate_by
-        return max(10, min(size, 200))
+        return max(self.min_page_size, min(size, self.max_page_size))
 
     def paginate_queryset(self, queryset, page_size):
-        """An out-of-range page shows the last page instead of a 404."""
+        """An out-of-range page shows the last page instead of a 404 (so does a page that is not a number)."""
         try:
             return super().paginate_queryset(queryset, page_size)
         except Http404:
@@ -67,8 +146,28 @@ class ScopedListView(PermissionRequiredMixin, FilterView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["query_string"] = query.urlencode()
+        for key in ("page", "export"):
+            query.pop(key, None)
+        ctx["query_string"] = query.urlencode()  # what a page link keeps: filters, sort, page size
+        sized = query.copy()
+        sized.pop("page_size", None)
+        ctx["size_query"] = sized.urlencode()  # a page size link starts again at page 1
+        ctx["query_pairs"] = [(key, value) for key in query for value in query.getlist(key)]
+        unsorted = query.copy()
+        unsorted.pop("sort", None)
+        ctx["unsorted_query"] = unsorted
+        ctx["list_url"] = self.request.path
+        page_size = self.get_paginate_by(None)
+        ctx["page_size"] = page_size
+        ctx["page_sizes"] = sorted(set(self.page_sizes) | {page_size})
+        ctx["export_formats"] = self.export_formats if self.table is not None else ()
+        if self.table is not None:
+            page = ctx.get("page_obj")
+            ctx["table"] = self.table
+            ctx["table_rows"] = self.table.rows_of(page.object_list if page else ctx["object_list"])
+            sort = self.request.GET.get("sort", "")
+            ctx["sort"] = sort if sort in self.table.sortable() else ""
+            ctx["headers"] = self.table.headers(unsorted, ctx["sort"])
         return ctx
 
 
