@@ -145,7 +145,9 @@ class LevelSerializer(StepTimeMixin, VersionSerializer):
 class TransitionActionSerializer(StepTimeMixin, VersionSerializer):
     to = serializers.ChoiceField(choices=[(s.value, s.label) for s in (
         Dispute.Status.SETTLED, Dispute.Status.WITHDRAWN, Dispute.Status.OPEN)])
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_(
+        "Required: how it was settled, or why it is withdrawn or reopened. Settling while an agreement still has "
+        "instalments unpaid is refused with 409."))
 
 
 class RouteSerializer(StepTimeMixin, VersionSerializer):
