@@ -1,17 +1,19 @@
 """The incident filterset, shared by the list page and the API."""
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.filters import IdFilter, visible_parks
+from parkbeat.core.filters import IdFilter, ListFilterSet, visible_parks
 from parkbeat.incidents.models import Incident
 
 
-class IncidentFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class IncidentFilterSet(ListFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"), widget=forms.TextInput(
+        attrs={"placeholder": _("Description, location or 110 number"), "type": "search"}))
     park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=_("Park"))
-    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"), widget=forms.HiddenInput)
     kind = django_filters.ChoiceFilter(choices=Incident.Kind.choices, label=_("Type"))
     source = django_filters.ChoiceFilter(choices=Incident.Source.choices, label=_("Source"))
     status = django_filters.ChoiceFilter(choices=Incident.Status.choices, label=_("Status"))
@@ -21,6 +23,8 @@ class IncidentFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Acceptance overdue"))
     holder = django_filters.ChoiceFilter(choices=[("me", _("Held by me"))], method="filter_holder",
                                          label=_("Holder"))
+
+    role_filters = {"holder": "incident.handle"}  # only police hold incidents
 
     class Meta:
         model = Incident

@@ -18,10 +18,14 @@ from parkbeat.incidents.filters import IncidentFilterSet
 from parkbeat.incidents.forms import ACTIONS, IncidentActionForm, IncidentForm, QuickReportForm
 from parkbeat.incidents.links import outcomes_of
 from parkbeat.incidents.models import Incident
+from parkbeat.incidents.tables import IncidentTable
 
 
 class IncidentListView(ScopedListView):
+    """The incident list: the figures of the period above the table, cards on a phone, export as shown."""
+
     model = Incident
+    table_class = IncidentTable
     required_perm = "case.view"  # administrators: 403, not an empty list
     filterset_class = IncidentFilterSet
     template_name = "incidents/incident_list.html"
