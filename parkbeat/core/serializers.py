@@ -58,6 +58,24 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().visible_to(request.user if request else None)
 
 
+class SameParentPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A record that must belong to the parent the same body names (`parent_field`, matched by `lookup`):
+    any other id answers "does not exist", exactly as an id that exists nowhere, so a body cannot probe
+    which ids are another case's."""
+
+    def __init__(self, *, parent_field, lookup, **kwargs):
+        self.parent_field, self.lookup = parent_field, lookup
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        data = getattr(self.root, "initial_data", None) or {}
+        try:
+            parent = int(data.get(self.parent_field))
+        except (TypeError, ValueError):
+            return super().get_queryset().none()
+        return super().get_queryset().filter(**{self.lookup: parent})
+
+
 class RoleWritableFieldsMixin:
     """What each role may write through the API (SECURITY B4), declared on the serializer's Meta.
 

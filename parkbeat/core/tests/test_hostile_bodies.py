@@ -158,3 +158,32 @@ def test_outside_any_view_an_unreachable_database_is_a_503_page_or_json():
 
     assert (api.status_code, page.status_code) == (503, 503)
     assert api["Content-Type"] == "application/json" and "数据库" in page.content.decode()
+
+
+def test_another_disputes_session_or_party_in_an_agreement_does_not_exist(world, api_as):
+    """As an id that exists nowhere: the answer must not tell that it is another case's."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parkbeat.disputes import services
+    from parkbeat.disputes.models import Agreement
+    from parkbeat.disputes.tests.factories import open_dispute
+
+    mine, other = open_dispute(world), open_dispute(world, title="另一起纠纷")
+    party = services.party_add(actor=world.officer, dispute=other, side="claimant", kind="person", name="王五")
+    session = services.session_record(actor=world.officer, dispute=other, started_at=timezone.now() - timedelta(hours=1),
+                                      duration_minutes=30, place="调解室", outcome="adjourned")
+    body = {"dispute": mine.pk, "terms": "一次付清", "total_amount": "100", "signed_on": "2026-11-01",
+            "obligations": [{"due_on": "2026-12-30", "amount": "100"}]}
+    client = api_as(world.officer)
+
+    for extra, field, missing_id in (({"parties": [party.pk]}, "parties", 999_999),
+                                     ({"session": session.pk}, "session", 999_999)):
+        answer = client.post("/api/v1/agreements/", {**body, **extra}, format="json")
+        nowhere = client.post("/api/v1/agreements/", {**body, field: [missing_id] if field == "parties"
+                                                      else missing_id}, format="json")
+        assert answer.status_code == nowhere.status_code == 400
+        assert str(answer.json()[field]).replace(str(extra[field]).strip("[]"), "#") == \
+            str(nowhere.json()[field]).replace(str(missing_id), "#")
+    assert not Agreement.objects.exists()

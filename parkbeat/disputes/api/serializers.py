@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from parkbeat.core.permissions import AUXILIARY, LEADER, MEDIATOR, OFFICER, POLICE
-from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
-                                       StrictModelSerializer, StrictSerializer, VersionedSerializer)
+from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, SameParentPrimaryKeyField,
+                                       ScopedPrimaryKeyField, StrictModelSerializer, StrictSerializer,
+                                       VersionedSerializer)
 from parkbeat.disputes import selectors, services
 from parkbeat.disputes.models import (Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession,
                                       Obligation, Payment)
@@ -193,9 +194,10 @@ class AgreementSerializer(StrictModelSerializer):
     dispute = ScopedPrimaryKeyField(queryset=Dispute.objects.all())
     obligations = ObligationInlineSerializer(many=True, required=False, write_only=True)
     instalments = ObligationSerializer(source="obligations", many=True, read_only=True)
-    parties = serializers.PrimaryKeyRelatedField(queryset=DisputeParty.objects.all(), many=True, required=False)
-    session = serializers.PrimaryKeyRelatedField(queryset=MediationSession.objects.all(), required=False,
-                                                 allow_null=True)
+    parties = SameParentPrimaryKeyField(queryset=DisputeParty.objects.all(), many=True, required=False,
+                                        parent_field="dispute", lookup="dispute_id")
+    session = SameParentPrimaryKeyField(queryset=MediationSession.objects.all(), required=False, allow_null=True,
+                                        parent_field="dispute", lookup="dispute_id")
     instalments_declared = serializers.IntegerField(min_value=0, required=False, allow_null=True, write_only=True)
 
     class Meta:
@@ -203,6 +205,7 @@ class AgreementSerializer(StrictModelSerializer):
         fields = ["id", "dispute", "session", "terms", "total_amount", "signed_on", "parties", "status",
                   "obligations", "instalments", "instalments_declared", "recorded_by", "created_at"]
         read_only_fields = ["status", "recorded_by", "created_at"]
+        extra_kwargs = {"total_amount": {"required": True}}  # the service has no default: say so in the schema
 
 
 class PaySerializer(VersionSerializer):
