@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.readable import object_type_choices
+from parkbeat.core.filters import ListFilterSet
+from parkbeat.core.widgets import PickerSelect
 
 
 class ActorChoiceField(django_filters.fields.ModelChoiceField):
@@ -26,16 +28,8 @@ def actors(request):
     return User._base_manager.only("id", "username", "full_name").order_by("full_name", "username")
 
 
-def _picker():
-    try:  # the shared picker (core.widgets) when it is there; a plain select otherwise
-        from parkbeat.core.widgets import PickerSelect
-    except ImportError:  # pragma: no cover
-        return forms.Select()
-    return PickerSelect()
-
-
-class AuditEventFilterSet(django_filters.FilterSet):
-    actor = ActorFilter(queryset=actors, label=_("User"), widget=_picker())
+class AuditEventFilterSet(ListFilterSet):
+    actor = ActorFilter(queryset=actors, label=_("User"), widget=PickerSelect(placeholder=_("Type a name")))
     user = django_filters.CharFilter(field_name="actor_username", lookup_expr="iexact", label=_("Username"),
                                      widget=forms.HiddenInput)
     verb = django_filters.ChoiceFilter(choices=AuditEvent.Verb.choices, label=_("Type"))

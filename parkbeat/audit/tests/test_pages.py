@@ -33,7 +33,7 @@ def test_the_auditor_reads_the_trail(world, page_as):
     assert response.status_code == 200
     # The auditor's own login (force_login) is the newest event.
     first = rows(response)[0]
-    assert f'title="t_auditor">{world.auditor.full_name}</td>' in first
+    assert f'title="t_auditor">{world.auditor.full_name}</span>' in first
 
 
 @pytest.mark.parametrize("name", ROLE_NAMES)

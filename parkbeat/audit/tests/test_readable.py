@@ -224,3 +224,18 @@ def test_a_creation_lists_values_and_leaves_bookkeeping_out_of_the_list(world, p
 
     assert f"{label(Liaison, 'name')}：</span>王保卫" in row
     assert label(Liaison, "version") not in row
+
+
+def test_the_list_sorts_pages_and_reports_invalid_filters(world, page_as):
+    for n in range(30):
+        record(actor=None, verb="update", object_type="org.Park", object_repr="新马工业园", note=f"第{n}条")
+    client = page_as(world.auditor)
+
+    oldest_first = rows(client.get(reverse("audit:event_list"), {"object_type": "org.Park", "sort": "at"}))
+    small_pages = rows(client.get(reverse("audit:event_list"), {"object_type": "org.Park", "page_size": 25}))
+    invalid = client.get(reverse("audit:event_list"), {"date_from": "2025-13-45"})
+
+    assert "第0条" in oldest_first[0] and "第29条" in oldest_first[-1]
+    assert len(small_pages) == 25 and "第29条" in small_pages[0]
+    assert invalid.status_code == 200
+    assert 'id="filter-errors"' in invalid.content.decode()
