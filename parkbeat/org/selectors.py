@@ -3,16 +3,19 @@
 Accounts and role assignments are read only by the system and security administrators; they hold no
 case data, so they are not scoped (the views guard them with `user.manage` / `role.assign`).
 """
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parkbeat.core.permissions import LEADER, OFFICER
 from parkbeat.core.scoping import access_for
-from parkbeat.org.models import DutyShift, Park, Role, RoleAssignment, User
+from parkbeat.org.models import DutyShift, DutyShiftQuerySet, Park, Role, RoleAssignment, User
 
 MAP_MARKER_LIMIT = 2000
 PARK_TEAM_ROLES = (Role.PARK_OFFICER, Role.AUXILIARY)
@@ -110,11 +113,74 @@ def park_map_data(*, user, park, limit=MAP_MARKER_LIMIT):
 
 
 # ------------------------------------------------------------------ duty roster
+ROSTER_FIRST_DAY, ROSTER_LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # the weeks a roster can show
+
+
+def week_refusal():
+    return _("Choose a week between %(first)s and %(last)s.") % {
+        "first": ROSTER_FIRST_DAY.isoformat(), "last": ROSTER_LAST_DAY.isoformat()}
+
+
 def week_bounds(day):
-    """Monday 00:00 to the next Monday 00:00 (local time) of the week holding `day`."""
+    """Monday 00:00 to the next Monday 00:00 (local time) of the week holding `day`.
+
+    A day outside the roster's range (2000 to 2099) is refused with a ValidationError: 9999-12-31 would
+    otherwise overflow the next Monday, and no station plans shifts for that year."""
+    if not ROSTER_FIRST_DAY <= day <= ROSTER_LAST_DAY:
+        raise ValidationError(week_refusal(), code="week_range")
     monday = day - timedelta(days=day.weekday())
     start = timezone.make_aware(datetime.combine(monday, time.min))
     return start, start + timedelta(days=7)
+
+
+@dataclass
+class DutyWeek:
+    """A week of the roster as a grid: one row per park, one cell per day (Monday to Sunday)."""
+
+    monday: date
+    days: list
+    rows: list  # [(park, [(day, [shift, ...]) x 7])]
+    shifts: list
+    editable_park_ids: frozenset
+
+    @property
+    def sunday(self):
+        return self.days[-1]
+
+
+def duty_week(*, user, day, park=None, now=None):
+    """The week holding `day` in the parks whose roster `user` sees (one park with `park`).
+
+    A shift sits in the cell of the day it starts (one begun the Sunday before sits on Monday); each gets
+    `is_now`, `ends_next_day` and `editable`. Three queries, whatever the number of shifts."""
+    start, end = week_bounds(day)
+    now = now or timezone.now()
+    monday = timezone.localdate(start)
+    days = [monday + timedelta(days=k) for k in range(7)]
+    parks = Park.objects.visible_to(user, roles=DutyShiftQuerySet.scope_park_roles).select_related("station")
+    shifts = duty_list(user=user).filter(starts_at__lt=end, ends_at__gt=start)
+    if park is not None:
+        parks, shifts = parks.filter(pk=park.pk), shifts.filter(park=park)
+    shifts = list(shifts)
+    by_park = {p.pk: p for p in parks.order_by("station__path", "name")}
+    for shift in shifts:  # a shift seen as its own (owner) in a park the user does not police
+        by_park.setdefault(shift.park_id, shift.park)
+    editable = frozenset(duty_editable_park_ids(user=user))
+    cells = {pk: [[] for _day in days] for pk in by_park}
+    for shift in shifts:
+        first, last = timezone.localdate(shift.starts_at), timezone.localdate(shift.ends_at - timedelta(seconds=1))
+        shift.is_now = shift.starts_at <= now < shift.ends_at
+        shift.ends_next_day = last > first
+        shift.editable = shift.park_id in editable
+        cells[shift.park_id][min(max((first - monday).days, 0), 6)].append(shift)
+    rows = [(p, list(zip(days, cells[pk]))) for pk, p in by_park.items()]
+    return DutyWeek(monday=monday, days=days, rows=rows, shifts=shifts, editable_park_ids=editable)
+
+
+def duty_week_parks(*, user):
+    """The parks offered in the roster's park filter: those whose roster `user` sees."""
+    return (Park.objects.visible_to(user, roles=DutyShiftQuerySet.scope_park_roles)
+            .select_related("station").order_by("station__path", "name"))
 
 
 def duty_list(*, user):

@@ -3,7 +3,7 @@
 Reads go through selectors, writes through services. The administrators' pages list accounts and role
 assignments only, never case data (三员分立).
 """
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +16,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.generic import TemplateView
 
+from parkbeat.core import pdf
+from parkbeat.core.exports import ExportRateLimited, download_response, export_filename
 from parkbeat.core.permissions import can, has_role
 from parkbeat.core.views import PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 from parkbeat.org import selectors, services
+from parkbeat.org.exports import duty_export
 from parkbeat.org.filters import DutyShiftFilterSet, ParkFilterSet, RoleAssignmentFilterSet, UserFilterSet
 from parkbeat.org.forms import DutyShiftForm, RoleAssignForm, UserActiveForm, UserCreateForm, UserPasswordForm
 from parkbeat.org.models import (ADMIN_ROLES, ROLE_SCOPE, DutyShift, DutyShiftQuerySet, Park, ParkQuerySet, Role,
@@ -84,57 +88,155 @@ class ParkDetailView(RolesRequiredMixin, ScopedDetailView):
 
 
 # ------------------------------------------------------------------ duty roster
-class DutyListView(RolesRequiredMixin, ScopedListView):
-    """One week of shifts (Monday to Sunday, default this week) in the user's parks."""
+WEEKDAY_LABELS = (gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"),
+                  gettext_lazy("Fri"), gettext_lazy("Sat"), gettext_lazy("Sun"))
 
-    model = DutyShift
+
+class DutyWeekMixin(RolesRequiredMixin):
+    """The week and park a roster page shows, from ?week= (any day of it, ISO) and ?park=.
+
+    Bad input (not a date, a week outside 2000–2099, a park the user does not see) is shown as an error on
+    the page and the roster falls back to this week, all parks: never a 500."""
+
     required_roles = DutyShiftQuerySet.scope_park_roles
-    filterset_class = DutyShiftFilterSet
-    template_name = "org/duty_list.html"
-    paginate_by = 100
-
-    def get_base_queryset(self):
-        return selectors.duty_list(user=self.request.user)
 
     @cached_property
-    def week_start(self):
-        day = None
-        try:
-            day = parse_date(self.request.GET.get("week", ""))
-        except ValueError:
-            pass
-        day = day or timezone.localdate()
-        return day - timedelta(days=day.weekday())
+    def week_form(self):
+        form = DutyShiftFilterSet(self.request.GET or None, queryset=DutyShift.objects.none(),
+                                  request=self.request).form
+        form.fields["week"].widget.input_type = "date"
+        form.fields["week"].widget.format = "%Y-%m-%d"  # ISO, as <input type=date> needs
+        form.fields["week"].widget.attrs.update(min=selectors.ROSTER_FIRST_DAY.isoformat(),
+                                                max=selectors.ROSTER_LAST_DAY.isoformat())
+        if form.is_bound:
+            form.is_valid()  # cleaned_data holds the fields that are valid; the others show their errors
+        return form
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        data = self.request.GET.copy()
-        data["week"] = self.week_start.isoformat()
-        kwargs["data"] = data
-        return kwargs
+    @cached_property
+    def week_errors(self):
+        form, errors = self.week_form, []
+        if form.is_bound and not form.is_valid():
+            errors = [f"{form.fields[name].label}：{' '.join(messages_)}" for name, messages_ in form.errors.items()]
+        day = form.cleaned_data.get("week") if form.is_bound else None
+        if day:
+            try:
+                selectors.week_bounds(day)
+            except ValidationError as exc:
+                errors.append(f"{form.fields['week'].label}：{' '.join(exc.messages)}")
+        return errors
+
+    @cached_property
+    def week(self):
+        form = self.week_form
+        day = form.cleaned_data.get("week") if form.is_bound else None
+        if day is None or not selectors.ROSTER_FIRST_DAY <= day <= selectors.ROSTER_LAST_DAY:
+            day = timezone.localdate()
+        park = form.cleaned_data.get("park") if form.is_bound else None
+        return selectors.duty_week(user=self.request.user, day=day, park=park)
+
+    @property
+    def park_id(self):
+        park = self.week_form.cleaned_data.get("park") if self.week_form.is_bound else None
+        return park.pk if park else None
+
+    def week_query(self):
+        query = {"week": self.week.monday.isoformat()}
+        if self.park_id:
+            query["park"] = self.park_id
+        return urlencode(query)
+
+    def station_name(self):
+        stations = sorted({park.station.name for park, _cells in self.week.rows})
+        return "、".join(stations)
+
+
+class DutyListView(DutyWeekMixin, TemplateView):
+    """The roster as a week × park grid: who is on duty, with role and shift time; add per cell, removal
+    behind a confirmation page."""
+
+    template_name = "org/duty_list.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        park = self.filterset.form.cleaned_data.get("park") if self.filterset.is_valid() else None
-        park_id = park.pk if park else None
-        start = self.week_start
-        shifts, now = list(ctx["object_list"]), timezone.now()
-        for shift in shifts:
-            shift.is_now = shift.starts_at <= now < shift.ends_at
+        user, week, park_id = self.request.user, self.week, self.park_id
+        start, today = week.monday, timezone.localdate()
+        this_monday = today - timedelta(days=today.weekday())
+        prev_week, next_week = start - timedelta(days=7), start + timedelta(days=7)
+        self.week_form.initial.setdefault("week", start)  # the picker shows the week on view
         ctx.update({
-            "shifts": shifts,
-            "week_start": start,
-            "week_end": start + timedelta(days=6),
-            "prev_week_url": _duty_list_url(week=(start - timedelta(days=7)).isoformat(), park=park_id),
-            "next_week_url": _duty_list_url(week=(start + timedelta(days=7)).isoformat(), park=park_id),
+            "week_data": week, "filter_form": self.week_form, "week_errors": self.week_errors,
+            "week_start": start, "week_end": week.sunday, "today": today,
+            "prev_week_url": (_duty_list_url(week=prev_week.isoformat(), park=park_id)
+                              if prev_week >= selectors.ROSTER_FIRST_DAY else ""),
+            "next_week_url": (_duty_list_url(week=next_week.isoformat(), park=park_id)
+                              if next_week <= selectors.ROSTER_LAST_DAY else ""),
             "this_week_url": _duty_list_url(park=park_id),
-            "is_this_week": start == timezone.localdate() - timedelta(days=timezone.localdate().weekday()),
+            "is_this_week": start == this_monday,
             "can_add": can(user, "duty.change"),
             "create_url": reverse("org:duty_create") + (f"?{urlencode({'park': park_id})}" if park_id else ""),
-            "editable_park_ids": selectors.duty_editable_park_ids(user=user),
+            "query": self.week_query(),
         })
         return ctx
+
+
+class DutyPrintView(DutyWeekMixin, TemplateView):
+    """The week's roster as a clean landscape page (print.css), with its PDF beside it."""
+
+    template_name = "org/print/duty_roster.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "week_data": self.week, "wide": True,
+                "station_name": self.station_name(), "printed_at": timezone.now(),
+                "back_url": f"{reverse('org:duty_list')}?{self.week_query()}",
+                "pdf_url": f"{reverse('org:duty_pdf')}?{self.week_query()}"}
+
+
+def duty_roster_pdf(week, *, station, printed_by):
+    """The week's grid on one landscape A4 page (more parks run on to further pages, the header repeated)."""
+    width = pdf.page_width(wide=True)
+    head = [_("Park")] + [f"{day:%m-%d} {WEEKDAY_LABELS[day.weekday()]}" for day in week.days]
+    rows = [head]
+    for park, cells in week.rows:
+        rows.append([park.name] + ["\n".join(f"{s.user.display_name}（{s.get_role_display()}）"
+                                             f"{s.starts_at.astimezone(timezone.get_current_timezone()):%H:%M}–"
+                                             f"{s.ends_at.astimezone(timezone.get_current_timezone()):%H:%M}"
+                                             for s in cell) or "—" for _day, cell in cells])
+    story = [pdf.para(_("Duty roster"), "title"),
+             pdf.para(_("%(start)s to %(end)s") % {"start": week.monday.isoformat(), "end": week.sunday.isoformat()},
+                      "subtitle"),
+             pdf.table(rows, [width * 0.13] + [width * 0.87 / 7] * 7)]
+    return pdf.render(story, title=_("Duty roster"), header=station, printed_by=printed_by, wide=True)
+
+
+class DutyPdfView(DutyWeekMixin, View):
+    def get(self, request):
+        week, user = self.week, request.user
+        try:
+            return pdf.download(user=user, build=lambda: duty_roster_pdf(week, station=self.station_name(),
+                                                                          printed_by=user.display_name),
+                                stem_zh=f"值班表_{week.monday:%Y%m%d}", stem_en=f"duty_roster_{week.monday:%Y%m%d}",
+                                object_type="org.DutyShift",
+                                object_repr=_("Duty roster %(start)s to %(end)s") % {
+                                    "start": week.monday.isoformat(), "end": week.sunday.isoformat()})
+        except ExportRateLimited as exc:
+            messages.error(request, str(exc))
+            return redirect(f"{reverse('org:duty_print')}?{self.week_query()}")
+
+
+class DutyExportView(DutyWeekMixin, View):
+    """The shifts of the week (and park) shown, as .xlsx through the shared export (scoped, quota, audit)."""
+
+    def get(self, request):
+        week = self.week
+        queryset = DutyShift.objects.filter(pk__in=[s.pk for s in week.shifts])
+        filters = {"week": week.monday.isoformat(), **({"park": self.park_id} if self.park_id else {})}
+        try:
+            content = duty_export(queryset, user=request.user, filters=filters)
+        except (ValidationError, ExportRateLimited) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+            return redirect(f"{reverse('org:duty_list')}?{self.week_query()}")
+        return download_response(content, *export_filename(f"值班表_{week.monday:%Y%m%d}",
+                                                           f"duty_roster_{week.monday:%Y%m%d}"))
 
 
 class DutyCreateView(ServiceFormView):
@@ -148,11 +250,20 @@ class DutyCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "parks": parks, "candidates": selectors.duty_candidates(parks=parks)}
 
     def get_initial(self):
+        """Prefilled from the grid cell: ?park= and ?date= (ISO) give a day shift 08:30–17:30 there."""
         park = self.request.GET.get("park")
         if not park:  # an officer with a single park need not pick it
             ids = list(selectors.duty_parks(user=self.request.user).values_list("id", flat=True)[:2])
             park = ids[0] if len(ids) == 1 else None
-        return {"park": park, "role": Role.PARK_OFFICER}
+        initial = {"park": park, "role": Role.PARK_OFFICER}
+        try:
+            day = parse_date(self.request.GET.get("date", ""))
+        except ValueError:
+            day = None
+        if day and selectors.ROSTER_FIRST_DAY <= day <= selectors.ROSTER_LAST_DAY:
+            initial["starts_at"] = timezone.make_aware(datetime.combine(day, time(8, 30)))
+            initial["ends_at"] = timezone.make_aware(datetime.combine(day, time(17, 30)))
+        return initial
 
     def perform(self, form):
         data = form.cleaned_data
@@ -165,15 +276,33 @@ class DutyCreateView(ServiceFormView):
         return _duty_list_url(week=timezone.localdate(shift.starts_at).isoformat(), park=shift.park_id)
 
 
-class DutyDeleteView(PermissionRequiredMixin, View):
-    """POST only; the shift is loaded in scope (404 otherwise) and the service checks "duty.change" there."""
+class DutyDeleteView(PermissionRequiredMixin, TemplateView):
+    """GET asks for confirmation (the shift named, its week to return to); POST removes it. The shift is
+    loaded in scope (404 otherwise) and the service checks "duty.change" there (403)."""
 
     required_perm = "duty.change"
-    http_method_names = ["post"]
+    template_name = "org/duty_confirm_delete.html"
+
+    @cached_property
+    def shift(self):
+        shift = selectors.duty_get(user=self.request.user, pk=self.kwargs["pk"])
+        if not can(self.request.user, "duty.change", shift.park):
+            raise PermissionDenied(_("You are not allowed to do this here."))
+        return shift
+
+    def back_url(self, park=None):
+        return _duty_list_url(week=timezone.localdate(self.shift.starts_at).isoformat(), park=park)
+
+    def get_context_data(self, **kwargs):
+        park = self.request.GET.get("park")
+        return {**super().get_context_data(**kwargs), "shift": self.shift,
+                "park_filter": park if (park or "").isdigit() else "",
+                "back_url": self.back_url(park if (park or "").isdigit() else None)}
 
     def post(self, request, pk):
-        shift = selectors.duty_get(user=request.user, pk=pk)
-        url = _duty_list_url(week=timezone.localdate(shift.starts_at).isoformat(), park=request.POST.get("park"))
+        shift = self.shift
+        park = request.POST.get("park")
+        url = self.back_url(park if (park or "").isdigit() else None)
         services.duty_shift_delete(actor=request.user, shift=shift)
         messages.success(request, _("Shift removed."))
         return redirect(url)
