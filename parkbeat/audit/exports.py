@@ -1,6 +1,7 @@
 """The auditor's export of the trail as CSV, through the shared mechanism (core.exports): the raw values
 (ids, recorded field names, ISO times) and beside them the same event as people read it (audit.readable)."""
 import json
+from datetime import timezone as dt_timezone
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from parkbeat.core.exports import CHUNK, Export
 
 COLUMNS = ("id", "at", "actor_username", "actor_roles", "ip", "request_id", "verb", "outcome",
            "object_type", "object_id", "object_repr", "changes", "note", "hash")
+# The file's raw columns: the recorded ones, with the time also in UTC right after the local one.
+RAW = COLUMNS[:2] + ("at_utc",) + COLUMNS[2:]
 # Read, not exported: what the readable columns are made of.
 READ = ("actor_id",)
 READABLE = (("time", _("Time")), ("user", _("User")), ("action", _("Type")), ("type", _("Object type")),
@@ -36,6 +39,7 @@ def converter(reader):
         raw = values["changes"] or {}
         changes = {k: ("******" if k in NEVER_LOGGED else v) for k, v in raw.items()}
         at = timezone.localtime(values["at"])
+        values["at_utc"] = values["at"].astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z")
         values["at"] = at.isoformat()
         values["changes"] = json.dumps(changes, ensure_ascii=False) if changes else ""
         readable = [
@@ -46,7 +50,7 @@ def converter(reader):
             reader.object_label(values["object_type"], values["object_id"], values["object_repr"]),
             changes_text(reader.changes(values["object_type"], raw)),
         ]
-        return [values[name] for name in COLUMNS] + readable
+        return [values[name] for name in RAW] + readable
     return cells
 
 
@@ -55,7 +59,7 @@ class AuditExport(Export):
     """The header row: the raw columns by their recorded names, then the readable ones by their labels."""
 
     def headers(self, model):
-        return list(COLUMNS) + [str(title) for _key, title in READABLE]
+        return list(RAW) + [str(title) for _key, title in READABLE]
 
 
 def audit_export_of(reader):

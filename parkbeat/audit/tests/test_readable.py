@@ -4,6 +4,7 @@ export that keeps the raw values beside the readable ones."""
 import csv
 import io
 import re
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -197,7 +198,8 @@ def test_the_export_keeps_raw_values_beside_readable_ones(world, page_as):
         assert row["object_id"] == str(world.enterprise.pk)
         assert row["changes"] == f'{{"park": [{world.park.pk}, {world.park2.pk}]}}'
         assert row["actor_username"] == "t_leader"
-        assert row["at"].endswith("+08:00")
+        assert row["at"].endswith("+08:00") and row["at_utc"].endswith("Z")
+        assert datetime.fromisoformat(row["at"]) == datetime.fromisoformat(row["at_utc"])
         assert row["对象"] == "株洲新马机械有限公司"
         assert row["对象类型"] == "企业"
         assert row["用户"] == world.leader.full_name
