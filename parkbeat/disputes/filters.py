@@ -1,15 +1,18 @@
 """One filterset for the dispute list page and the API."""
+import re
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation
-from parkbeat.core.filters import visible_parks
+from parkbeat.core.filters import ListFilterSet, visible_parks
 from parkbeat.enterprises.filters import EnterpriseFilter
 
 
-class DisputeFilterSet(django_filters.FilterSet):
+class DisputeFilterSet(ListFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=_("Park"))
     enterprise = EnterpriseFilter()  # by name; another station's id is a filter error
@@ -78,3 +81,44 @@ class ObligationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Obligation
         fields = ["agreement", "dispute", "status"]
+
+
+def filter_case_number(queryset, name, value):
+    """A case number as people write it (JF20261202-000123, or just 123): the dispute it names."""
+    match = re.search(r"(\d+)\s*$", value or "")
+    if not value or not value.strip():
+        return queryset
+    if not match or len(match.group(1)) > 12:
+        return queryset.none()
+    return queryset.filter(dispute_id=int(match.group(1)))
+
+
+CASE_WIDGET = forms.TextInput(attrs={"placeholder": _("Case number, e.g. JF20261202-000123"), "type": "search"})
+
+
+class SessionListFilterSet(ListFilterSet):
+    """The mediation session list page (调解记录)."""
+
+    q = django_filters.CharFilter(method=filter_case_number, label=_("Case number"), widget=CASE_WIDGET)
+    park = django_filters.ModelChoiceFilter(field_name="dispute__park", queryset=visible_parks, label=_("Park"))
+    outcome = django_filters.ChoiceFilter(choices=MediationSession.Outcome.choices, label=_("Outcome"))
+    date_from = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte", label=_("To"))
+
+    class Meta:
+        model = MediationSession
+        fields = ["q", "park", "outcome", "date_from", "date_to"]
+
+
+class AgreementListFilterSet(ListFilterSet):
+    """The agreement list page (调解协议)."""
+
+    q = django_filters.CharFilter(method=filter_case_number, label=_("Case number"), widget=CASE_WIDGET)
+    park = django_filters.ModelChoiceFilter(field_name="dispute__park", queryset=visible_parks, label=_("Park"))
+    status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, label=_("Status"))
+    date_from = django_filters.DateFilter(field_name="signed_on", lookup_expr="gte", label=_("Signed from"))
+    date_to = django_filters.DateFilter(field_name="signed_on", lookup_expr="lte", label=_("Signed until"))
+
+    class Meta:
+        model = Agreement
+        fields = ["q", "park", "status", "date_from", "date_to"]

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from parkbeat.disputes import views, views_ledger, views_print
+from parkbeat.disputes import views, views_ledger, views_lists, views_print
 
 app_name = "disputes"
 urlpatterns = [
     path("", views.DisputeListView.as_view(), name="dispute_list"),
     path("new/", views.DisputeCreateView.as_view(), name="dispute_create"),
+    path("sessions/", views_lists.SessionListView.as_view(), name="session_list"),
+    path("agreements/", views_lists.AgreementListView.as_view(), name="agreement_list"),
     path("figures/", views.DisputeFiguresView.as_view(), name="dispute_figures"),
     path("ledger/import/", views_ledger.LedgerImportView.as_view(), name="ledger_import"),
     path("ledger/import/template/", views_ledger.LedgerTemplateView.as_view(), name="ledger_template"),

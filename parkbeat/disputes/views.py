@@ -20,13 +20,16 @@ from parkbeat.disputes.filters import DisputeFilterSet
 from parkbeat.disputes.forms import (AgreementForm, DisputeForm, FiguresForm, LevelForm, PartyForm, PaymentForm,
                                      RouteForm, SessionForm, TransitionForm)
 from parkbeat.disputes.models import Agreement, Dispute, Obligation
+from parkbeat.disputes.tables import DisputeTable
 
 
 class DisputeListView(ScopedListView):
     model = Dispute
     required_perm = "case.view"  # administrators: 403, not an empty list
     filterset_class = DisputeFilterSet
+    table_class = DisputeTable
     template_name = "disputes/dispute_list.html"
+    partial_template_name = "includes/list_results.html"
 
     def get_base_queryset(self):
         return selectors.dispute_list(user=self.request.user)
