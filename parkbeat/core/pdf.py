@@ -128,11 +128,18 @@ def fields(pairs, width, *, columns=2):
 
 def signatures(lines, width, *, seal=None):
     """Signature lines ("甲方（签名）：________  日期：____年__月__日"), with an optional seal box on the right."""
-    rows = [[para(f"{text(label)}：<u>{'&nbsp;' * 36}</u>", "body", markup=True),
-             para(f"{text(_('Date'))}：<u>{'&nbsp;' * 8}</u>年<u>{'&nbsp;' * 4}</u>月<u>{'&nbsp;' * 4}</u>日", "body",
-                  markup=True)] for label in lines]
-    block = Table(rows, colWidths=[width * 0.58, width * 0.42], rowHeights=[11 * mm] * len(rows))
-    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    # Blanks are ruled cells, not underlined spaces, so a line never wraps however long the label.
+    date_w = [12 * mm, 14 * mm, 6 * mm, 9 * mm, 6 * mm, 9 * mm, 6 * mm]
+    inner = width - (50 * mm if seal else 0)
+    label_w = inner - sum(date_w) - 4 * mm
+    rows = [[para(f"{label}：", "body"), "", para(_("Date") + "：", "body"), "", para("年", "body"), "",
+             para("月", "body"), "", para("日", "body")] for label in lines]
+    block = Table(rows, colWidths=[label_w * 0.7, label_w * 0.3] + date_w)
+    style = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 1),
+             ("RIGHTPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 5 * mm)]
+    for c in (1, 3, 5, 7):
+        style.append(("LINEBELOW", (c, 0), (c, -1), 0.5, GRID))
+    block.setStyle(TableStyle(style))
     if not seal:
         return KeepTogether([Spacer(1, 4 * mm), block])
     seal_box = Table([[para(seal, "cell_head")], [para(_("(seal)"), "cell_head")]],
