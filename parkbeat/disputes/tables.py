@@ -37,7 +37,7 @@ class SessionTable(Table):
     park = tables.Column(_("Park"), accessor="dispute__park__name", attrs=HIDE_SM)
     started_at = WhenColumn(_("Started at"), orderable=True, order_by=("started_at", "id"))
     duration_minutes = tables.Column(_("Minutes"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
-    place = tables.Column(_("Place"), attrs={"th": {"class": "d-none d-lg-table-cell"},
+    place = tables.Column(_("Where it was held"), attrs={"th": {"class": "d-none d-lg-table-cell"},
                                              "td": {"class": "d-none d-lg-table-cell cell-name"}})
     level = tables.Column(_("Level"), attrs=HIDE_SM)
     outcome = tables.Column(_("Outcome"), orderable=True, attrs={"td": {"class": "text-nowrap"}})
