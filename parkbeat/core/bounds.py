@@ -54,7 +54,7 @@ class Plausible:
         day = as_local_date(value)
         first, last = earliest(), latest()
         if day < first:
-            raise ValidationError(_("Enter a date from %(first)s on.") % {"first": first.isoformat()},
+            raise ValidationError(_("Choose a date from %(earliest)s on.") % {"earliest": first.isoformat()},
                                   code="too_early")
         if self.past_only:
             now = timezone.now()

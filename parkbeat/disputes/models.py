@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from parkbeat.core.bounds import BoundedTextField, happened, plausible
 from parkbeat.core.models import ScopedQuerySet, VersionedModel
 from parkbeat.core.personal import validate_mobile
 
@@ -73,12 +74,12 @@ class Dispute(VersionedModel):
                                    related_name="disputes", verbose_name=_("enterprise"))
     title = models.CharField(_("title"), max_length=120)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    summary = models.TextField(_("what happened"))
-    core_demands = models.TextField(_("core demands"), blank=True)
+    summary = BoundedTextField(_("what happened"))
+    core_demands = BoundedTextField(_("core demands"), max_length=2000, blank=True)
     amount_in_dispute = models.DecimalField(_("amount in dispute (yuan)"), **MONEY, null=True, blank=True,
                                             validators=[MinValueValidator(Decimal("0"))])
     people_involved = models.PositiveIntegerField(_("people involved"), default=1)
-    began_at = models.DateTimeField(_("began at"), default=timezone.now)
+    began_at = models.DateTimeField(_("began at"), default=timezone.now, validators=[happened])
 
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.PARK)
     level_since = models.DateTimeField(_("at this level since"), default=timezone.now)
@@ -192,20 +193,20 @@ class MediationSession(models.Model):
         ADJOURNED = "adjourned", _("Adjourned")
 
     dispute = models.ForeignKey(Dispute, models.CASCADE, related_name="sessions", verbose_name=_("dispute"))
-    started_at = models.DateTimeField(_("started at"))
+    started_at = models.DateTimeField(_("started at"), validators=[happened])
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), validators=[MinValueValidator(1)])
     place = models.CharField(_("place"), max_length=200)
     level = models.CharField(_("level"), max_length=12, choices=Dispute.Level.choices)
     mediators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mediation_sessions",
                                        verbose_name=_("mediators"))
-    participants = models.TextField(_("participants"), blank=True)
+    participants = BoundedTextField(_("participants"), max_length=2000, blank=True)
     agencies = models.ManyToManyField("org.Agency", blank=True, related_name="mediation_sessions",
                                       verbose_name=_("agencies present"))
-    claimant_position = models.TextField(_("what the claimant asked"), blank=True)
-    respondent_position = models.TextField(_("what the respondent offered"), blank=True)
-    concessions = models.TextField(_("concessions made"), blank=True)
+    claimant_position = BoundedTextField(_("what the claimant asked"), blank=True)
+    respondent_position = BoundedTextField(_("what the respondent offered"), blank=True)
+    concessions = BoundedTextField(_("concessions made"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = BoundedTextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     verbose_name=_("recorded by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -231,10 +232,10 @@ class Agreement(models.Model):
     dispute = models.ForeignKey(Dispute, models.CASCADE, related_name="agreements", verbose_name=_("dispute"))
     session = models.ForeignKey(MediationSession, models.SET_NULL, null=True, blank=True, related_name="agreements",
                                 verbose_name=_("session"))
-    terms = models.TextField(_("terms"))
+    terms = BoundedTextField(_("terms"), max_length=8000)
     total_amount = models.DecimalField(_("total amount (yuan)"), **MONEY, default=Decimal("0"),
                                        validators=[MinValueValidator(Decimal("0"))])
-    signed_on = models.DateField(_("signed on"))
+    signed_on = models.DateField(_("signed on"), validators=[happened])
     parties = models.ManyToManyField(DisputeParty, blank=True, related_name="agreements",
                                      verbose_name=_("parties who signed"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PERFORMING)
@@ -268,7 +269,7 @@ class Obligation(VersionedModel):
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="obligations", verbose_name=_("agreement"))
     sequence = models.PositiveSmallIntegerField(_("instalment no."))
     description = models.CharField(_("what is due"), max_length=200)
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(_("due on"), validators=[plausible])
     amount = models.DecimalField(_("amount (yuan)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
     paid_amount = models.DecimalField(_("paid so far (yuan)"), **MONEY, default=Decimal("0"))
     paid_on = models.DateField(_("paid in full on"), null=True, blank=True)
@@ -305,7 +306,7 @@ class Payment(models.Model):
     """A payment towards an obligation, with its evidence attached (files.Attachment on this row)."""
 
     obligation = models.ForeignKey(Obligation, models.CASCADE, related_name="payments", verbose_name=_("obligation"))
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(_("paid on"), validators=[happened])
     amount = models.DecimalField(_("amount (yuan)"), **MONEY, validators=POSITIVE)
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
@@ -339,10 +340,10 @@ class DisputeTransition(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now)  # when it happened (core.events)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)  # when `actor` entered it
     entered_late = models.BooleanField(_("entered late"), default=False)  # after the back-entry window
-    late_reason = models.TextField(_("reason for late entry"), blank=True)
+    late_reason = BoundedTextField(_("reason for late entry"), max_length=1000, blank=True)
     from_value = models.CharField(_("from"), max_length=12, blank=True)
     to_value = models.CharField(_("to"), max_length=12)
-    note = models.TextField(_("reason"), blank=True)
+    note = BoundedTextField(_("reason"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("dispute transition")

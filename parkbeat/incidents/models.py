@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from parkbeat.core.bounds import BoundedTextField, happened
 from parkbeat.core.models import ScopedQuerySet, VersionedModel
 from parkbeat.core.personal import validate_mobile
 
@@ -85,7 +86,7 @@ class Incident(VersionedModel):
     lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     people_involved = models.PositiveIntegerField(_("people involved"), default=1)
-    description = models.TextField(_("description"))
+    description = BoundedTextField(_("description"))
     caller_name = models.CharField(pgettext_lazy("person", "caller"), max_length=50, blank=True)
     caller_mobile = models.CharField(_("caller mobile"), max_length=11, blank=True, validators=[validate_mobile])
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="incidents_reported",
@@ -103,12 +104,12 @@ class Incident(VersionedModel):
     # The clocks: reported → accepted → on scene → closed.
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     # When it happened, as the reporter says ("half an hour ago"); the clocks start at reported_at.
-    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True, validators=[happened])
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     on_scene_at = models.DateTimeField(_("on scene at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
-    result_note = models.TextField(_("result details"), blank=True)
+    result_note = BoundedTextField(_("result details"), max_length=2000, blank=True)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -174,12 +175,12 @@ class IncidentTransition(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now)  # when it happened (core.events)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)  # when `actor` entered it
     entered_late = models.BooleanField(_("entered late"), default=False)  # after the back-entry window
-    late_reason = models.TextField(_("reason for late entry"), blank=True)
+    late_reason = BoundedTextField(_("reason for late entry"), max_length=1000, blank=True)
     from_status = models.CharField(_("from"), max_length=12, choices=Incident.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Incident.Status.choices)
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("held by"))
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("incident transition")

@@ -15,14 +15,22 @@ from django.utils import timezone
 from parkbeat.core.bounds import Plausible, happened, plausible
 from parkbeat.enterprises.models import Demand, Visit
 
-# The apps whose models are bounded so far; the rest follow (issue 11) and join this tuple.
-BOUNDED_APPS = ("enterprises", "org", "volunteers", "notifications", "audit", "files", "security")
+BOUNDED_APPS = ("enterprises", "org", "volunteers", "notifications", "audit", "files", "security", "incidents",
+                "disputes")
 # Times the system sets, never a person.
 SYSTEM_SET = {"enterprises.Demand.answered_at", "enterprises.Demand.closed_at", "enterprises.DemandTransition.at",
               "audit.AuditEvent.at", "audit.AuditChainLink.purged_at", "org.User.last_login", "org.User.date_joined",
               "org.User.password_changed_at", "org.ApiToken.expires_at", "org.ApiToken.revoked_at",
               "org.ApiToken.last_used_at", "notifications.Notification.created_at", "notifications.Notification.read_at",
-              "notifications.OutboxMessage.next_attempt_at", "notifications.OutboxMessage.sent_at"}
+              "notifications.OutboxMessage.next_attempt_at", "notifications.OutboxMessage.sent_at",
+              "incidents.Incident.held_since", "incidents.Incident.accept_due_at", "disputes.Dispute.level_since",
+              "disputes.Obligation.paid_on", "disputes.Obligation.reminded_on", "disputes.LedgerEntry.imported_at"}
+# Times of recorded events: core.events.event_time bounds them (never in the future, back-entry only within
+# PARKBEAT_BACK_ENTRY_DAYS, never before what they follow), and recorded_at is the clock's.
+EVENT_TIMES = {"incidents.Incident.reported_at", "incidents.Incident.accepted_at", "incidents.Incident.on_scene_at",
+               "incidents.Incident.closed_at", "incidents.IncidentTransition.at",
+               "incidents.IncidentTransition.recorded_at", "disputes.Dispute.settled_at",
+               "disputes.DisputeTransition.at", "disputes.DisputeTransition.recorded_at"}
 # Texts the system writes from bounded inputs (an audit note, a notification's body), and ciphertext
 # columns whose plaintext has its own format check.
 SYSTEM_TEXT = {"audit.AuditEvent.note", "notifications.Notification.body", "volunteers.Volunteer.resident_id"}
@@ -46,7 +54,7 @@ def test_every_text_field_has_an_enforced_length(app_label):
 @pytest.mark.parametrize("app_label", BOUNDED_APPS)
 def test_every_date_a_person_enters_has_a_plausible_range(app_label):
     missing = [name for name, field in fields_of(app_label, (models.DateField, models.DateTimeField))
-               if name not in SYSTEM_SET and not getattr(field, "auto_now", False)
+               if name not in SYSTEM_SET | EVENT_TIMES and not getattr(field, "auto_now", False)
                and not getattr(field, "auto_now_add", False)
                and not any(isinstance(v, Plausible) for v in field.validators)]
 
