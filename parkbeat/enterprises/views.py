@@ -13,14 +13,19 @@ from parkbeat.enterprises.filters import DemandFilterSet, EnterpriseFilterSet, V
 from parkbeat.enterprises.forms import (DemandActionForm, DemandAssignForm, DemandForm, EnterpriseForm, LiaisonForm,
                                         VisitForm)
 from parkbeat.enterprises.models import Demand, Enterprise, Visit
+from parkbeat.enterprises.tables import DemandTable, EnterpriseTable, VisitTable
 
 
 class EnterpriseListView(ScopedListView):
+    """The register: sortable, exported as shown (?export=xlsx); the roster export beside it writes the
+    import template's columns for a round trip."""
+
     model = Enterprise
     required_perm = "case.view"  # administrators: 403, not an empty list
     filterset_class = EnterpriseFilterSet
+    table_class = EnterpriseTable
     template_name = "enterprises/enterprise_list.html"
-    partial_template_name = "enterprises/partials/enterprise_table.html"
+    partial_template_name = "includes/list_results.html"
 
     def get_base_queryset(self):
         return selectors.enterprise_list(user=self.request.user)
@@ -171,7 +176,9 @@ class VisitListView(ScopedListView):
     model = Visit
     required_perm = "visit.add"
     filterset_class = VisitFilterSet
+    table_class = VisitTable
     template_name = "enterprises/visit_list.html"
+    partial_template_name = "includes/list_results.html"
     strict = True  # an invalid filter (another station's enterprise) shows its error and no rows
 
     def get_base_queryset(self):
@@ -195,7 +202,9 @@ class DemandListView(ScopedListView):
     model = Demand
     required_perm = "case.view"  # administrators: 403, not an empty list
     filterset_class = DemandFilterSet
+    table_class = DemandTable
     template_name = "enterprises/demand_list.html"
+    partial_template_name = "includes/list_results.html"
     strict = True  # an invalid filter (another station's enterprise) shows its error and no rows
 
     def get_base_queryset(self):
