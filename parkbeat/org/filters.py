@@ -3,13 +3,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.filters import visible_parks
+from parkbeat.core.filters import ListFilterSet, visible_parks
 from parkbeat.core.forms import FilterForm
 from parkbeat.org.models import DutyShift, Park, Role, RoleAssignment, User
 from parkbeat.org.selectors import week_bounds
 
 
-class ParkFilterSet(django_filters.FilterSet):
+class ParkFilterSet(ListFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
 
     class Meta:
@@ -37,13 +37,15 @@ class DutyShiftFilterSet(django_filters.FilterSet):
         return queryset.filter(starts_at__lt=end, ends_at__gt=start)
 
 
-class UserFilterSet(django_filters.FilterSet):
+class UserFilterSet(ListFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     is_active = django_filters.BooleanFilter(label=_("Active"))
+    joined_from = django_filters.DateFilter(field_name="date_joined", lookup_expr="date__gte", label=_("Joined from"))
+    joined_to = django_filters.DateFilter(field_name="date_joined", lookup_expr="date__lte", label=_("Joined until"))
 
     class Meta:
         model = User
-        fields = ["q", "is_active"]
+        fields = ["q", "is_active", "joined_from", "joined_to"]  # no roles here: they are the security admin's
         form = FilterForm
 
     def search(self, queryset, name, value):
@@ -51,13 +53,15 @@ class UserFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value)) if value else queryset
 
 
-class RoleAssignmentFilterSet(django_filters.FilterSet):
+class RoleAssignmentFilterSet(ListFilterSet):
     q = django_filters.CharFilter(method="search", label=_("User"))
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
+    since_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Assigned from"))
+    since_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Assigned until"))
 
     class Meta:
         model = RoleAssignment
-        fields = ["q", "role"]
+        fields = ["q", "role", "since_from", "since_to"]
         form = FilterForm
 
     def search(self, queryset, name, value):

@@ -26,8 +26,9 @@ from parkbeat.org import selectors, services
 from parkbeat.org.exports import duty_export
 from parkbeat.org.filters import DutyShiftFilterSet, ParkFilterSet, RoleAssignmentFilterSet, UserFilterSet
 from parkbeat.org.forms import DutyShiftForm, RoleAssignForm, UserActiveForm, UserCreateForm, UserPasswordForm
-from parkbeat.org.models import (ADMIN_ROLES, ROLE_SCOPE, DutyShift, DutyShiftQuerySet, Park, ParkQuerySet, Role,
+from parkbeat.org.models import (ROLE_SCOPE, DutyShift, DutyShiftQuerySet, Park, ParkQuerySet, Role,
                                  RoleAssignment, User)
+from parkbeat.org.tables import ParkTable, RoleAssignmentTable, UserTable
 
 
 class RolesRequiredMixin(PermissionRequiredMixin):
@@ -52,19 +53,12 @@ class ParkListView(RolesRequiredMixin, ScopedListView):
     model = Park
     required_roles = ParkQuerySet.scope_park_roles
     filterset_class = ParkFilterSet
+    table_class = ParkTable
     template_name = "org/park_list.html"
+    partial_template_name = "includes/list_results.html"
 
     def get_base_queryset(self):
         return selectors.park_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        parks = list(ctx["object_list"])
-        for park in parks:
-            park.officer_names = [a.user.display_name for a in park.team_assignments if a.role == Role.PARK_OFFICER]
-            park.auxiliary_names = [a.user.display_name for a in park.team_assignments if a.role == Role.AUXILIARY]
-        ctx["parks"] = parks
-        return ctx
 
 
 class ParkDetailView(RolesRequiredMixin, ScopedDetailView):
@@ -315,15 +309,17 @@ class UserListView(ScopedListView):
     model = User
     required_perm = "user.manage"
     filterset_class = UserFilterSet
+    table_class = UserTable
     template_name = "org/user_list.html"
+    partial_template_name = "includes/list_results.html"
 
     def get_base_queryset(self):
         return selectors.account_list()
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["accounts"] = list(ctx["object_list"])
-        return ctx
+    def get_table(self, queryset):
+        table = super().get_table(queryset)
+        table.request = self.request  # the action forms' CSRF token
+        return table
 
 
 class UserCreateView(ServiceFormView):
@@ -391,13 +387,17 @@ class RoleListView(ScopedListView):
     model = RoleAssignment
     required_perm = "role.assign"
     filterset_class = RoleAssignmentFilterSet
+    table_class = RoleAssignmentTable
     template_name = "org/role_list.html"
+    partial_template_name = "includes/list_results.html"
 
     def get_base_queryset(self):
         return selectors.role_assignment_list()
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "admin_roles": sorted(ADMIN_ROLES)}
+    def get_table(self, queryset):
+        table = super().get_table(queryset)
+        table.request = self.request  # the action forms' CSRF token
+        return table
 
 
 def role_scope_rows():
