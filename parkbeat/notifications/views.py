@@ -11,6 +11,7 @@ from parkbeat.core.views import ScopedListView
 from parkbeat.notifications import selectors, services
 from parkbeat.notifications.filters import NotificationFilterSet
 from parkbeat.notifications.models import Notification
+from parkbeat.notifications.tables import NotificationTable
 
 
 def local_path(url):
@@ -23,8 +24,10 @@ def local_path(url):
 class NotificationListView(ScopedListView):
     model = Notification
     filterset_class = NotificationFilterSet
+    table_class = NotificationTable
     template_name = "notifications/notification_list.html"
-    paginate_by = 30
+    partial_template_name = "includes/list_results.html"
+    paginate_by = 25
 
     def get_base_queryset(self):
         return selectors.notification_list(user=self.request.user)
@@ -32,7 +35,8 @@ class NotificationListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["unread_total"] = selectors.unread_count(self.request.user)
-        ctx["kinds"] = Notification.Kind.choices
+        if not ctx["filter"].form.changed_data:  # nothing filtered: the inbox itself is empty
+            ctx["empty_message"] = _("Your inbox is empty.")
         return ctx
 
 

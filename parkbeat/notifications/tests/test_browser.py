@@ -27,12 +27,12 @@ def test_officer_reads_the_inbox_from_a_phone(phone_page, live_server, world):
     expect(page.locator("#inbox-unread-count")).to_have_text("2")
     bell.click()
     page.wait_for_url(re.compile(r"/inbox/$"))
-    items = page.locator("#inbox-results li")
+    items = page.locator(".list-cards .inbox-card")  # cards on a phone, not table columns
     expect(items).to_have_count(2)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     screenshot(page, "inbox-phone")
 
-    items.filter(has_text="诉求逾期").locator("a").click()
+    items.filter(has_text="诉求逾期").click()
     page.wait_for_url(re.compile(rf"/enterprises/demands/{demand.pk}/$"))
     expect(page.locator("#inbox-unread-count")).to_have_text("1")
 

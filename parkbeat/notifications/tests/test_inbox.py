@@ -105,9 +105,11 @@ def test_unread_come_first_and_bold_then_newest(world, page_as):
 
     assert [n.pk for n in response.context["object_list"]] == [new_unread.pk, old_unread.pk, read.pk]
     html = response.content.decode()
-    assert '<div class="fw-bold"><i class="bi bi-circle-fill text-primary small" aria-label="Unread"></i> new unread' \
-        in html
-    assert '<div class="text-muted">read newest</div>' in html
+    open_new = reverse("notifications:notification_open", args=[new_unread.pk])
+    open_read = reverse("notifications:notification_open", args=[read.pk])
+    assert (f'<a class="fw-bold" href="{open_new}"><i class="bi bi-circle-fill text-primary small" '
+            'aria-label="Unread"></i> new unread</a>') in html
+    assert f'<a class="text-muted" href="{open_read}">read newest</a>' in html
 
 
 def test_filters_unread_and_kind(world, page_as):
@@ -135,8 +137,8 @@ def test_pagination(world, page_as):
 
     first, second = client.get(INBOX), client.get(INBOX, {"page": 2})
 
-    assert (len(first.context["object_list"]), len(second.context["object_list"])) == (30, 15)
-    assert "Showing 31–45 of 45" in second.content.decode()
+    assert (len(first.context["object_list"]), len(second.context["object_list"])) == (25, 20)
+    assert "Showing 26–45 of 45" in second.content.decode()
 
 
 def test_empty_inbox_says_so(world, page_as):
