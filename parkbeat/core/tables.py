@@ -123,6 +123,10 @@ class Table(tables.Table):
         self.user = user
         exclude = list(kwargs.pop("exclude", None) or ())
         exclude += [name for name, perm in self.role_columns.items() if user is None or not can(user, perm)]
+        # django-tables2 reads only a class's own Meta: a table without one still gets the house defaults
+        if "Meta" not in vars(type(self)):
+            for key in ("orderable", "attrs", "default", "empty_text"):
+                kwargs.setdefault(key, getattr(Table.Meta, key))
         super().__init__(data, *args, exclude=exclude, **kwargs)
 
     @cached_property

@@ -1,0 +1,67 @@
+"""The base of every list table (core.tables): station-time cells, amounts as numbers in the export,
+header links that keep the filters, only declared columns sortable, role columns, export refusals."""
+from datetime import datetime, timezone as dt_timezone
+from decimal import Decimal
+
+import django_tables2 as tables
+import pytest
+from django.http import QueryDict
+from django.utils import translation
+
+from parkbeat.core.exports import ExportTooLarge
+from parkbeat.core.tables import AmountColumn, Table, WhenColumn, _cell, export_table, local_time
+from parkbeat.incidents.models import Incident
+from parkbeat.incidents.tables import IncidentTable
+from parkbeat.incidents.tests.helpers import report
+
+
+class Row:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+class Sample(Table):
+    name = tables.Column("Name", orderable=True)
+    at = WhenColumn("At")
+    amount = AmountColumn("Amount")
+    secret = tables.Column("Secret")
+    role_columns = {"secret": "incident.handle"}
+
+
+def test_times_are_station_time_to_the_minute():
+    utc = datetime(2026, 3, 10, 1, 5, tzinfo=dt_timezone.utc)
+    assert local_time(utc) == "2026-03-10 09:05"
+    assert local_time(None) == ""
+
+
+def test_amount_is_yuan_on_the_page_and_a_number_in_the_file(world):
+    with translation.override("zh-hans"):
+        table = Sample([Row(name="a", at=None, amount=Decimal("1234567.5"), secret="x")], user=world.officer)
+        html_cell = list(table.rows)[0].get_cell("amount")
+        assert html_cell == "1,234,567.50 元"
+    (row,) = table.export_rows([Row(name="=1+1", at=None, amount=Decimal("3.10"), secret="x")])
+    assert row[1:3] == ["", Decimal("3.10")] and row[0] == "=1+1"  # escaped by the writer, see test_list_page
+    assert _cell("—") == "" and _cell(5) == 5
+
+
+def test_only_declared_columns_sort_and_headers_keep_the_query(world):
+    table = Sample([], user=world.officer)
+    assert table.sortable() == {"name", "-name"}
+    cells = {c["column"].name: c for c in table.headers(QueryDict("park=3&page_size=25"), "name")}
+    assert cells["name"]["url"] == "?park=3&page_size=25&sort=-name" and cells["name"]["state"] == "asc"
+    assert cells["at"]["url"] is None
+
+
+def test_role_columns_are_left_out_for_users_without_the_permission(world):
+    assert "secret" in [c.name for c in Sample([], user=world.officer).columns]
+    assert "secret" not in [c.name for c in Sample([], user=world.liaison).columns]
+    assert "Secret" not in Sample([], user=world.liaison).export_headers()
+
+
+@pytest.mark.django_db
+def test_export_table_refuses_above_the_row_limit(world, settings):
+    settings.EXPORT_MAX_ROWS = 0
+    report(world)
+    queryset = Incident.objects.visible_to(world.officer)
+    with pytest.raises(ExportTooLarge):
+        export_table(IncidentTable(queryset, user=world.officer), queryset, user=world.officer)
