@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
