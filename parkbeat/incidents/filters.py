@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.filters import IdFilter, ListFilterSet, visible_parks
+from parkbeat.core.filters import ListFilterSet, visible_parks
+from parkbeat.enterprises.filters import EnterpriseFilter
 from parkbeat.incidents.models import Incident
 
 
@@ -13,7 +14,7 @@ class IncidentFilterSet(ListFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), widget=forms.TextInput(
         attrs={"placeholder": _("Description, location or 110 number"), "type": "search"}))
     park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=_("Park"))
-    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"), widget=forms.HiddenInput)
+    enterprise = EnterpriseFilter()  # by name; another station's id is a filter error
     kind = django_filters.ChoiceFilter(choices=Incident.Kind.choices, label=_("Type"))
     source = django_filters.ChoiceFilter(choices=Incident.Source.choices, label=_("Source"))
     status = django_filters.ChoiceFilter(choices=Incident.Status.choices, label=_("Status"))
