@@ -18,12 +18,16 @@ A list page declares (NetBox-style) a `Table` subclass in `<app>/tables.py` and 
 Rows are read from the view's queryset as is: keep the selectors' `select_related`/`only` so that neither
 the page nor the export grows a query per row.
 """
+import html
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 import django_tables2 as tables
 from django_tables2.rows import BoundRow, BoundRows
@@ -173,7 +177,10 @@ class Table(tables.Table):
 
 
 def _cell(value):
-    """What a spreadsheet cell holds: numbers stay numbers, text is text, nothing is "—"."""
+    """What a spreadsheet cell holds: numbers stay numbers, text is text (a column rendered as HTML, a badge
+    or a link, without its markup), nothing is "—"."""
+    if isinstance(value, SafeData):
+        value = html.unescape(strip_tags(value)).strip()
     if value is None or value == "—":
         return ""
     if isinstance(value, (int, float)) or value.__class__.__name__ == "Decimal":
@@ -192,18 +199,21 @@ def export_table(table, queryset, *, user, filters=None, fmt="xlsx"):
     if count > settings.EXPORT_MAX_ROWS:
         raise ExportTooLarge(count, table.export_too_many)
     take_export_slot(user)
-    records = queryset.iterator(chunk_size=CHUNK)
     headers = table.export_headers()
-    rows, written = [], 0
-    for row in table.export_rows(records):
-        rows.append(row)
-        written += 1
+    written = 0
+
+    def rows():  # streamed from the database cursor into the writer, never all in memory
+        nonlocal written
+        for row in table.export_rows(queryset.iterator(chunk_size=CHUNK)):
+            written += 1
+            yield row
+
     stem_zh, stem_en = table.export_filename
     if fmt == "csv":
-        content = write_csv(headers=headers, rows=rows)
+        content = write_csv(headers=headers, rows=rows())
     else:
         fmt = "xlsx"
-        content = write_xlsx(sheet=str(table.export_sheet or stem_zh), headers=headers, rows=rows)
+        content = write_xlsx(sheet=str(table.export_sheet or stem_zh), headers=headers, rows=rows())
     model = queryset.model
     export_logged(actor=user, object_type=f"{model._meta.app_label}.{model.__name__}",
                   object_repr=str(table.export_noun) % {"count": written}, filters=filters)

@@ -65,3 +65,13 @@ def test_export_table_refuses_above_the_row_limit(world, settings):
     queryset = Incident.objects.visible_to(world.officer)
     with pytest.raises(ExportTooLarge):
         export_table(IncidentTable(queryset, user=world.officer), queryset, user=world.officer)
+
+
+def test_a_column_rendered_as_html_exports_its_text_without_markup():
+    from django.utils.html import format_html
+
+    badge = format_html('<span class="badge badge-status-{}">{}</span> <a href="/x/">{}</a>', "open", "待处理",
+                        "A & B")
+
+    assert _cell(badge) == "待处理 A & B"
+    assert _cell("<b>typed by a user</b>") == "<b>typed by a user</b>"  # plain text is kept as typed
