@@ -19,6 +19,7 @@ Rows are read from the view's queryset as is: keep the selectors' `select_relate
 the page nor the export grows a query per row.
 """
 import html
+from decimal import Decimal
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -32,8 +33,8 @@ from django.utils.translation import gettext_lazy as _
 import django_tables2 as tables
 from django_tables2.rows import BoundRow, BoundRows
 
-from parkbeat.core.exports import (CHUNK, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, ExportTooLarge, export_filename,
-                                   export_logged, take_export_slot, write_csv, write_xlsx)
+from parkbeat.core.exports import (CHUNK, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Amount, ExportTooLarge,
+                                   export_filename, export_logged, take_export_slot, write_csv, write_xlsx)
 from parkbeat.core.permissions import can
 from parkbeat.core.templatetags.parkbeat import format_yuan
 
@@ -86,7 +87,7 @@ class AmountColumn(tables.Column):
         return format_yuan(value)
 
     def value(self, value):
-        return value
+        return None if value is None else Amount(value)
 
 
 class BadgeColumn(tables.Column):
@@ -183,7 +184,7 @@ def _cell(value):
         value = html.unescape(strip_tags(value)).strip()
     if value is None or value == "—":
         return ""
-    if isinstance(value, (int, float)) or value.__class__.__name__ == "Decimal":
+    if isinstance(value, (int, float, Decimal)):  # Amount too: a number, formatted in 元 by write_xlsx
         return value
     return force_str(value)
 

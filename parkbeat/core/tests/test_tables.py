@@ -75,3 +75,17 @@ def test_a_column_rendered_as_html_exports_its_text_without_markup():
 
     assert _cell(badge) == "待处理 A & B"
     assert _cell("<b>typed by a user</b>") == "<b>typed by a user</b>"  # plain text is kept as typed
+
+
+def test_an_amount_is_a_number_in_the_workbook_shown_with_thousands_separators_and_yuan():
+    import io
+
+    from openpyxl import load_workbook
+
+    from parkbeat.core.exports import Amount, write_xlsx
+
+    content = write_xlsx(sheet="s", headers=["金额", "人数"], rows=[[_cell(Amount("1234567.5")), _cell(12)]])
+    amount, people = load_workbook(io.BytesIO(content)).active[2]
+
+    assert amount.value == 1234567.5 and amount.number_format == '#,##0.00" 元"'
+    assert people.value == 12 and people.number_format == "General"
