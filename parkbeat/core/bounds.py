@@ -5,7 +5,8 @@
 - `happened`: the same, and not in the future (a visit, a payment, a session that took place), with a few
   minutes of grace for a phone's clock.
 - `BoundedTextField`: a TextField whose `max_length` is enforced on every path (Django's own TextField only
-  passes it to the form widget), so a 1 MB body cannot be stored as a visit's findings.
+  passes it to the form widget) — by validation, and again when the row is saved, so a 1 MB body cannot be
+  stored as a visit's findings or a transition's note.
 
 `core/tests/test_bounds.py` walks every model: each TextField is bounded and each date a person enters
 carries one of these validators.
@@ -81,3 +82,11 @@ class BoundedTextField(models.TextField):
     def __init__(self, *args, max_length=4000, **kwargs):
         super().__init__(*args, max_length=max_length, **kwargs)
         self.validators.append(MaxLengthValidator(max_length))
+
+    def pre_save(self, model_instance, add):
+        """Rows written without full_clean (transitions, bulk paths) are held to the length too."""
+        value = super().pre_save(model_instance, add)
+        if value and len(value) > self.max_length:
+            raise ValidationError({self.name: [MaxLengthValidator(self.max_length).message % {
+                "limit_value": self.max_length, "show_value": len(value)}]}, code="max_length")
+        return value

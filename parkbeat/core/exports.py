@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from rest_framework.renderers import BaseRenderer
 
 from parkbeat.audit.services import record
+from parkbeat.core.logging import scrub
 from parkbeat.core.ratelimit import QuotaExceeded, take_hourly_slot
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,6 +134,7 @@ def take_export_slot(user):
 def export_logged(*, actor, object_type, object_repr, filters):
     """The export itself is a read; this leaves its trace on the audit trail (who, what, which filters)."""
     note = filters if isinstance(filters, str) else json.dumps(filters or {}, ensure_ascii=False, default=str)
+    note = scrub(note)  # a search for a mobile or resident ID is not kept in clear (SECURITY C5)
     record(actor=actor, verb="export", object_type=object_type, object_repr=object_repr, note=note[:500])
 
 

@@ -33,7 +33,10 @@ class ScopedQuerySet(models.QuerySet):
         staff);
     scope_participant: lookups across to-many relations to the users who take part in the record's work, e.g.
         the mediators named in a dispute's sessions (`sessions__mediators__id`): they see it as its owners do
-        (a subquery, so rows are never duplicated).
+        (a subquery, so rows are never duplicated);
+    scope_owner_roles / scope_participant_roles: when set, those two paths count only while the user holds
+        one of these roles, so an account that became an administrator (or lost its roles) no longer opens
+        the cases it once reported, handled or took part in (SECURITY B5).
     """
 
     scope_park = None
@@ -44,6 +47,8 @@ class ScopedQuerySet(models.QuerySet):
     scope_role_parks = {}
     scope_agency = None
     scope_participant = ()
+    scope_owner_roles = None
+    scope_participant_roles = None
 
     def visible_to(self, user, roles=None):
         from parkbeat.core.scoping import restrict

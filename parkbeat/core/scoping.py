@@ -96,10 +96,12 @@ def restrict(qs, user, roles=None):
         for lookup in _lookups(qs.scope_agency):
             q |= _through(qs, lookup, access.agencies)
     if OWNER in allowed:
-        for lookup in qs.scope_owner:
-            q |= Q(**{lookup: access.user_id})
-        for lookup in qs.scope_participant:
-            q |= _through(qs, lookup, [access.user_id])
+        if qs.scope_owner_roles is None or access.roles & set(qs.scope_owner_roles):
+            for lookup in qs.scope_owner:
+                q |= Q(**{lookup: access.user_id})
+        if qs.scope_participant_roles is None or access.roles & set(qs.scope_participant_roles):
+            for lookup in qs.scope_participant:
+                q |= _through(qs, lookup, [access.user_id])
     return qs.filter(q)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from parkbeat.core.bounds import BoundedTextField, happened, plausible
 from parkbeat.core.models import ScopedQuerySet, VersionedModel
+from parkbeat.core.permissions import CASE_ROLES, MEDIATOR, POLICE
 from parkbeat.core.personal import validate_mobile
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -29,6 +30,8 @@ class DisputeQuerySet(ScopedQuerySet):
     scope_agency = ("agencies__id", "sessions__agencies__id")
     scope_owner = ("opened_by_id", "handler_id")
     scope_participant = ("sessions__mediators__id",)
+    scope_owner_roles = CASE_ROLES
+    scope_participant_roles = POLICE | {MEDIATOR}  # named in a session: while they still mediate or police
 
     def unsettled(self):
         return self.filter(status__in=Dispute.OPEN_STATUSES)

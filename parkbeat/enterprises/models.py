@@ -13,6 +13,7 @@ from stdnum.cn import uscc
 
 from parkbeat.core.bounds import BoundedTextField, happened, plausible
 from parkbeat.core.models import ScopedQuerySet, VersionedModel
+from parkbeat.core.permissions import CASE_ROLES
 from parkbeat.core.personal import validate_mobile
 from parkbeat.org.models import Park
 
@@ -179,6 +180,7 @@ class Liaison(VersionedModel):
 class VisitQuerySet(ScopedQuerySet):
     scope_park = "enterprise__park_id"
     scope_owner = ("visitor_id",)
+    scope_owner_roles = CASE_ROLES
 
 
 class Visit(VersionedModel):
@@ -211,6 +213,7 @@ class DemandQuerySet(ScopedQuerySet):
     scope_park = "enterprise__park_id"
     scope_enterprise = "enterprise_id"
     scope_owner = ("raised_by_id", "assignee_id")
+    scope_owner_roles = CASE_ROLES
 
     def open(self):
         return self.filter(status__in=Demand.OPEN_STATUSES)

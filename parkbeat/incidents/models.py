@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from parkbeat.core.bounds import BoundedTextField, happened
 from parkbeat.core.models import ScopedQuerySet, VersionedModel
+from parkbeat.core.permissions import CASE_ROLES
 from parkbeat.core.personal import validate_mobile
 
 
@@ -20,6 +21,7 @@ class IncidentQuerySet(ScopedQuerySet):
     scope_enterprise = "enterprise_id"
     scope_agency = "agencies__id"
     scope_owner = ("reported_by_id", "holder_id")
+    scope_owner_roles = CASE_ROLES  # an administrator no longer opens what they once reported
 
     def open(self):
         return self.exclude(status__in=Incident.FINAL_STATUSES)

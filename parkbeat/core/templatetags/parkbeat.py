@@ -62,3 +62,11 @@ def format_yuan(value):
 def yuan(value):
     """{{ agreement.total_amount|yuan }} → "12,000.00 元"."""
     return format_yuan(value)
+
+
+@register.filter
+def scrub(value):
+    """Free text that may hold a mobile or resident ID (an audit note, an object's name): masked (SECURITY C5)."""
+    from parkbeat.core.logging import scrub as scrub_text
+
+    return scrub_text(value)

@@ -135,3 +135,24 @@ def test_the_visit_page_refuses_the_same_dates(world, page_as):
     assert response.status_code == 200
     assert "visited_at" in response.context["form"].errors
     assert not Visit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_note_on_a_transition_is_held_to_its_length_on_the_api_and_in_the_model(world, api_as):
+    from parkbeat.disputes.models import DisputeTransition
+    from parkbeat.disputes.tests.factories import open_dispute
+
+    dispute = open_dispute(world)
+    steps = DisputeTransition.objects.count()
+    client = api_as(world.officer)
+
+    for path, body in ((f"/api/v1/disputes/{dispute.pk}/transition/", {"to": "withdrawn", "note": "长" * 100_000}),
+                       (f"/api/v1/disputes/{dispute.pk}/level/", {"to": "enterprise", "reason": "长" * 100_000})):
+        response = client.post(path, {**body, "version": dispute.version}, format="json")
+        assert response.status_code == 400, response.content
+
+    assert DisputeTransition.objects.count() == steps
+    step = DisputeTransition.objects.first()
+    step.note = "长" * 2001
+    with pytest.raises(ValidationError):
+        step.save()  # a row written without full_clean is held to the length too

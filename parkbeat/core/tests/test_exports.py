@@ -96,3 +96,14 @@ def test_the_hourly_quota_refuses_the_next_export(world, settings):
 
     assert AuditEvent.objects.filter(verb="export").count() == 2
     DEMANDS.render(Demand.objects.all(), user=world.leader)  # the quota is per user
+
+
+def test_an_export_searched_by_a_mobile_keeps_it_masked_on_the_audit_trail(world):
+    from parkbeat.audit.models import AuditEvent
+    from parkbeat.core.exports import export_logged
+
+    export_logged(actor=world.officer, object_type="incidents.Incident", object_repr="3 incidents",
+                  filters="q=13912345678&park=1")
+
+    note = AuditEvent.objects.get(verb="export").note
+    assert "13912345678" not in note and "139****5678" in note

@@ -140,13 +140,13 @@ class VersionSerializer(StrictSerializer):
 
 class LevelSerializer(StepTimeMixin, VersionSerializer):
     to = serializers.ChoiceField(choices=Dispute.Level.choices)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=2000)
 
 
 class TransitionActionSerializer(StepTimeMixin, VersionSerializer):
     to = serializers.ChoiceField(choices=[(s.value, s.label) for s in (
         Dispute.Status.SETTLED, Dispute.Status.WITHDRAWN, Dispute.Status.OPEN)])
-    note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_(
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000, help_text=_(
         "Required: how it was settled, or why it is withdrawn or reopened. Settling while an agreement still has "
         "instalments unpaid is refused with 409."))
 

@@ -108,8 +108,8 @@ class DemandDetailSerializer(DemandSerializer):
 
 class DemandActionSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    answer = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    answer = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
 class DemandAssignSerializer(StrictSerializer):

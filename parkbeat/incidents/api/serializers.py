@@ -132,7 +132,7 @@ class IncidentActionSerializer(IncidentVersionSerializer):
 
 class IncidentCloseSerializer(IncidentActionSerializer):
     result = serializers.ChoiceField(choices=Incident.Result.choices)
-    result_note = serializers.CharField(required=False, allow_blank=True, default="")
+    result_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class IncidentHandoverSerializer(IncidentActionSerializer):

@@ -580,9 +580,8 @@ def test_the_system_admin_sees_no_enterprise(world, page_as):
     response = page_as(world.sysadmin).get(reverse("enterprises:enterprise_list"))
 
     assert enterprise_list(user=world.sysadmin).count() == 0
-    assert response.status_code in (200, 403)
+    assert response.status_code == 403  # the 403 page, not an empty list that looks like a filter problem
     assert "株洲新马机械有限公司" not in html(response)
-    assert rows(response, "enterprise-results") == []
 
 
 @pytest.mark.parametrize("name", ["sysadmin", "secadmin", "auditor"])
