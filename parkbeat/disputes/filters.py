@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation
 from parkbeat.core.filters import ListFilterSet, visible_parks
+from parkbeat.core.scoping import access_for
 from parkbeat.enterprises.filters import EnterpriseFilter
+
+
+def taking_part(user):
+    """Handling, having opened it, mediating it (by name or in a session) or there for one's agency."""
+    named = MediationSession.objects.filter(mediators=user).values("dispute_id")
+    joined = Dispute.objects.filter(Q(agencies__in=access_for(user).agencies)
+                                    | Q(sessions__agencies__in=access_for(user).agencies)).values("pk")
+    return (Q(handler_id=user.pk) | Q(opened_by_id=user.pk) | Q(mediator_id=user.pk) | Q(pk__in=named)
+            | Q(pk__in=joined))
 
 
 class DisputeFilterSet(ListFilterSet):
@@ -23,11 +33,12 @@ class DisputeFilterSet(ListFilterSet):
     began_from = django_filters.DateFilter(field_name="began_at", lookup_expr="date__gte", label=_("Began from"))
     began_to = django_filters.DateFilter(field_name="began_at", lookup_expr="date__lte", label=_("Began until"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Instalments overdue"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Cases I take part in"))
 
     class Meta:
         model = Dispute
         fields = ["q", "park", "enterprise", "category", "level", "status", "open", "began_from", "began_to",
-                  "overdue"]
+                  "overdue", "mine"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -42,6 +53,13 @@ class DisputeFilterSet(ListFilterSet):
             return queryset
         unsettled = Q(status__in=Dispute.OPEN_STATUSES)
         return queryset.filter(unsettled) if value else queryset.exclude(unsettled)
+
+    def filter_mine(self, queryset, name, value):
+        """The cases the user takes part in (the workbench's 我的纠纷 panels link here)."""
+        if value is None:
+            return queryset
+        mine = taking_part(self.request.user)
+        return queryset.filter(mine) if value else queryset.exclude(mine)
 
     def filter_overdue(self, queryset, name, value):
         """Disputes with an instalment missed, or pending past its due date (today, station time)."""

@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card, Panel
 from parkbeat.core.permissions import AGENCY, AUXILIARY, LEADER, LIAISON, MEDIATOR, OFFICER
-from parkbeat.core.scoping import access_for
-from parkbeat.disputes.filters import DisputeFilterSet
+from parkbeat.disputes.filters import DisputeFilterSet, taking_part
 from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation
 from parkbeat.disputes.selectors import dispute_list, obligation_list
 
@@ -42,6 +41,9 @@ def counts(*, user, now):
             "instalments_overdue": overdue}
 
 
+MINE = "?open=true&mine=true"  # the list filtered to exactly what the "my cases" panels count
+
+
 def _open(user):
     return dispute_list(user=user).filter(status__in=Dispute.OPEN_STATUSES)
 
@@ -52,8 +54,8 @@ def _panel(qs, *, title, more, id, empty):
 
 def mine(*, user, now):
     """The officer's cases: those they handle or opened, not yet settled, the longest-running first."""
-    qs = _open(user).filter(Q(handler_id=user.pk) | Q(opened_by_id=user.pk)).order_by("began_at", "id")
-    return _panel(qs, title=_("My open disputes"), more=reverse(LIST) + "?open=true", id="wb-disputes-mine",
+    qs = _open(user).filter(taking_part(user)).order_by("began_at", "id")
+    return _panel(qs, title=_("My open disputes"), more=reverse(LIST) + MINE, id="wb-disputes-mine",
                   empty=_("You have no open dispute case."))
 
 
@@ -67,9 +69,8 @@ def station(*, user, now):
 
 def mediator_cases(*, user, now):
     """The mediator's cases: routed to her by name or with her in a session, not yet settled."""
-    named = MediationSession.objects.filter(mediators=user).values("dispute_id")
-    qs = _open(user).filter(Q(mediator_id=user.pk) | Q(pk__in=named)).order_by("began_at", "id")
-    return _panel(qs, title=_("My cases"), more=reverse(LIST) + "?open=true", id="wb-disputes-mediator",
+    qs = _open(user).filter(taking_part(user)).order_by("began_at", "id")
+    return _panel(qs, title=_("My cases"), more=reverse(LIST) + MINE, id="wb-disputes-mediator",
                   empty=_("No case has been routed to you."))
 
 
@@ -86,10 +87,8 @@ def sessions(*, user, now):
 
 def agency_joined(*, user, now):
     """The cases the user's agency was brought into, not yet settled."""
-    agencies = access_for(user).agencies
-    qs = (_open(user).filter(pk__in=Dispute.objects.filter(agencies__in=agencies).values("pk"))
-          .order_by("began_at", "id"))
-    return _panel(qs, title=_("Disputes your agency joined"), more=reverse(LIST) + "?open=true",
+    qs = _open(user).filter(taking_part(user)).order_by("began_at", "id")
+    return _panel(qs, title=_("Disputes your agency joined"), more=reverse(LIST) + MINE,
                   id="wb-disputes-agency", empty=_("Your agency has not been brought into an open case."))
 
 

@@ -24,13 +24,14 @@ class IncidentFilterSet(ListFilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Acceptance overdue"))
     holder = django_filters.ChoiceFilter(choices=[("me", _("Held by me"))], method="filter_holder",
                                          label=_("Holder"))
+    handling = django_filters.BooleanFilter(method="filter_handling", label=_("Being handled"))
 
-    role_filters = {"holder": "incident.handle"}  # only police hold incidents
+    role_filters = {"holder": "incident.handle", "handling": "incident.handle"}  # only police hold incidents
 
     class Meta:
         model = Incident
         fields = ["q", "park", "enterprise", "kind", "source", "status", "open", "date_from", "date_to", "overdue",
-                  "holder"]
+                  "holder", "handling"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -51,6 +52,13 @@ class IncidentFilterSet(ListFilterSet):
             return queryset
         overdue = Q(status=Incident.Status.REPORTED, accept_due_at__lt=timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_handling(self, queryset, name, value):
+        """Accepted or on scene: in someone's hands (the workbench's 我处置中的警情 with holder=me)."""
+        if value is None:
+            return queryset
+        handling = Q(status__in=(Incident.Status.ACCEPTED, Incident.Status.ON_SCENE))
+        return queryset.filter(handling) if value else queryset.exclude(handling)
 
     def filter_holder(self, queryset, name, value):
         if value == "me":

@@ -56,10 +56,11 @@ def waiting(*, user, now):
 
 def held(*, user, now):
     """What the user holds now: accepted or on scene, oldest first."""
-    qs = (incident_list(user=user).filter(holder_id=user.pk).exclude(status__in=Incident.FINAL_STATUSES)
-          .exclude(status=Incident.Status.REPORTED).order_by("reported_at", "id"))
+    qs = (incident_list(user=user).filter(holder_id=user.pk,
+                                          status__in=(Incident.Status.ACCEPTED, Incident.Status.ON_SCENE))
+          .order_by("reported_at", "id"))
     return {"title": _("Incidents I am handling"), "rows": _rows(qs, now), "total": qs.count(),
-            "more": reverse(LIST) + "?holder=me&open=true", "id": "wb-incidents-held",
+            "more": reverse(LIST) + "?holder=me&handling=true", "id": "wb-incidents-held",
             "empty": _("You hold no open incident.")}
 
 

@@ -137,3 +137,27 @@ def test_on_the_demo_data_every_card_opens_a_list_of_exactly_its_number(settings
                 assert listed == value, (username, card.key, value, href, listed)
                 followed += 1
     assert followed > 30
+
+
+PANEL_FREE = {"nobody", "sysadmin", "secadmin", "auditor"}  # a message, or panels of the latest rows only
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_panel_that_links_to_a_list_counts_exactly_its_rows(busy, client, role):
+    """A panel's "N of M · 全部" opens a list of exactly M rows (the same rule as the cards)."""
+    user = getattr(busy, role)
+    client.force_login(user)
+
+    mismatches, checked = [], 0
+    for panel in home_page(user=user)["panels"]:
+        context = panel["context"]
+        if not isinstance(context, dict) or "total" not in context or not context.get("more"):
+            continue
+        checked += 1
+        response = client.get(context["more"])
+        assert response.status_code == 200, (panel["key"], context["more"])
+        listed = response.context["paginator"].count
+        if listed != context["total"]:
+            mismatches.append(f"{panel['key']}: panel {context['total']}, list {context['more']} {listed}")
+    assert not mismatches, "\n".join(mismatches)
+    assert checked or role in PANEL_FREE, f"{role}: no panel with a list link was checked"
