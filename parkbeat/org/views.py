@@ -204,6 +204,9 @@ def duty_roster_pdf(week, *, station, printed_by):
 
 class DutyPdfView(DutyWeekMixin, View):
     def get(self, request):
+        if self.week_errors:  # like the list exports: bad filters are refused, not replaced by this week
+            messages.error(request, " ".join(self.week_errors))
+            return redirect(f"{reverse('org:duty_list')}?{self.week_query()}")
         week, user = self.week, request.user
         try:
             return pdf.download(user=user, build=lambda: duty_roster_pdf(week, station=self.station_name(),
@@ -221,6 +224,9 @@ class DutyExportView(DutyWeekMixin, View):
     """The shifts of the week (and park) shown, as .xlsx through the shared export (scoped, quota, audit)."""
 
     def get(self, request):
+        if self.week_errors:
+            messages.error(request, " ".join(self.week_errors))
+            return redirect(f"{reverse('org:duty_list')}?{self.week_query()}")
         week = self.week
         queryset = DutyShift.objects.filter(pk__in=[s.pk for s in week.shifts])
         filters = {"week": week.monday.isoformat(), **({"park": self.park_id} if self.park_id else {})}

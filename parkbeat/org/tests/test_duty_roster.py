@@ -61,9 +61,20 @@ def test_a_week_out_of_range_is_an_error_not_a_500(world, page_as, shifts):
     assert body.count('class="duty-entry') == 2  # this week instead
 
 
-@pytest.mark.parametrize("name", ["org:duty_print", "org:duty_pdf", "org:duty_export"])
-def test_the_outputs_refuse_nothing_on_a_bad_week(world, page_as, shifts, name):
-    assert page_as(world.officer).get(reverse(name), {"week": "9999-12-31"}).status_code == 200
+def test_the_print_page_shows_this_week_beside_the_error_on_a_bad_week(world, page_as, shifts):
+    assert page_as(world.officer).get(reverse("org:duty_print"), {"week": "9999-12-31"}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["org:duty_pdf", "org:duty_export"])
+def test_a_download_with_a_bad_week_is_refused_back_to_the_roster_and_not_logged(world, page_as, shifts, name):
+    from parkbeat.audit.models import AuditEvent
+
+    client = page_as(world.officer)
+    response = client.get(reverse(name), {"week": "9999-12-31"}, follow=True)
+
+    assert response.redirect_chain and response.redirect_chain[-1][0].startswith(reverse("org:duty_list"))
+    assert "2099-12-31" in response.content.decode()
+    assert not AuditEvent.objects.filter(verb__in=("export", "download")).exists()
 
 
 def test_the_first_and_last_weeks_offer_no_step_beyond(world, page_as):
