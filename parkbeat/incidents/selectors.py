@@ -124,9 +124,9 @@ def _clock(seconds):
     return {"count": len(seconds), "median_minutes": minutes(50), "p90_minutes": minutes(90)}
 
 
-def incident_figures(*, user, start, end, park=None, now=None):
+def incident_figures(*, user, start, end, park=None, enterprise=None, now=None):
     """Figures for the incidents the user sees that were reported from `start` to `end` (dates, both
-    included; clamped to 2000-01-01 … 2100-12-31), in one park or all:
+    included; clamped to 2000-01-01 … 2100-12-31), in one park or all (and one enterprise or all):
 
     - total, by kind and by source (every choice present, zero when none);
     - to_accept / to_scene / to_close: count, median and 90th percentile in minutes from the report
@@ -142,6 +142,8 @@ def incident_figures(*, user, start, end, park=None, now=None):
     rows = Incident.objects.visible_to(user).filter(reported_at__gte=lo, reported_at__lt=hi)
     if park is not None:
         rows = rows.filter(park=park)
+    if enterprise is not None:
+        rows = rows.filter(enterprise=enterprise)
     rows = list(rows.order_by().values("kind", "source", "status", "escalation_level", "accept_due_at",
                                        "reported_at", *CLOCKS.values()))
     by_kind = {value: 0 for value in Incident.Kind.values}

@@ -39,13 +39,14 @@ class IncidentListView(ScopedListView):
         ctx["can_add"] = can(self.request.user, "incident.handle")
         ctx["can_quick_report"] = can(self.request.user, "incident.add")
         ctx["now"] = timezone.now()
-        ctx["figures"] = self.figures(ctx["filter"])
+        # The station's own clocks and counts are for the police, not for liaisons, agencies or volunteers.
+        ctx["figures"] = self.figures(ctx["filter"]) if can(self.request.user, "incident.handle") else None
         return ctx
 
     FIGURES_DAYS = 30  # the period when the filter names none: the last 30 days
 
     def figures(self, filterset):
-        """The figures of the filter's period (default: the last 30 days) and park, above the table."""
+        """The figures of the filter's period (default: the last 30 days), park and enterprise, above the table."""
         data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
         first, last = selectors.FIGURES_FIRST_DAY, selectors.FIGURES_LAST_DAY
         date_from, date_to = data.get("date_from"), data.get("date_to")
@@ -56,7 +57,8 @@ class IncidentListView(ScopedListView):
         start = max(date_from or min(end, today) - timedelta(days=self.FIGURES_DAYS - 1), first)
         if start > end:
             return None
-        figures = selectors.incident_figures(user=self.request.user, start=start, end=end, park=data.get("park"))
+        figures = selectors.incident_figures(user=self.request.user, start=start, end=end, park=data.get("park"),
+                                             enterprise=data.get("enterprise"))
         figures["clocks"] = [(gettext_lazy("To acceptance"), figures["to_accept"]),
                              (gettext_lazy("To the scene"), figures["to_scene"]),
                              (gettext_lazy("To closing"), figures["to_close"])]

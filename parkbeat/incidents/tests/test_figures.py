@@ -1,7 +1,7 @@
 """Incident figures (the issue's "clocks … aggregated"): selector against hand-computed values, the
 summary above the list, `GET /api/v1/incidents/figures/` with its refusals, and who sees which incidents."""
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -180,11 +180,14 @@ def test_the_list_page_shows_the_figures_of_the_filter_period(world, cast, clien
 
 
 def test_the_list_page_defaults_to_the_last_30_days(world, cast, client):
-    client.force_login(world.liaison)
+    client.force_login(world.officer)  # the figures are the police's (a liaison's list shows none)
+    expected = selectors.incident_figures(user=world.officer, start=date(2026, 2, 14), end=date(2026, 3, 15))["total"]
 
     html = client.get(reverse("incidents:incident_list")).content.decode()
 
-    assert "2026-02-14 – 2026-03-15" in html and '<strong data-figure="total">2</strong>' in html
+    assert "2026-02-14 – 2026-03-15" in html and f'<strong data-figure="total">{expected}</strong>' in html
+    client.force_login(world.liaison)
+    assert 'data-figure="total"' not in client.get(reverse("incidents:incident_list")).content.decode()
 
 
 def test_the_list_page_keeps_its_query_count_with_more_incidents(world, clock, client):

@@ -281,3 +281,17 @@ def test_the_page_keeps_its_query_count_with_more_rows(world, client):
     with CaptureQueriesContext(connection) as many:
         client.get(URL, {"sort": "park"})
     assert len(many) == len(few)
+
+
+def test_the_figures_above_the_list_follow_its_enterprise_filter_and_are_for_the_police(world, page_as):
+    from parkbeat.incidents.tests.helpers import report
+
+    report(world, enterprise=world.enterprise)
+    report(world, enterprise=world.enterprise2)
+    report(world)
+
+    whole = page_as(world.officer).get("/incidents/").context["figures"]
+    one = page_as(world.officer).get(f"/incidents/?enterprise={world.enterprise.pk}").context["figures"]
+
+    assert (whole["total"], one["total"]) == (3, 1)
+    assert page_as(world.liaison).get("/incidents/").context["figures"] is None
