@@ -99,6 +99,16 @@ class FilterForm(BootstrapFormMixin, forms.Form):
             small = "form-select-sm" if isinstance(widget, forms.Select) else "form-control-sm"
             widget.attrs["class"] = f"{widget.attrs['class']} {small}"
 
+    def clean(self):
+        """A date range (`<x>_from`, `<x>_to`) that ends before it starts is an error, not an empty list."""
+        data = super().clean()
+        for name in self.fields:
+            if name.endswith("_from") and f"{name[:-5]}_to" in self.fields:
+                start, end = data.get(name), data.get(f"{name[:-5]}_to")
+                if start and end and start > end:
+                    self.add_error(f"{name[:-5]}_to", _("The end date lies before the start date."))
+        return data
+
 
 class SpreadsheetImportForm(forms.Form):
     """The upload form of every spreadsheet import; `file_label` names what the file holds."""

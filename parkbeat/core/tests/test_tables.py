@@ -89,3 +89,26 @@ def test_an_amount_is_a_number_in_the_workbook_shown_with_thousands_separators_a
 
     assert amount.value == 1234567.5 and amount.number_format == '#,##0.00" 元"'
     assert people.value == 12 and people.number_format == "General"
+
+
+@pytest.mark.django_db
+def test_a_date_range_that_ends_before_it_starts_is_an_error_on_every_list(world, client):
+    client.force_login(world.officer)
+    for url in ("/incidents/", "/disputes/", "/enterprises/visits/", "/enterprises/demands/"):
+        response = client.get(url, {"date_from": "2026-11-30", "date_to": "2026-11-01",
+                                    "began_from": "2026-11-30", "began_to": "2026-11-01",
+                                    "created_from": "2026-11-30", "created_to": "2026-11-01"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert 'id="filter-errors"' in html, url
+        assert ("截止日期早于起始日期" in html or "end date lies before" in html), url
+
+
+@pytest.mark.django_db
+def test_a_strict_list_says_it_shows_nothing_when_a_filter_is_wrong(world, client):
+    client.force_login(world.officer)
+
+    html = client.get("/enterprises/visits/", {"date_from": "xx"}).content.decode()
+
+    assert 'id="filter-errors"' in html
+    assert "未显示任何记录" in html or "no row is shown" in html
