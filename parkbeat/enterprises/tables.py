@@ -72,6 +72,7 @@ class VisitTable(Table):
     findings = tables.Column(verbose_name=_("Findings"), attrs={"td": {"class": "text-break"}})
     companions = tables.Column(verbose_name=_("Companions"), visible=False)
 
+    card_template = "enterprises/partials/visit_card.html"
     export_filename = ("走访记录", "visits")
     export_noun = _("%(count)s visits")
 
@@ -111,6 +112,7 @@ class DemandTable(Table):
     raised_by = tables.Column(accessor="raised_by__display_name", verbose_name=_("Recorded by"), visible=False)
     answer = tables.Column(verbose_name=_("Answer"), visible=False)
 
+    card_template = "enterprises/partials/demand_card.html"  # a phone shows cards, not columns
     export_filename = ("诉求清单", "demands")
     export_noun = _("%(count)s demands")
 

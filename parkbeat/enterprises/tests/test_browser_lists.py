@@ -49,8 +49,10 @@ def test_officer_sorts_the_register_by_headcount_and_sees_the_lists(browser_page
 
 def test_the_lists_fit_a_phone(phone_page, live_server, registry):
     page = login(phone_page, live_server.url, registry.officer.username, PASSWORD, path="/login/?next=/enterprises/")
-    for url, name in (("/enterprises/", "list-enterprises-phone"), ("/enterprises/demands/", "list-demands-phone")):
+    for url, shown, name in (("/enterprises/", "table tbody tr", "list-enterprises-phone"),
+                             ("/enterprises/demands/", ".demand-card", "list-demands-phone"),
+                             ("/enterprises/visits/", ".visit-card", "list-visits-phone")):
         page.goto(live_server.url + url)
-        expect(page.locator("table tbody tr").first).to_be_visible()
+        expect(page.locator(shown).first).to_be_visible()  # demands and visits read as cards, not columns
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
         screenshot(page, name)
