@@ -3,12 +3,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.permissions import (AGENCY, AUDITOR, AUXILIARY, LEADER, LIAISON, MEDIATOR, OFFICER,
+from parkbeat.core.permissions import (AGENCY, AUDITOR, AUXILIARY, CASE_ROLES, LEADER, LIAISON, MEDIATOR, OFFICER,
                                        SECURITY_ADMIN, SYSTEM_ADMIN, VOLUNTEER)
 from parkbeat.core.roles import Role
 from parkbeat.core.scoping import access_for
 
-CASE_ROLES = {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON, VOLUNTEER}
 NAV = [
     # (url name, icon, label, roles that see it)
     ("home", "speedometer2", _("Overview"), CASE_ROLES | {SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR}),  # 工作台

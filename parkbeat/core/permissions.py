@@ -12,9 +12,9 @@ from parkbeat.core.scoping import access_for, is_visible
 LEADER, OFFICER, AUXILIARY = "station_leader", "park_officer", "auxiliary"
 MEDIATOR, AGENCY, LIAISON, VOLUNTEER = "mediator", "agency_staff", "liaison", "volunteer"
 SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR = "system_admin", "security_admin", "auditor"
-POLICE = {LEADER, OFFICER, AUXILIARY}
+POLICE = frozenset({LEADER, OFFICER, AUXILIARY})
 
-CASE_ROLES = POLICE | {MEDIATOR, AGENCY, LIAISON, VOLUNTEER}
+CASE_ROLES = POLICE | {MEDIATOR, AGENCY, LIAISON, VOLUNTEER}  # everyone but the three administrators
 
 PERMISSIONS = {
     # The case lists (enterprises, visits, demands, incidents, disputes and theirs) are for case roles: an

@@ -8,13 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card, Panel
-from parkbeat.core.permissions import AGENCY, AUXILIARY, LEADER, LIAISON, MEDIATOR, OFFICER
+from parkbeat.core.permissions import AGENCY, AUXILIARY, LEADER, LIAISON, MEDIATOR, OFFICER, POLICE
 from parkbeat.disputes.filters import DisputeFilterSet, taking_part
 from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation
 from parkbeat.disputes.selectors import dispute_list, obligation_list
 
 LIST = "disputes:dispute_list"
-POLICE = frozenset({LEADER, OFFICER, AUXILIARY})
 CSS = ("disputes/disputes.css",)
 SHOWN = 8
 DUE_SOON_DAYS = 7  # an instalment falling due within a week shows on the workbench

@@ -6,12 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card, Panel
-from parkbeat.core.permissions import AUXILIARY, LEADER, LIAISON, OFFICER, has_role
+from parkbeat.core.permissions import LIAISON, POLICE, has_role
 from parkbeat.enterprises.models import Demand, Enterprise, Visit
 from parkbeat.enterprises.selectors import my_open_demands
 
 ENTERPRISES, DEMANDS, VISITS = "enterprises:enterprise_list", "enterprises:demand_list", "enterprises:visit_list"
-POLICE = frozenset({LEADER, OFFICER, AUXILIARY})
 SHOWN = 8
 
 

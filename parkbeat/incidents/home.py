@@ -5,13 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card, Panel, remaining
-from parkbeat.core.permissions import AGENCY, AUXILIARY, LEADER, LIAISON, OFFICER, VOLUNTEER
+from parkbeat.core.permissions import AGENCY, AUXILIARY, LIAISON, OFFICER, POLICE, VOLUNTEER
 from parkbeat.core.scoping import access_for
 from parkbeat.incidents.models import Incident
 from parkbeat.incidents.selectors import incident_list
 
 LIST = "incidents:incident_list"
-POLICE = frozenset({LEADER, OFFICER, AUXILIARY})
 CSS = ("incidents/incidents.css",)
 SHOWN = 8  # rows per panel; the panel links to the whole list
 

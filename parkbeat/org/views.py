@@ -23,7 +23,7 @@ from parkbeat.core.exports import ExportRateLimited, download_response, export_f
 from parkbeat.core.permissions import can, has_role
 from parkbeat.core.views import PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 from parkbeat.org import selectors, services
-from parkbeat.org.exports import duty_export
+from parkbeat.org.exports import WEEKDAYS, duty_export
 from parkbeat.org.filters import DutyShiftFilterSet, ParkFilterSet, RoleAssignmentFilterSet, UserFilterSet
 from parkbeat.org.forms import DutyShiftForm, RoleAssignForm, UserActiveForm, UserCreateForm, UserPasswordForm
 from parkbeat.org.models import (ROLE_SCOPE, DutyShift, DutyShiftQuerySet, Park, ParkQuerySet, Role,
@@ -82,8 +82,6 @@ class ParkDetailView(RolesRequiredMixin, ScopedDetailView):
 
 
 # ------------------------------------------------------------------ duty roster
-WEEKDAY_LABELS = (gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"),
-                  gettext_lazy("Fri"), gettext_lazy("Sat"), gettext_lazy("Sun"))
 
 
 class DutyWeekMixin(RolesRequiredMixin):
@@ -188,7 +186,7 @@ class DutyPrintView(DutyWeekMixin, TemplateView):
 def duty_roster_pdf(week, *, station, printed_by):
     """The week's grid on one landscape A4 page (more parks run on to further pages, the header repeated)."""
     width = pdf.page_width(wide=True)
-    head = [_("Park")] + [f"{day:%m-%d} {WEEKDAY_LABELS[day.weekday()]}" for day in week.days]
+    head = [_("Park")] + [f"{day:%m-%d} {WEEKDAYS[day.weekday()]}" for day in week.days]
     rows = [head]
     for park, cells in week.rows:
         rows.append([park.name] + ["\n".join(f"{s.user.display_name}（{s.get_role_display()}）"
