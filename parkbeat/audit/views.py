@@ -21,10 +21,6 @@ from parkbeat.core.exports import ExportTooLarge
 from parkbeat.core.views import PermissionRequiredMixin, ScopedListView
 
 
-class AuditEventPageFilterSet(AuditEventFilterSet):
-    """The page's filters (core.filters.ListFilterSet): invalid input is shown on the form."""
-
-
 class AuditEventListView(ScopedListView):
     """The trail is not scoped: the auditor reads all of it and nothing else (三员分立).
 
@@ -34,7 +30,7 @@ class AuditEventListView(ScopedListView):
 
     model = AuditEvent
     required_perm = "audit.view"
-    filterset_class = AuditEventPageFilterSet
+    filterset_class = AuditEventFilterSet
     table_class = AuditEventTable
     template_name = "audit/event_list.html"
     partial_template_name = "audit/partials/event_results.html"
@@ -68,7 +64,7 @@ class AuditEventExportView(PermissionRequiredMixin, View):
     required_perm = "audit.view"
 
     def get(self, request):
-        filterset = AuditEventPageFilterSet(request.GET, queryset=AuditEvent.objects.all())
+        filterset = AuditEventFilterSet(request.GET, queryset=AuditEvent.objects.all())
         if not filterset.is_valid():
             messages.error(request, _("Correct the filters before exporting."))
             return redirect("audit:event_list")
