@@ -12,6 +12,10 @@ from django.db.models import Q
 
 from parkbeat.core.roles import Role
 
+# A leader's subtree up to this many parks is filtered as a literal list (the planners estimate it exactly);
+# a larger one as a subquery on the unit path, so a branch's count is not a 50-id IN list.
+SUBTREE_AS_LIST = 12
+
 OWNER = "owner"  # pseudo-role: the user named on the row itself (raised it, is assigned it, ...)
 
 
@@ -25,6 +29,10 @@ class Access:
     enterprises: frozenset = frozenset()
     teams: frozenset = frozenset()
     agencies: frozenset = frozenset()
+    # A station leader's parks as subtrees: the paths of the units he leads, and whether they hold every park
+    # (a city leader), so `restrict` filters by the subtree, or not at all, instead of by a list of park ids.
+    subtrees: tuple = ()
+    everywhere: bool = False
 
     def park_ids(self, roles):
         ids = set()
@@ -46,10 +54,18 @@ def access_for(user):
     Park = apps.get_model("org", "Park")  # by label, not import: org's models build on core's
 
     parks, enterprises, teams, agencies, roles = {}, set(), set(), set(), set()
-    for a in user.role_assignments.select_related("unit").all():
+    assignments = list(user.role_assignments.select_related("unit").all())
+    subtrees = _outermost(a.unit.path for a in assignments if a.role == Role.STATION_LEADER)
+    everywhere = False
+    if subtrees:  # one query for all his units: every park with its station's path (a city has ~150)
+        every_park = list(Park.objects.values_list("id", "station__path"))
+        led = frozenset(pk for pk, path in every_park if path.startswith(subtrees))
+        parks[Role.STATION_LEADER] = led
+        everywhere = len(led) == len(every_park)
+    for a in assignments:
         roles.add(a.role)
         if a.role == Role.STATION_LEADER:
-            ids = Park.objects.filter(station__path__startswith=a.unit.path).values_list("id", flat=True)
+            continue
         elif a.role in (Role.PARK_OFFICER, Role.AUXILIARY, Role.MEDIATOR):
             ids = [a.park_id]
         elif a.role == Role.AGENCY_STAFF:
@@ -63,9 +79,16 @@ def access_for(user):
                 teams.add(a.team_id)
         parks[a.role] = parks.get(a.role, frozenset()) | frozenset(ids)
     access = Access(user_id=user.pk, roles=frozenset(roles), parks=parks,
-                    enterprises=frozenset(enterprises), teams=frozenset(teams), agencies=frozenset(agencies))
+                    enterprises=frozenset(enterprises), teams=frozenset(teams), agencies=frozenset(agencies),
+                    subtrees=subtrees, everywhere=everywhere)
     user._parkbeat_access = access
     return access
+
+
+def _outermost(paths):
+    """The unit paths with those inside another one dropped ("/1/4/" covers "/1/4/9/")."""
+    paths = sorted(set(paths))
+    return tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
 
 
 def forget_access(user):
@@ -81,9 +104,13 @@ def restrict(qs, user, roles=None):
     allowed = set(access.roles | {OWNER}) if roles is None else set(roles)
     q = Q(pk__in=[])
     if qs.scope_park:
-        park_ids = access.park_ids(set(qs.scope_park_roles) & allowed)
-        if park_ids:
-            q |= Q(**{f"{qs.scope_park}__in": sorted(park_ids)})
+        park_roles = set(qs.scope_park_roles) & allowed
+        if Role.STATION_LEADER in park_roles and access.everywhere:
+            # Every park: nothing else can add a row, so no filter at all (or only "has a park").
+            if _never_null(qs.model, qs.scope_park):
+                return qs.all()
+            return qs.filter(**{f"{qs.scope_park}__isnull": False})
+        q |= _park_term(qs, access, park_roles)
     if qs.scope_enterprise and access.enterprises and "liaison" in allowed:
         q |= Q(**{f"{qs.scope_enterprise}__in": sorted(access.enterprises)})
     if qs.scope_team and access.teams and "volunteer" in allowed:
@@ -103,6 +130,36 @@ def restrict(qs, user, roles=None):
             for lookup in qs.scope_participant:
                 q |= _through(qs, lookup, [access.user_id])
     return qs.filter(q)
+
+
+def _park_term(qs, access, roles):
+    """The rows in the parks `roles` reach: a leader's subtree as a subquery on the unit path (an indexed
+    prefix match), the few parks of an officer, auxiliary or agency as a literal list."""
+    Park = apps.get_model("org", "Park")
+    q = Q(pk__in=[])
+    few = access.park_ids(roles - {Role.STATION_LEADER})
+    if Role.STATION_LEADER in roles and access.subtrees:
+        led = access.parks.get(Role.STATION_LEADER, frozenset())
+        if len(led) <= SUBTREE_AS_LIST:
+            few |= led
+        else:
+            paths = Q(pk__in=[])
+            for path in access.subtrees:
+                paths |= Q(station__path__startswith=path)
+            q |= Q(**{f"{qs.scope_park}__in": Park.objects.filter(paths).values("id")})
+    if few:
+        q |= Q(**{f"{qs.scope_park}__in": sorted(few)})
+    return q
+
+
+def _never_null(model, lookup):
+    """Whether every field along `lookup` (e.g. "enterprise__park_id") is NOT NULL, so every row has a park."""
+    for name in lookup.split("__"):
+        field = model._meta.get_field(name)
+        if field.null:
+            return False
+        model = field.related_model if field.is_relation else model
+    return True
 
 
 def _lookups(declared):
