@@ -135,6 +135,14 @@ def refresh(*, now=None, log=lambda message: None):
     return ctx.shared.get("accounts", {})
 
 
+# The city build's own accounts (parkbeat.core.city): username, full name, role, where (city: the city unit,
+# so every station is in scope; branch: the demo station's branch bureau). Listed only where they exist.
+CITY_ACCOUNTS = (
+    ("cityleader", "周建华", Role.STATION_LEADER, "city"),
+    ("branchleader", "段志远", Role.STATION_LEADER, "branch"),
+)
+
+
 def accounts():
     """(username, full name or None, role, place key) of every demo account, in module order."""
     return [row for module in demo_modules() for row in getattr(module.module, "ACCOUNTS", ())]
@@ -151,8 +159,8 @@ class DemoAccount:
 def account_listing():
     """Every demo account as the login page and `make run` list it: username, name, role and place as they
     are in the database (a liaison's enterprise, a volunteer's team), in module order; accounts not seeded
-    yet are left out. Callers check demo mode."""
-    rows = accounts()
+    yet are left out (the city build's leaders exist only in a city). Callers check demo mode."""
+    rows = accounts() + list(CITY_ACCOUNTS)
     users = {u.username: u for u in get_user_model().objects.filter(username__in=[r[0] for r in rows])}
     assignment = apps.get_model("org", "RoleAssignment")
     held = {(a.user_id, a.role): a for a in assignment.objects.filter(user__in=users.values()).select_related(
