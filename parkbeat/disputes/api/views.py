@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from parkbeat.core import lean
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.api_permissions import CASE_LIST
 from parkbeat.core.idempotency import (IdempotentCreateMixin, idempotency_parameter, idempotent,
@@ -24,7 +25,14 @@ from parkbeat.disputes.models import Dispute, Obligation, Payment
 from parkbeat.org.models import Park
 
 
-class DisputeViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+# The list reads columns (core.lean): the number and the seconds at each level by the model's own code.
+lean.declare_property(Dispute, "number", ("began_at", "pk"))
+lean.declare(DisputeSerializer, seconds_at=lean.from_model(
+    Dispute, ("level", "status", "level_since", *(f"seconds_{level}" for level in Dispute.Level.values)),
+    lambda d: {level: d.seconds_at(level) for level, _label in Dispute.Level.choices}))
+
+
+class DisputeViewSet(lean.LeanListMixin, ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                      viewsets.ReadOnlyModelViewSet):
     """Dispute cases in the user's scope; status, level and routing change through the actions (409 when stale)."""
 

@@ -6,12 +6,13 @@ from rest_framework.response import Response
 
 from django.utils.translation import gettext as _
 
+from parkbeat.core import lean
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.api_permissions import CASE_LIST
 from parkbeat.core.permissions import require
 from parkbeat.core.idempotency import IdempotentCreateMixin  # part D: resent creates store once
 from parkbeat.core.services import IllegalTransition
-from parkbeat.enterprises import lean, services
+from parkbeat.enterprises import services
 from parkbeat.enterprises.api.serializers import (DemandActionSerializer, DemandAssignSerializer,
                                                   DemandDetailSerializer, DemandSerializer, EnterpriseSerializer,
                                                   LiaisonSerializer, VisitSerializer)
@@ -39,7 +40,7 @@ class UpdateViaServiceMixin:
             expected_version=version)
 
 
-class EnterpriseViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
+class EnterpriseViewSet(lean.LeanListMixin, ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
                         mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Enterprises in the user's scope. Closed ones are kept (status), never deleted."""
 
@@ -53,12 +54,6 @@ class EnterpriseViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.Create
     def perform_create(self, serializer):
         data, _version = _fields(serializer)
         serializer.instance = services.enterprise_create(actor=self.request.user, **data)
-
-    def list(self, request, *args, **kwargs):
-        """The hot list: plain rows from values(), shaped exactly as EnterpriseSerializer shapes them."""
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(lean.enterprise_rows(queryset))
-        return self.get_paginated_response(page)
 
 
 class LiaisonViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,

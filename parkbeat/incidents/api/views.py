@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from parkbeat.core import lean
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.api_permissions import CASE_LIST
 from parkbeat.core.idempotency import IdempotentCreateMixin  # part D: resent creates store once
@@ -27,7 +28,10 @@ from parkbeat.incidents.selectors import HEAVY_PARK_FIELDS
 from parkbeat.org.models import Park
 
 
-class IncidentViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
+lean.declare_property(Incident, "number", ("reported_at", "pk"))
+
+
+class IncidentViewSet(lean.LeanListMixin, ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
                       viewsets.ReadOnlyModelViewSet):
     """Incidents in the user's scope: police of the park, the enterprise's liaisons, agencies brought in,
     and whoever reported or holds one."""
