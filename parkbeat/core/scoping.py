@@ -8,13 +8,35 @@ own rows. The three administrators see no case data at all.
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Field, ForeignObject, Lookup, Q
 
 from parkbeat.core.roles import Role
 
 # A leader's subtree up to this many parks is filtered as a literal list (the planners estimate it exactly);
 # a larger one as a subquery on the unit path, so a branch's count is not a 50-id IN list.
 SUBTREE_AS_LIST = 12
+
+
+
+class ScopeIn(Lookup):
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL: there the subquery is an
+    init plan run once and the condition stays an index condition inside an OR (a BitmapOr), where `IN
+    (subquery)` OR'd with owner terms becomes a hashed subplan filter on a sequential scan of the whole table.
+    SQLite serves `IN (subquery)` from an index in either place (MULTI-INDEX OR)."""
+
+    lookup_name = "scope_in"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+
+Field.register_lookup(ScopeIn)
+ForeignObject.register_lookup(ScopeIn)  # foreign keys keep their own registry
+
 
 OWNER = "owner"  # pseudo-role: the user named on the row itself (raised it, is assigned it, ...)
 
@@ -112,9 +134,9 @@ def restrict(qs, user, roles=None):
             return qs.filter(**{f"{qs.scope_park}__isnull": False})
         q |= _park_term(qs, access, park_roles)
     if qs.scope_enterprise and access.enterprises and "liaison" in allowed:
-        q |= Q(**{f"{qs.scope_enterprise}__in": sorted(access.enterprises)})
+        q |= _on(qs.model, qs.scope_enterprise, "in", sorted(access.enterprises))
     if qs.scope_team and access.teams and "volunteer" in allowed:
-        q |= Q(**{f"{qs.scope_team}__in": sorted(access.teams)})
+        q |= _on(qs.model, qs.scope_team, "in", sorted(access.teams))
     for role, lookup in qs.scope_role_parks.items():
         park_ids = access.park_ids({role}) if role in allowed else ()
         if park_ids:
@@ -146,9 +168,9 @@ def _park_term(qs, access, roles):
             paths = Q(pk__in=[])
             for path in access.subtrees:
                 paths |= Q(station__path__startswith=path)
-            q |= Q(**{f"{qs.scope_park}__in": Park.objects.filter(paths).values("id")})
+            q |= _on(qs.model, qs.scope_park, "scope_in", Park.objects.filter(paths).values("id"))
     if few:
-        q |= Q(**{f"{qs.scope_park}__in": sorted(few)})
+        q |= _on(qs.model, qs.scope_park, "in", sorted(few))
     return q
 
 
@@ -169,12 +191,27 @@ def _lookups(declared):
     return (declared,) if isinstance(declared, str) else tuple(declared)
 
 
+def _on(model, lookup, op, value):
+    """`lookup__op=value`, a path across foreign keys written as nested `fk_id IN (subquery)`: each OR term
+    then stays on the list's own table, where an index serves it, instead of on a joined one (which turns
+    `enterprise.park_id IN (...) OR visit.visitor_id = me` into a scan of every visit)."""
+    first, _, rest = lookup.partition("__")
+    field = model._meta.get_field(first) if rest else None
+    if field is None or not (field.many_to_one or field.one_to_one) or not field.concrete:
+        return Q(**{f"{lookup}__{op}": value})
+    related = field.related_model
+    return Q(**{f"{first}__scope_in": related._base_manager.filter(_on(related, rest, op, value)).values("pk")})
+
+
 def _through(qs, lookup, ids):
     """`lookup__in=ids`; across a to-many relation as a subquery, so the outer rows are never duplicated."""
     condition = Q(**{f"{lookup}__in": sorted(ids)})
     if "__" not in lookup:
         return condition
-    return Q(pk__in=qs.model._base_manager.filter(condition).values("pk"))
+    first = qs.model._meta.get_field(lookup.partition("__")[0])
+    if (first.many_to_one or first.one_to_one) and first.concrete:
+        return _on(qs.model, lookup, "in", sorted(ids))
+    return Q(pk__scope_in=qs.model._base_manager.filter(condition).values("pk"))
 
 
 def is_visible(user, obj, roles=None):

@@ -113,8 +113,10 @@ class Dispute(VersionedModel):
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
         ordering = ["-began_at", "-id"]
+        # Scope column, filter, order (see Incident.Meta.indexes).
         indexes = [
-            models.Index(fields=["park", "-began_at"]),
+            models.Index(fields=["park", "-began_at", "-id"], name="dispute_park_began"),
+            models.Index(fields=["park", "status", "-began_at"], name="dispute_park_status"),
             models.Index(fields=["enterprise", "-began_at"]),
             models.Index(fields=["status", "level"]),
             models.Index(fields=["-began_at", "-id"]),

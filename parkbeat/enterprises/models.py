@@ -109,7 +109,8 @@ class Enterprise(VersionedModel):
         verbose_name_plural = _("enterprises")
         ordering = ["name", "id"]
         indexes = [
-            models.Index(fields=["park", "name"]),
+            models.Index(fields=["park", "name", "id"], name="enterprise_park_name"),
+            models.Index(fields=["name", "id"], name="enterprise_name"),  # a city leader's list: no park filter
             models.Index(fields=["park", "status", "name"]),
             models.Index(fields=["industry", "name"]),
             models.Index(fields=["is_key", "name"]),
