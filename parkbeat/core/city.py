@@ -87,7 +87,8 @@ class Writer:
     PostgreSQL's timestamptz parses the same text with "+00:00".
     """
 
-    def __init__(self):
+    def __init__(self, log=lambda message: None):
+        self.log = log
         connection.ensure_connection()
         self.vendor = connection.vendor
         self.suffix = "+00:00" if self.vendor == "postgresql" else ""
@@ -207,10 +208,11 @@ class City:
         return self.start_t + day_index * 86400
 
     def past(self, rng, t, start):
-        """`t`, or for today's share of a family a time between the day's start and a minute ago."""
+        """`t`, or on today's share of a family the same time of day squeezed into the hours gone by (with
+        no draw, so the generator's sequence does not depend on the hour of the run)."""
         if t < self.now_t - 120:
             return t
-        return start + rng.randrange(max(1, self.now_t - 120 - start))
+        return start + (t - start) * max(0, self.now_t - 120 - start) // 86400
 
     def pick_park(self, rng):
         return self.parks[bisect(self.busy_cum, rng.random() * self.busy_cum[-1])]
@@ -568,6 +570,8 @@ def seed_incidents(city, writer, trail, rng, total, dispute_target):
             done += 1
             if done % CHUNK == 0:
                 _commit(w)
+                if done % (10 * CHUNK) == 0:
+                    w.log(f"incidents: {done}/{total}")
     _commit(w)
     return linked
 
@@ -858,6 +862,8 @@ def seed_disputes(city, writer, trail, rng, total, linked):
         done += 1
         if done % CHUNK == 0:
             _commit(w)
+            if done % (5 * CHUNK) == 0:
+                w.log(f"disputes: {done}/{total}")
     _commit(w)
     return done
 
@@ -994,7 +1000,7 @@ def build(ctx, sizes, log=lambda message: None):
     n_disputes = max(0, sizes.disputes - Dispute.objects.count())
     n_visits = max(0, sizes.n_visits - Visit.objects.count())
     n_demands = max(0, sizes.n_demands - Demand.objects.count())
-    writer = Writer()
+    writer = Writer(log)
     bulk_session(writer)
     transaction.set_autocommit(False)
     try:
