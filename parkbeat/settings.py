@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "parkbeat.core.middleware.RequestIdMiddleware",
+    "parkbeat.core.timeouts.RequestTimeLimitMiddleware",  # every statement of a request within a time limit
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parkbeat.core.language.ChosenLanguageMiddleware",  # Chinese unless the user chose English
     "django.middleware.common.CommonMiddleware",
@@ -144,6 +145,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not memory) so live-server and multi-connection tests see one database; per process, so parallel runs never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Each statement of a page or API request (core.timeouts): stopped past this, answered 503. 0: no limit.
+# Commands, migrations, the job consumer and backups run outside requests and are not limited.
+PARKBEAT_REQUEST_DB_TIMEOUT_MS = env_int("PARKBEAT_REQUEST_DB_TIMEOUT_MS", 5000)
+if PARKBEAT_REQUEST_DB_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("PARKBEAT_REQUEST_DB_TIMEOUT_MS must be 0 (no limit) or more")
 
 # ---------------------------------------------------------------- cache, sessions, jobs
 REDIS_URL = os.environ.get("REDIS_URL", "")

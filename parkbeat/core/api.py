@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from parkbeat.core.middleware import current_request
 from parkbeat.core.parsers import body_too_large_error
 from parkbeat.core.services import ConflictError
+from parkbeat.core.timeouts import time_limit_exceeded
 
 logger = logging.getLogger("parkbeat.api")
 
@@ -30,7 +31,12 @@ def database_unavailable(exc):
     return isinstance(exc, (db.OperationalError, db.InterfaceError))
 
 
-def unavailable_response(response_class):
+def unavailable_response(response_class, exc=None):
+    """503 with `detail`. A statement stopped by the request time limit (core.timeouts) says so and carries
+    no Retry-After: the same request would most likely be stopped again."""
+    if exc is not None and time_limit_exceeded(exc):
+        return response_class({"detail": _("This request took too long and was stopped; narrow it down (a shorter "
+                                           "period, more filters) or try again later.")}, status=503)
     response = response_class({"detail": _("The database is not available right now; try again in a few seconds.")},
                               status=503)
     response["Retry-After"] = "5"
@@ -65,7 +71,7 @@ def exception_handler(exc, context):
     if response is None and database_unavailable(exc):
         logger.warning("database unavailable in %s: %s", context.get("view").__class__.__name__, exc)
         set_rollback()
-        return unavailable_response(Response)
+        return unavailable_response(Response, exc)
     if response is None:  # not an API exception: a bug of ours, answered as JSON and logged with its traceback
         logger.exception("unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
         set_rollback()
@@ -94,11 +100,14 @@ def not_found(request, exception=None):
 def server_error(request):
     """The project's 500: JSON under /api/ (an error outside any API view, e.g. in a middleware), the page
     elsewhere. A database that cannot be reached (the exception being handled) answers 503 instead."""
-    if database_unavailable(sys.exc_info()[1]):
+    exc = sys.exc_info()[1]
+    if database_unavailable(exc):
         if request.path.startswith("/api/"):
-            return unavailable_response(JsonResponse)
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = "5"
+            return unavailable_response(JsonResponse, exc)
+        timed_out = time_limit_exceeded(exc)
+        response = render(request, "503.html", {"timed_out": timed_out}, status=503)
+        if not timed_out:
+            response["Retry-After"] = "5"
         return response
     if request.path.startswith("/api/"):
         return JsonResponse(server_error_body(), status=500)
