@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from parkbeat.audit.filters import AuditEventFilterSet
 from parkbeat.audit.models import AuditEvent
+from parkbeat.core import lean
 from parkbeat.core.api_permissions import require_perm
 
 
@@ -13,7 +14,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
                   "object_type", "object_id", "object_repr", "changes", "note", "hash"]
 
 
-class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+class AuditEventViewSet(lean.LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """The audit trail, for the audit administrator only."""
 
     queryset = AuditEvent.objects.all()

@@ -67,6 +67,28 @@ def from_property(model, attribute, columns):
     return from_model(model, columns, getter)
 
 
+class Method:
+    """A SerializerMethodField computed by the serializer's own method, given `columns` as the attributes of
+    the object (the method must read only those, and no request)."""
+
+    def __init__(self, columns):
+        self.columns = tuple(columns)
+
+
+def method(*columns):
+    return Method(columns)
+
+
+def _display(model_field):
+    """Computed for get_<field>_display: the choice label, as Model._get_FIELD_display gives it."""
+    from django.utils.encoding import force_str
+
+    choices = dict(model_field.flatchoices)
+    return Computed((model_field.name,), lambda v: force_str(choices.get(v[model_field.name],
+                                                                         v[model_field.name]),
+                                                             strings_only=True))
+
+
 # (model label, attribute) -> Computed, for properties a source names (e.g. holder.display_name); the lookup
 # prefix of the relation is added when the plan is built. Apps add theirs with declare_property().
 PROPERTIES = {}
@@ -235,8 +257,12 @@ class Plan:
         self.relations = []  # (key, _Relation)
         for field in probe._readable_fields:
             name = field.field_name
-            if name in declared:
-                self.builders.append((name, self._computed(declared[name], "", cols)))
+            spec = declared.get(name)
+            if isinstance(spec, Method):
+                bound = getattr(probe, field.method_name)
+                spec = from_model(model, spec.columns, bound)
+            if spec is not None:
+                self.builders.append((name, self._computed(spec, "", cols)))
             else:
                 self.builders.append((name, self._field(field, model, cols)))
         self.columns = tuple(cols.names)
@@ -269,8 +295,15 @@ class Plan:
         if type(field).get_attribute not in (drf_fields.Field.get_attribute, relations.RelatedField.get_attribute):
             raise LeanUnsupported(f"{name}: its own get_attribute")
         lookup, hops, model_field, owner, attr = _walk(model, field.source_attrs)
-        if model_field is None:  # a property: declared in PROPERTIES
+        if model_field is None:  # a property (declared in PROPERTIES) or get_<field>_display
             computed = PROPERTIES.get((owner._meta.label, attr))
+            if computed is None and attr.startswith("get_") and attr.endswith("_display"):
+                try:
+                    shown = owner._meta.get_field(attr[4:-8])
+                except FieldDoesNotExist:
+                    shown = None
+                if shown is not None and shown.flatchoices and getattr(owner, attr, None) is not None:
+                    computed = _display(shown)
             if computed is None:
                 raise LeanUnsupported(f"{name}: {owner._meta.label}.{attr} is not a column")
             missing = _missing(field) if hops else None

@@ -15,8 +15,11 @@ A list page declares (NetBox-style) a `Table` subclass in `<app>/tables.py` and 
 - role hooks: `role_columns = {"holder": "incident.handle"}` shows a column only to users holding that
   permission (the filterset's twin is `core.filters.ListFilterSet.role_filters`).
 
-Rows are read from the view's queryset as is: keep the selectors' `select_related`/`only` so that neither
-the page nor the export grows a query per row.
+Rows are read from the view's queryset: keep the selectors' `select_related` so that neither the page nor
+the export grows a query per row. A table that declares `record_fields` (a tuple, possibly empty, of what
+its templates and render_* methods read beyond the columns) reads only its columns and those
+(`read_queryset`: `.only()` and exactly the joins they need, never a park's boundary); properties such as
+`number` or `holder__display_name` read the columns core.lean knows them by.
 """
 import html
 from decimal import Decimal
@@ -117,6 +120,7 @@ class Table(tables.Table):
     export_sheet = None  # defaults to the Chinese stem
     export_noun = _("%(count)s rows")
     export_too_many = _("%(count)s rows match; at most %(max)s can be exported at once. Narrow the filters.")
+    record_fields = None  # None: every column of the queryset; a tuple: only the columns shown, and these
 
     class Meta:
         attrs = {"class": "table table-sm table-hover table-pb mb-0 align-middle"}
@@ -158,6 +162,18 @@ class Table(tables.Table):
             cells.append({"column": column, "state": state, "url": link})
         return cells
 
+    def read_queryset(self, queryset):
+        """`queryset` reading only what the table shows (see `record_fields`), or as is when it declares
+        none or names something that is not a column."""
+        if self.record_fields is None:
+            return queryset
+        accessors = [str(column.accessor) for column in self.columns.iterall()]
+        columns = read_columns(queryset.model, [*accessors, *self.record_fields])
+        if columns is None:
+            return queryset
+        fields, joins = columns
+        return queryset.select_related(None).select_related(*joins).only(*fields)
+
     def rows_of(self, records):
         """Bound rows of the records of one page (the view paginates; the table only renders)."""
         return BoundRows(data=records, table=self)
@@ -175,6 +191,41 @@ class Table(tables.Table):
         for record in records:
             row = BoundRow(record, table=self)
             yield [_cell(row.get_cell_value(column.name)) for column in columns]
+
+
+def read_columns(model, accessors):
+    """(fields for .only(), forward joins for .select_related()) of `accessors` ("park__name",
+    "holder__display_name", "number"), or None when one is neither a column nor a property core.lean knows."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from parkbeat.core.lean import PROPERTIES, _default_properties
+
+    _default_properties()
+    fields, joins = {"pk"}, set()
+    for accessor in accessors:
+        owner, path = model, []
+        parts = accessor.replace(".", "__").split("__")
+        for position, part in enumerate(parts):
+            try:
+                field = owner._meta.get_field(part)
+            except FieldDoesNotExist:
+                computed = PROPERTIES.get((owner._meta.label, part))
+                if computed is None or position != len(parts) - 1:
+                    return None
+                fields.update("__".join([*path, column]) for column in computed.columns)
+                break
+            if field.is_relation and position != len(parts) - 1:
+                if not (field.many_to_one or field.one_to_one) or not field.concrete:
+                    return None
+                path.append(field.name)
+                joins.add("__".join(path))
+                owner = field.related_model
+                continue
+            if field.is_relation and not field.concrete:
+                return None
+            fields.add("__".join([*path, field.name]))
+    fields = {f[:-4] if f.endswith("__pk") else f for f in fields if f != "pk"}
+    return sorted(fields), sorted(joins)
 
 
 def _cell(value):

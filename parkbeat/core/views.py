@@ -71,6 +71,7 @@ class ScopedListView(PermissionRequiredMixin, FilterView):
         """The table of `queryset`, sorted by `?sort=` when it names an orderable column."""
         sort = self.request.GET.get("sort", "")
         table = self.table_class(queryset, user=self.request.user)
+        table.data.data = table.read_queryset(table.data.data)  # only the columns it shows (core.tables)
         if sort and sort in table.sortable():
             table.order_by = sort
             ordered = table.data.data

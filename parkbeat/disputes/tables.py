@@ -21,6 +21,7 @@ class DisputeTable(Table):
     level = tables.Column(_("Level"), visible=False)
     handler = tables.Column(_("Handler"), accessor="handler__display_name", visible=False)
 
+    record_fields = ()  # the columns are all the rows need
     export_filename = ("纠纷列表", "disputes")
     export_noun = _("%(count)s disputes")
     export_too_many = _("%(count)s disputes match; at most %(max)s can be exported at once. Narrow the filters.")

@@ -30,6 +30,7 @@ class EnterpriseTable(Table):
     key_reason = tables.Column(verbose_name=_("Key reason"), visible=False)
     address = tables.Column(verbose_name=_("Address"), visible=False)
 
+    record_fields = ()  # the columns are all the rows need (the name's key badge reads is_key, key_reason)
     export_filename = ("企业名录", "enterprises")
     export_noun = _("%(count)s enterprises")
 

@@ -29,6 +29,7 @@ class IncidentTable(Table):
     closed_at = WhenColumn(_("Closed at"), visible=False)
 
     card_template = "incidents/partials/incident_card.html"
+    record_fields = ("accept_due_at",)  # beyond the columns: the status badge's overdue mark
     export_filename = ("警情列表", "incidents")
     export_noun = _("%(count)s incidents")
     export_too_many = _("%(count)s incidents match; at most %(max)s can be exported at once. Narrow the filters.")

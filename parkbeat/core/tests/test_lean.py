@@ -13,13 +13,13 @@ from parkbeat.core import lean
 from parkbeat.core.pagination import COUNT_BOUND, BoundedPaginator, bounded_count
 from parkbeat.disputes.api.serializers import DisputeSerializer
 from parkbeat.disputes.models import Dispute, DisputeParty
-from parkbeat.disputes.tests.factories import open_dispute, routed_dispute
+from parkbeat.disputes.tests.factories import open_dispute, routed_dispute, three_instalments
 from parkbeat.enterprises.api.serializers import EnterpriseSerializer
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.incidents.api.serializers import IncidentSerializer
 from parkbeat.incidents.models import Incident
 from parkbeat.incidents.tests.helpers import report
-from parkbeat.testing import EnterpriseFactory
+from parkbeat.testing import DemandFactory, EnterpriseFactory, LiaisonFactory, VisitFactory
 
 NOW = timezone.now().replace(microsecond=0)
 
@@ -44,8 +44,12 @@ def lean_viewsets():
 
 
 def build_varied(world):
-    """Incidents in every status, with and without enterprise, holder, place and agencies; disputes open,
+    """A city-level leader too (world.city_leader). Incidents in every status, with and without enterprise, holder, place and agencies; disputes open,
     routed, settled and withdrawn, with parties and without; enterprises with and without coordinates."""
+    from parkbeat.org.models import Role
+    from parkbeat.testing import UserFactory, assign
+
+    world.city_leader = assign(UserFactory(username="t_city"), Role.STATION_LEADER, unit=world.city)
     S = Incident.Status
     made = []
     for i, status in enumerate([S.REPORTED, S.ACCEPTED, S.ON_SCENE, S.CLOSED, S.CANCELLED, S.REPORTED]):
@@ -85,6 +89,20 @@ def build_varied(world):
     Dispute.objects.filter(pk=withdrawn.pk).update(status=Dispute.Status.WITHDRAWN)
     open_dispute(world, park=world.other_park, enterprise=world.other_enterprise, actor=world.other_officer)
     assert plain and routed
+    three_instalments(world, routed)
+    DemandFactory(enterprise=world.enterprise, raised_by=world.officer, assignee=None,
+                  due_at=NOW - timedelta(days=1))  # overdue
+    DemandFactory(enterprise=world.enterprise, raised_by=world.liaison, assignee=world.officer)
+    VisitFactory(enterprise=world.enterprise, visitor=world.officer)
+    LiaisonFactory(enterprise=world.enterprise)
+    from django.contrib.contenttypes.models import ContentType
+    from parkbeat.notifications.models import Notification
+
+    for user in (world.leader, world.officer, world.city_leader):
+        Notification.objects.create(recipient=user, kind=Notification.Kind.values[0], title="新警情", url="/x/",
+                                    content_type=ContentType.objects.get_for_model(Incident),
+                                    object_id=made[0].pk)
+        Notification.objects.create(recipient=user, kind=Notification.Kind.values[-1], title="提醒", read_at=NOW)
 
     EnterpriseFactory(park=world.park, lon=Decimal("113.1"), lat=Decimal("27.8"),
                       production_hours={"mon": ["08:00", "17:00"]}, is_key=True, key_reason="危化品")
@@ -103,17 +121,11 @@ def test_the_lean_lists_are_found():
 
 
 @pytest.mark.parametrize("role", ["leader", "officer", "auxiliary", "mediator", "agency_staff", "liaison",
-                                  "volunteer", "city_leader"])
+                                  "volunteer", "auditor", "city_leader"])
 def test_lean_rows_equal_the_serializer_rows(world, api_as, role, monkeypatch):
-    from parkbeat.org.models import Role
-    from parkbeat.testing import UserFactory, assign
-
     build_varied(world)
-    if role == "city_leader":
-        user = assign(UserFactory(username="t_city"), Role.STATION_LEADER, unit=world.city)
-    else:
-        user = getattr(world, role)
-    compared = 0
+    user = getattr(world, role)
+    compared, by_url = 0, {}
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
         for url, viewset in lean_viewsets().items():
             lean_body = api_as(user).get(url, {"page_size": 500})
@@ -129,10 +141,17 @@ def test_lean_rows_equal_the_serializer_rows(world, api_as, role, monkeypatch):
                 assert list(lean_row) == list(drf_row), f"{url}: keys or their order differ"
                 assert lean_row == drf_row, url
                 compared += 1
+                by_url[url] = by_url.get(url, 0) + 1
             assert {k: v for k, v in lean_json.items() if k != "results"} == \
                    {k: v for k, v in drf_json.items() if k != "results"}, url
     if role in ("leader", "officer", "city_leader"):
         assert compared >= 12  # the varied rows were there to compare
+        for url in ("/api/v1/incidents/", "/api/v1/disputes/", "/api/v1/enterprises/", "/api/v1/agreements/",
+                    "/api/v1/obligations/", "/api/v1/demands/", "/api/v1/visits/", "/api/v1/liaisons/",
+                    "/api/v1/parks/", "/api/v1/notifications/"):
+            assert by_url.get(url), f"no row of {url} was compared"
+    if role == "auditor":
+        assert by_url.get("/api/v1/audit-events/")
 
 
 def test_lean_rows_keep_the_nulls_and_shapes(world, api_as):

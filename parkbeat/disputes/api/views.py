@@ -27,6 +27,7 @@ from parkbeat.org.models import Park
 
 # The list reads columns (core.lean): the number and the seconds at each level by the model's own code.
 lean.declare_property(Dispute, "number", ("began_at", "pk"))
+lean.declare_property(Obligation, "outstanding_amount", ("amount", "paid_amount"))
 lean.declare(DisputeSerializer, seconds_at=lean.from_model(
     Dispute, ("level", "status", "level_since", *(f"seconds_{level}" for level in Dispute.Level.values)),
     lambda d: {level: d.seconds_at(level) for level, _label in Dispute.Level.choices}))
@@ -133,7 +134,7 @@ class DisputeViewSet(lean.LeanListMixin, ScopedViewSetMixin, IdempotentCreateMix
         return Response(selectors.figures_json(figures))
 
 
-class SessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SessionViewSet(lean.LeanListMixin, IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     serializer_class = SessionSerializer
     filterset_class = SessionFilterSet
@@ -146,7 +147,7 @@ class SessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
         serializer.instance = services.session_record(actor=self.request.user, **data)
 
 
-class AgreementViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AgreementViewSet(lean.LeanListMixin, IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Agreements with their instalments; create one with nested `obligations`."""
 
     permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
@@ -161,7 +162,7 @@ class AgreementViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.
         serializer.instance = services.agreement_record(actor=self.request.user, **data)
 
 
-class ObligationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ObligationViewSet(lean.LeanListMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = Obligation.objects.select_related("agreement")
     serializer_class = ObligationSerializer

@@ -56,7 +56,7 @@ class EnterpriseViewSet(lean.LeanListMixin, ScopedViewSetMixin, UpdateViaService
         serializer.instance = services.enterprise_create(actor=self.request.user, **data)
 
 
-class LiaisonViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
+class LiaisonViewSet(lean.LeanListMixin, ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = Liaison.objects.select_related("enterprise")
@@ -74,7 +74,7 @@ class LiaisonViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateMod
         super().perform_update(serializer)
 
 
-class VisitViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
+class VisitViewSet(lean.LeanListMixin, ScopedViewSetMixin, UpdateViaServiceMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
                    mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [CASE_LIST]  # administrators: 403 on the list, not an empty page
     queryset = Visit.objects.select_related("enterprise", "visitor")
@@ -88,7 +88,10 @@ class VisitViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, IdempotentCreateMi
         serializer.instance = services.visit_create(actor=self.request.user, **data)
 
 
-class DemandViewSet(ScopedViewSetMixin, UpdateViaServiceMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
+lean.declare_property(Demand, "is_overdue", ("status", "due_at"))  # the list reads columns
+
+
+class DemandViewSet(lean.LeanListMixin, ScopedViewSetMixin, UpdateViaServiceMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Demands until answered: transitions are actions; a stale `version` gets 409."""
 

@@ -188,7 +188,7 @@ def test_list_has_the_pagination_shape(world, api_as):
     # then
     assert response.status_code == 200
     body = response.json()
-    assert list(body) == ["count", "next", "previous", "results"]
+    assert list(body) == ["count", "count_exact", "next", "previous", "results"]
     assert (body["count"], body["next"], body["previous"]) == (2, None, None)
     assert ids(response) == sorted([world.enterprise.pk, world.enterprise2.pk])
 

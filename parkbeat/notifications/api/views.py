@@ -4,6 +4,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from parkbeat.core import lean
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.notifications import selectors, services
 from parkbeat.notifications.api.serializers import NotificationSerializer, ReadAllSerializer, UnreadCountSerializer
@@ -11,7 +12,11 @@ from parkbeat.notifications.filters import NotificationFilterSet
 from parkbeat.notifications.models import Notification
 
 
-class NotificationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+# The list reads columns (core.lean); these two by the serializer's own methods.
+lean.declare(NotificationSerializer, is_read=lean.method("read_at"), about=lean.method("content_type_id"))
+
+
+class NotificationViewSet(lean.LeanListMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           viewsets.GenericViewSet):
     """Notifications of the caller, newest first; `?unread=true` for the unread ones, `?kind=` by kind."""
 

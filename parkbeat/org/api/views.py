@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from parkbeat.core import lean
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.org import auth, services
 from parkbeat.org.api.serializers import (DutyShiftSerializer, ParkSerializer, TokenRequestSerializer,
@@ -13,7 +14,7 @@ from parkbeat.org.api.serializers import (DutyShiftSerializer, ParkSerializer, T
 from parkbeat.org.models import DutyShift, Park
 
 
-class ParkViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ParkViewSet(lean.LeanListMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Park.objects.select_related("station")
     serializer_class = ParkSerializer
     filterset_fields = ["station", "code"]
@@ -40,7 +41,7 @@ class ParkViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(UserBriefSerializer(services.on_duty(park=park, at=when), many=True).data)
 
 
-class DutyShiftViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+class DutyShiftViewSet(lean.LeanListMixin, ScopedViewSetMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
                        viewsets.ReadOnlyModelViewSet):
     queryset = DutyShift.objects.select_related("park", "user")
     serializer_class = DutyShiftSerializer
