@@ -7,11 +7,18 @@ from parkbeat.testing import World
 pytest_plugins = ["parkbeat.core.tests.scanner"]
 
 
+# Fault tests kill processes, the two-server test starts servers: each runs only when its marker is asked
+# for by name (`-m faults`, `-m multiserver`), as .ci/run does in steps of their own.
+ON_REQUEST_ONLY = ("faults", "multiserver")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Fault tests kill processes: they run only when asked for by name (`-m faults`, as .ci/run does)."""
-    if "faults" in (config.getoption("markexpr") or ""):
+    """Leave out the tests of the ON_REQUEST_ONLY markers the -m expression does not name."""
+    asked = config.getoption("markexpr") or ""
+    skipped = [marker for marker in ON_REQUEST_ONLY if marker not in asked]
+    if not skipped:
         return
-    kept = [item for item in items if item.get_closest_marker("faults") is None]
+    kept = [item for item in items if not any(item.get_closest_marker(marker) for marker in skipped)]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
