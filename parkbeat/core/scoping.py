@@ -168,7 +168,7 @@ def _park_term(qs, access, roles):
             paths = Q(pk__in=[])
             for path in access.subtrees:
                 paths |= Q(station__path__startswith=path)
-            q |= _on(qs.model, qs.scope_park, "scope_in", Park.objects.filter(paths).values("id"))
+            q |= _on(qs.model, qs.scope_park, "scope_in", Park.objects.filter(paths).order_by().values("id"))
     if few:
         q |= _on(qs.model, qs.scope_park, "in", sorted(few))
     return q
@@ -200,7 +200,8 @@ def _on(model, lookup, op, value):
     if field is None or not (field.many_to_one or field.one_to_one) or not field.concrete:
         return Q(**{f"{lookup}__{op}": value})
     related = field.related_model
-    return Q(**{f"{first}__scope_in": related._base_manager.filter(_on(related, rest, op, value)).values("pk")})
+    inner = related._base_manager.filter(_on(related, rest, op, value))
+    return Q(**{f"{first}__scope_in": inner.order_by().values("pk")})
 
 
 def _through(qs, lookup, ids):
@@ -211,7 +212,7 @@ def _through(qs, lookup, ids):
     first = qs.model._meta.get_field(lookup.partition("__")[0])
     if (first.many_to_one or first.one_to_one) and first.concrete:
         return _on(qs.model, lookup, "in", sorted(ids))
-    return Q(pk__scope_in=qs.model._base_manager.filter(condition).values("pk"))
+    return Q(pk__scope_in=qs.model._base_manager.filter(condition).order_by().values("pk"))
 
 
 def is_visible(user, obj, roles=None):

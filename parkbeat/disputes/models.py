@@ -220,6 +220,7 @@ class MediationSession(models.Model):
         verbose_name = _("mediation session")
         verbose_name_plural = _("mediation sessions")
         ordering = ["dispute_id", "started_at", "id"]
+        indexes = [models.Index(fields=["-started_at", "-id"], name="session_started")]  # the session list
 
     def __str__(self):
         return f"{self.dispute_id} · {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
@@ -252,6 +253,7 @@ class Agreement(models.Model):
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         ordering = ["dispute_id", "signed_on", "id"]
+        indexes = [models.Index(fields=["-signed_on", "-id"], name="agreement_signed")]  # the agreement list
 
     def __str__(self):
         return f"{self.dispute.number} · {self.signed_on:%Y-%m-%d}"

@@ -44,5 +44,13 @@ class Migration(migrations.Migration):
             model_name='dispute',
             index=models.Index(fields=['park', 'status', '-began_at'], name='dispute_park_status'),
         ),
+        migrations.AddIndex(
+            model_name='agreement',
+            index=models.Index(fields=['-signed_on', '-id'], name='agreement_signed'),
+        ),
+        migrations.AddIndex(
+            model_name='mediationsession',
+            index=models.Index(fields=['-started_at', '-id'], name='session_started'),
+        ),
         migrations.RunPython(owner_statistics(1000), owner_statistics(-1), elidable=True),
     ]
