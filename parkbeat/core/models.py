@@ -37,6 +37,10 @@ class ScopedQuerySet(models.QuerySet):
     scope_owner_roles / scope_participant_roles: when set, those two paths count only while the user holds
         one of these roles, so an account that became an administrator (or lost its roles) no longer opens
         the cases it once reported, handled or took part in (SECURITY B5).
+
+    Each path becomes one OR term on the model's own table (a path across foreign keys as nested
+    `fk IN (subquery)`), so every scope column needs an index there, and a list ordered by a column wants
+    (scope column, order) as well: core/tests/test_explain.py checks the plans on both engines.
     """
 
     scope_park = None
