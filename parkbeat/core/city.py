@@ -93,9 +93,47 @@ class Writer:
         self.vendor = connection.vendor
         self.suffix = "+00:00" if self.vendor == "postgresql" else ""
         self.columns, self.rows, self.next_ids, self.counts = {}, {}, {}, {}
+        self.deferred = []  # (table, index name, CREATE INDEX statement) dropped for the load
+        self._hours = {}
+        self._mmss = [f"{m:02d}:{sec:02d}{self.suffix}" for m in range(60) for sec in range(60)]
 
     def ts(self, t):
-        return None if t is None else (EPOCH + timedelta(seconds=t)).isoformat(" ") + self.suffix
+        """UTC seconds as the column's text, e.g. "2026-12-02 18:27:57": the hour's part computed once, the
+        minutes and seconds looked up."""
+        if t is None:
+            return None
+        hour, rest = divmod(t, 3600)
+        prefix = self._hours.get(hour)
+        if prefix is None:
+            prefix = self._hours[hour] = (EPOCH + timedelta(hours=hour)).strftime("%Y-%m-%d %H:")
+        return prefix + self._mmss[rest]
+
+    def defer_indexes(self, table):
+        """Drop the table's plain indexes (not those backing a primary key or unique constraint) for the
+        load: building an index once over sorted rows beats updating it row by row. `restore_indexes` puts
+        them back as they were, from the statements the database itself reports."""
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+                               "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)", [table, table])
+            else:
+                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                               "AND sql IS NOT NULL", [table])
+            found = cursor.fetchall()
+            for name, statement in found:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                self.deferred.append((table, name, statement))
+
+    def restore_indexes(self):
+        with connection.cursor() as cursor:
+            while self.deferred:
+                table, name, statement = self.deferred[0]
+                for kind in ("CREATE UNIQUE INDEX ", "CREATE INDEX "):  # a rolled-back drop left it in place
+                    if statement.startswith(kind):
+                        statement = f"{kind}IF NOT EXISTS {statement[len(kind):]}"
+                        break
+                cursor.execute(statement)
+                self.deferred.pop(0)
 
     def table(self, model):
         """The db table of a model (or of an m2m through model), its columns registered on first use."""
@@ -107,6 +145,7 @@ class Writer:
                 cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
                 self.next_ids[table] = cursor.fetchone()[0] + 1
             self.counts[table] = 0
+            self.defer_indexes(table)
         return table
 
     def new_id(self, table):
@@ -118,7 +157,7 @@ class Writer:
         """Queue one row (a dict of column -> value; missing columns are NULL); returns its id."""
         if "id" not in row:
             row["id"] = self.new_id(table)
-        self.rows[table].append(tuple(row.get(c) for c in self.columns[table]))
+        self.rows[table].append(tuple(map(row.get, self.columns[table])))
         return row["id"]
 
     def flush(self):
@@ -151,22 +190,29 @@ class Writer:
 
 
 def bulk_session(writer):
-    """SQLite: PRAGMAs suited to a bulk load for this connection (the file's journal stays WAL)."""
-    if writer.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    """Settings suited to a bulk load, for this connection only. SQLite: foreign keys unchecked (the tests
+    run `PRAGMA foreign_key_check` on a built city), no fsync, a large page cache (the file stays WAL);
+    PostgreSQL: memory for building the indexes at the end."""
+    with connection.cursor() as cursor:
+        if writer.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys=OFF")
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.execute("PRAGMA cache_size=-131072")  # 128 MB of page cache
             cursor.execute("PRAGMA temp_store=MEMORY")
+        else:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
 
 
 def end_bulk_session(writer):
     with connection.cursor() as cursor:
         if writer.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA cache_size=-2000")
             cursor.execute("ANALYZE")  # the planner's statistics for the new row counts
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
+            cursor.execute("RESET maintenance_work_mem")
             cursor.execute("ANALYZE")
 
 
@@ -1024,10 +1070,14 @@ def build(ctx, sizes, log=lambda message: None):
         log(f"visits: {writer.counts['enterprises_visit']}, demands: {writer.counts['enterprises_demand']}")
         seed_audit(city, writer, trail, random.Random(f"{ctx.seed}:city:audit"))
         _commit(writer)
+        log(f"audit events: {writer.counts['audit_auditevent']}; building the indexes")
+        writer.restore_indexes()
         writer.finish()
         connection.commit()
     except BaseException:
         connection.rollback()
+        writer.restore_indexes()
+        connection.commit()
         raise
     finally:
         transaction.set_autocommit(True)
