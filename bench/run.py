@@ -1,498 +1,408 @@
-"""ParkBeat benchmark: a city-scale database served by granian, under a bounded concurrent load.
+"""ParkBeat benchmark: the city served by granian on SQLite and on PostgreSQL, measured against anchors.
 
-    .venv/bin/python bench/run.py [--stations 50] [--enterprises 50000] [--clients 8] [--requests 1000] ...
+    .venv/bin/python bench/run.py [--engines sqlite,postgres] [--stations 50] [--enterprises 50000]
+                                  [--incidents 1000000] [--disputes 200000] [--mixed-minutes 10] ...
 
-1. Builds the city (`migrate` + `seed_demo --stations --enterprises`) in a throw-away PARKBEAT_VAR_DIR,
-   cached under var/bench/cache/<key>/, where the key covers the sizes, BENCH_DATA_VERSION and the
-   source of every migration and of the demo generator: a changed schema or generator rebuilds it.
-2. Copies the cached data into a fresh var dir and serves it with granian (WSGI, 2 workers) on a free
-   loopback port, with bench.bench_settings (the real settings plus a bare JSON view).
-3. Measures each scenario with N client threads, each on one keep-alive socket, sending a fixed
-   number of requests and stopping early at a time cap: (a) the bare view, (b) the enterprise list API
-   as `leader` with a bearer token. Prints a table and writes bench/results/latest.json.
+Per engine: builds (or reuses) the city, serves a copy of it with granian on a free loopback port, measures
+the anchors (a bare view, a one-primary-key-query view, a one-insert POST view) and then, as the station
+leader and the city leader, every list (API and page), the figures, the home page and incident creation;
+prints rps/p50/p95/p99/errors, the ratios against the anchors and whether each goal is met, and writes
+bench/results/latest.json. On PostgreSQL, a mixed load of simulated users against two app servers follows.
 
-Only loopback traffic; every loop is bounded in count and time; the server is stopped at the end.
+Only loopback traffic; every loop is bounded in count and time; everything started is stopped (also on
+Ctrl-C and errors), and the PostgreSQL run database is dropped.
 """
 import argparse
-import hashlib
-import http.client
 import json
 import math
 import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-BENCH_DATA_VERSION = "1"  # bump to rebuild every cached city
-CACHE_ROOT = REPO / "var" / "bench" / "cache"
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import city, mixed  # noqa: E402
+from bench.load import encode, login_for, request, run_load, token_for  # noqa: E402
+from bench.servers import Server  # noqa: E402
+
 RESULTS = REPO / "bench" / "results" / "latest.json"
-HOST = "127.0.0.1"
-BUILD_TIMEOUT_S = 30 * 60
-SERVER_START_TIMEOUT_S = 60
+USERS = ("leader", "cityleader")
+LIST_PAGES = 10  # the clients cycle through the first pages of each filtered list
+GOALS = {
+    "list": "p50 ≤ 3× one-query p50",
+    "figures": "p50 ≤ 200 ms, p99 ≤ 1 s",
+    "create": "rps ≥ 0.3× one-insert rps, p99 ≤ 250 ms",
+    "mixed": "p95 < 300 ms, 0 errors",
+}
 
 
-# ---------------------------------------------------------------- helpers
 def say(message):
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    city.say(message)
 
 
-def base_env(var_dir, database_url=None):
-    """Environment for manage.py and granian: bench settings, demo mode, nothing from the caller's deployment."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE"}}
-    env.update({
-        "PARKBEAT_VAR_DIR": str(var_dir),
-        "PARKBEAT_DEMO": "1",
-        "DJANGO_SETTINGS_MODULE": "bench.bench_settings",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")])),
-        "LOG_LEVEL": "WARNING",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    })
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def manage(env, *args, timeout=600, capture=False):
-    cmd = [sys.executable, str(REPO / "manage.py"), *args]
-    result = subprocess.run(cmd, cwd=REPO, env=env, timeout=timeout, text=True,
-                            stdout=subprocess.PIPE if capture else None, stdin=subprocess.DEVNULL)
-    if result.returncode != 0:
-        raise SystemExit(f"bench: `manage.py {' '.join(args)}` failed with exit code {result.returncode}")
-    return result.stdout
-
-
-def data_key(args):
-    """Cache key: sizes, seed, data version, and the source that decides the schema and the generated rows."""
-    digest = hashlib.sha256(f"{BENCH_DATA_VERSION}|{args.stations}|{args.enterprises}|{args.seed}".encode())
-    sources = sorted(REPO.glob("parkbeat/*/migrations/*.py"))
-    sources += sorted(REPO.glob("parkbeat/*/management/commands/seed_demo.py"))
-    sources += sorted(REPO.glob("parkbeat/*/demo.py"))  # each app's demo module, core's runner and helpers too
-    for path in sources:
-        digest.update(str(path.relative_to(REPO)).encode())
-        digest.update(path.read_bytes())
-    return f"v{BENCH_DATA_VERSION}-s{args.stations}-e{args.enterprises}-{digest.hexdigest()[:12]}"
-
-
-def build_city(args):
-    """Return the cached var dir holding the city, building it first when missing."""
-    key = data_key(args)
-    cached = CACHE_ROOT / key
-    if cached.is_dir() and not args.rebuild:
-        say(f"using cached city {key}")
-        return cached, key
-    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
-    for old in CACHE_ROOT.iterdir():  # one city is enough: drop stale builds and leftovers
-        shutil.rmtree(old, ignore_errors=True)
-    build = Path(tempfile.mkdtemp(prefix="build-", dir=CACHE_ROOT))
-    env = base_env(build)
-    started = time.monotonic()
-    say(f"building city {key}: {args.stations} stations, {args.enterprises} enterprises (cached afterwards)")
-    manage(env, "migrate", "--noinput", "-v0", timeout=BUILD_TIMEOUT_S)
-    manage(env, "seed_demo", "--stations", str(args.stations), "--enterprises", str(args.enterprises),
-           "--seed", str(args.seed), timeout=BUILD_TIMEOUT_S)
-    _checkpoint_sqlite(build / "parkbeat.sqlite3")
-    for leftover in ("huey.sqlite3", "huey.sqlite3-wal", "huey.sqlite3-shm", "static", "media"):
-        path = build / leftover
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-    build.rename(cached)
-    say(f"built in {time.monotonic() - started:.0f}s")
-    return cached, key
-
-
-def _checkpoint_sqlite(path):
-    """Fold the WAL into the main file so the cached copy is one self-contained file."""
-    import sqlite3
-
-    if path.exists():
-        with sqlite3.connect(path) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.close()
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """granian serving the WSGI app on a loopback port; always stopped on exit."""
-
-    def __init__(self, env, workers, threads, log_path):
-        self.port = free_port()
-        self.log_path = log_path
-        granian = Path(sys.executable).with_name("granian")
-        cmd = [str(granian) if granian.exists() else "granian", "--interface", "wsgi", "--workers", str(workers),
-               "--host", HOST, "--port", str(self.port), "--log-level", "warning", "--no-access-log",
-               "--workers-kill-timeout", "5",
-               *(["--blocking-threads", str(threads)] if threads else []), "parkbeat.wsgi:application"]
-        self.log = open(log_path, "w")
-        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
-
-    def wait_ready(self, path):
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                status, _body = request(self.port, "GET", path)
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        tail = Path(self.log_path).read_text(errors="replace")[-3000:]
-        raise SystemExit(f"bench: granian did not become ready on port {self.port}; log tail:\n{tail}")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()  # the main process stops its workers (a group-wide signal can wedge them)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
-        self.log.close()
-
-
-def request(port, method, path, body=None, headers=None, timeout=10):
-    """One request on a fresh connection; returns (status, parsed JSON or raw bytes)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+def uptime():
     try:
-        data = json.dumps(body).encode() if body is not None else None
-        hdrs = {"Accept": "application/json", **({"Content-Type": "application/json"} if data else {}), **(headers or {})}
-        conn.request(method, path, body=data, headers=hdrs)
-        response = conn.getresponse()
-        raw = response.read()
-        try:
-            return response.status, json.loads(raw)
-        except ValueError:
-            return response.status, raw
-    finally:
-        conn.close()
-
-
-# ---------------------------------------------------------------- load
-class LeanConnection:
-    """A minimal HTTP/1.1 keep-alive client: pre-encoded requests, Content-Length or chunked bodies.
-
-    http.client spends ~100 µs of Python per request, which on a 2-core machine caps the load
-    generator below what granian serves for a bare view; this keeps the client out of the figures.
-    """
-
-    def __init__(self, port, timeout=10):
-        self.port, self.timeout, self.sock, self.buf = port, timeout, None, b""
-
-    def close(self):
-        if self.sock is not None:
-            self.sock.close()
-        self.sock, self.buf = None, b""
-
-    def _recv(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("server closed the connection")
-        self.buf += chunk
-
-    def _take(self, n):
-        while len(self.buf) < n:
-            self._recv()
-        data, self.buf = self.buf[:n], self.buf[n:]
-        return data
-
-    def _line(self):
-        while (i := self.buf.find(b"\r\n")) < 0:
-            self._recv()
-        line, self.buf = self.buf[:i], self.buf[i + 2:]
-        return line
-
-    def send(self, raw_request):
-        """Send one encoded request, read the whole response; returns the status code."""
-        if self.sock is None:
-            self.sock = socket.create_connection((HOST, self.port), timeout=self.timeout)
-            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.sock.sendall(raw_request)
-        while (end := self.buf.find(b"\r\n\r\n")) < 0:
-            self._recv()
-        head, self.buf = self.buf[:end].decode("latin-1").split("\r\n"), self.buf[end + 4:]
-        status = int(head[0].split(" ", 2)[1])
-        headers = {k.strip().lower(): v.strip() for k, _s, v in (h.partition(":") for h in head[1:])}
-        if "content-length" in headers:
-            self._take(int(headers["content-length"]))
-        elif headers.get("transfer-encoding", "").lower() == "chunked":
-            while (size := int(self._line().split(b";")[0], 16)) > 0:
-                self._take(size + 2)
-            while self._line():  # trailers end with an empty line
-                pass
-        else:
-            raise ConnectionError("response without Content-Length or chunking")
-        if headers.get("connection", "").lower() == "close":
-            self.close()
-        return status
-
-
-def encode_get(path, headers, port):
-    lines = [f"GET {path} HTTP/1.1", f"Host: {HOST}:{port}", "Accept: application/json",
-             *(f"{k}: {v}" for k, v in headers.items()), "", ""]
-    return "\r\n".join(lines).encode("latin-1")
-
-
-def run_load(port, paths, headers, *, clients, per_client, warmup, time_cap):
-    """`clients` threads, one keep-alive connection each, `per_client` requests each, stopped at `time_cap`."""
-    latencies = [[] for _ in range(clients)]
-    statuses = [Counter() for _ in range(clients)]
-    errors = [0] * clients
-    start_gate = threading.Barrier(clients + 1)
-    deadline = [math.inf]
-    encoded = [encode_get(path, headers, port) for path in paths]
-
-    def client(cid):
-        conn = LeanConnection(port)
-
-        def one(raw):
-            try:
-                return conn.send(raw)
-            except (OSError, ValueError, IndexError):
-                conn.close()
-                return None
-
-        warm_until = time.perf_counter() + min(5.0, time_cap / 4)
-        for i in range(warmup):
-            if time.perf_counter() > warm_until:
-                break
-            one(encoded[(cid + i) % len(encoded)])
-        start_gate.wait()
-        for i in range(per_client):
-            if time.perf_counter() > deadline[0]:
-                break
-            raw = encoded[(cid + i * clients) % len(encoded)]
-            t0 = time.perf_counter()
-            status = one(raw)
-            elapsed = time.perf_counter() - t0
-            statuses[cid][status or "connection error"] += 1
-            if status == 200:
-                latencies[cid].append(elapsed)
-            else:
-                errors[cid] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(cid,), daemon=True) for cid in range(clients)]
-    for thread in threads:
-        thread.start()
-    start_gate.wait()
-    started = time.perf_counter()
-    deadline[0] = started + time_cap
-    for thread in threads:
-        thread.join(timeout=time_cap + 30)
-    duration = time.perf_counter() - started
-
-    ok = sorted(x for per in latencies for x in per)
-    total_status = sum(statuses, Counter())
-    return {
-        "requests": sum(total_status.values()),
-        "ok": len(ok),
-        "errors": sum(errors),
-        "statuses": {str(k): v for k, v in sorted(total_status.items(), key=str)},
-        "duration_s": round(duration, 3),
-        "rps": round(len(ok) / duration, 1) if duration > 0 else 0.0,
-        "p50_ms": _ms(ok, 50),
-        "p95_ms": _ms(ok, 95),
-        "p99_ms": _ms(ok, 99),
-        "max_ms": round(ok[-1] * 1000, 2) if ok else None,
-        "time_capped": duration >= time_cap,
-        "paths": len(paths),
-    }
-
-
-def _ms(sorted_values, pct):
-    """Nearest-rank percentile in milliseconds."""
-    if not sorted_values:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
         return None
-    rank = max(1, math.ceil(pct / 100 * len(sorted_values)))
-    return round(sorted_values[rank - 1] * 1000, 2)
 
 
 # ---------------------------------------------------------------- scenarios
-def api_target(env):
-    """The busiest (park, industry) pair among the enterprises `leader` may see, and its page count."""
-    script = (
-        "import json\n"
-        "from django.db.models import Count\n"
-        "from parkbeat.enterprises.models import Enterprise\n"
-        "from parkbeat.org.models import User\n"
-        "user = User.objects.get(username='leader')\n"
-        "qs = Enterprise.objects.visible_to(user)\n"
-        "row = qs.values('park_id', 'industry').annotate(n=Count('id')).order_by('-n', 'park_id', 'industry').first()\n"
-        "print('BENCH-JSON ' + json.dumps({'park': row and row['park_id'], 'industry': row and row['industry'],\n"
-        "    'matching': row and row['n'], 'visible_to_leader': qs.count(), 'enterprises': Enterprise.objects.count()}))\n"
-    )
-    out = manage(env, "shell", "-c", script, capture=True, timeout=120)
-    line = next(line for line in reversed(out.splitlines()) if line.startswith("BENCH-JSON "))
-    return json.loads(line.removeprefix("BENCH-JSON "))
+class Scenario:
+    """One measured request kind: `make(port)` returns make_request(cid, i) for run_load."""
+
+    def __init__(self, name, group, user, method, paths=None, body=None, headers=None, ok_status=200):
+        self.name, self.group, self.user, self.method = name, group, user, method
+        self.paths, self.body, self.headers, self.ok_status = paths, body, headers or {}, ok_status
+
+    def maker(self, port, clients):
+        if self.method == "GET":
+            encoded = [encode("GET", p, port, self.headers) for p in self.paths]
+            return lambda cid, i: encoded[(cid + i * clients) % len(encoded)] if i >= 0 else encoded[cid % len(encoded)]
+        path = self.paths[0]
+
+        def make(cid, i):
+            key = f"{'w' if i < 0 else ''}{cid}-{abs(i)}"
+            body, extra = self.body(key)
+            return encode("POST", path, port, {**self.headers, **extra}, body)
+        return make
 
 
-def token_for(port, username, password):
-    status, body = request(port, "POST", "/api/v1/auth/token/", {"username": username, "password": password})
-    if status != 200 or not isinstance(body, dict) or "token" not in body:
-        return None, f"POST /api/v1/auth/token/ answered {status}: {str(body)[:200]}"
-    return body["token"], None
+def list_paths(base, filters, matching, page_size, pages=LIST_PAGES):
+    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    count = max(1, min(pages, math.ceil((matching or 1) / page_size)))
+    return [f"{base}?{query}&page={n}&page_size={page_size}" for n in range(1, count + 1)]
 
 
-def print_table(scenarios, ratio):
-    cols = ("scenario", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms")
-    rows = [(name, r["requests"], r["errors"], r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"], r["max_ms"])
-            for name, r in scenarios.items()]
-    widths = [max(len(str(c)), *(len(str(row[i])) for row in rows)) for i, c in enumerate(cols)]
-    line = "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cols, widths)))
-    print("\n" + line + "\n" + "-" * len(line))
-    for row in rows:
-        print("  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
-    if ratio is not None:
-        print(f"\nenterprise API / bare view throughput: {ratio:.3f}")
-    print()
+def user_scenarios(user, target, token, cookie, args, run_tag):
+    """Every request the goals name, for one account; lists and pages filtered by their busiest filter."""
+    api = {"Authorization": f"Bearer {token}"} if token else None
+    page = {"Cookie": cookie, "Accept": "text/html"} if cookie else None
+    out = []
+    ent, inc, dis = target["enterprises"], target["incidents"], target["disputes"]
+    lists = []
+    if ent:
+        lists.append(("enterprise list", "/api/v1/enterprises/", "/enterprises/",
+                      {"park": ent["park_id"], "industry": ent["industry"]}, ent["matching"]))
+    if inc:
+        lists.append(("incident list", "/api/v1/incidents/", "/incidents/", {"status": inc["status"]},
+                      inc["matching"]))
+    if dis:
+        lists.append(("dispute list", "/api/v1/disputes/", "/disputes/", {"status": dis["status"]},
+                      dis["matching"]))
+    for label, api_base, page_base, filters, matching in lists:
+        if api:
+            out.append(Scenario(f"{user} · {label} API", "list", user, "GET",
+                                list_paths(api_base, filters, matching, args.page_size), headers=api))
+    for label, api_base, page_base, filters, matching in lists:
+        if page:
+            out.append(Scenario(f"{user} · {label} page", "list", user, "GET",
+                                list_paths(page_base, filters, matching, args.page_size), headers=page))
+    end = date.today()
+    start = end - timedelta(days=364)
+    if api:
+        for kind in ("incidents", "disputes"):
+            out.append(Scenario(f"{user} · {kind[:-1]} figures 365 d API", "figures", user, "GET",
+                                [f"/api/v1/{kind}/figures/?start={start}&end={end}"], headers=api))
+    if page:
+        out.append(Scenario(f"{user} · home page", "figures", user, "GET", ["/"], headers=page))
+    if api and target.get("report_park"):
+        def body(key, park=target["report_park"], enterprise=target.get("report_enterprise")):
+            number = f"B{run_tag}{user[:2]}-{key}"[:40]
+            data = {"source": "dispatch_110", "dispatch_number": number, "kind": "theft", "park": park,
+                    "location": "基准测试东门", "people_involved": 2, "description": "基准测试：仓库失窃",
+                    "caller_name": "测试", "caller_mobile": "13900000000"}
+            if enterprise:
+                data["enterprise"] = enterprise
+            return data, {"Idempotency-Key": number}
+        out.append(Scenario(f"{user} · incident create POST", "create", user, "POST", ["/api/v1/incidents/"],
+                            body=body, headers=api, ok_status=201))
+    return out
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stations", type=int, default=50)
-    parser.add_argument("--enterprises", type=int, default=50_000)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--clients", type=int, default=8, help="concurrent connections (default 8)")
-    parser.add_argument("--requests", type=int, default=1000, help="requests per client per scenario (default 1000)")
-    parser.add_argument("--warmup", type=int, default=20,
-                        help="unmeasured requests per client first (default 20, at most 5 s)")
-    parser.add_argument("--time-cap", type=float, default=30.0, help="seconds per scenario at most (default 30)")
-    parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default 2)")
-    parser.add_argument("--threads", type=int, default=4,
-                        help="granian blocking threads per worker (default 4, as `make run`; 0: granian's default)")
-    parser.add_argument("--page-size", type=int, default=50)
-    parser.add_argument("--database-url", help="benchmark against this PostgreSQL database instead of a cached "
-                        "SQLite file (it is migrated and seeded if empty; use a database of its own)")
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached city")
-    parser.add_argument("--baseline-only", action="store_true", help="measure the bare view only")
-    parser.add_argument("--path", action="append", default=[],
-                        help="also measure GET PATH (authenticated when a token was issued); repeatable")
-    parser.add_argument("--require-api", action="store_true", help="fail when the API scenario cannot run")
-    args = parser.parse_args(argv)
-    for name in ("clients", "requests", "workers", "page_size"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
-        parser.error("--database-url must be a postgres:// URL")
+def anchor_scenarios(parks, token):
+    out = [Scenario("anchor · bare view", "anchor", None, "GET", ["/bench/bare/"]),
+           Scenario("anchor · one-query view", "anchor", None, "GET",
+                    [f"/bench/one-query/?pk={pk}" for pk in parks])]
+    if token:
+        out.append(Scenario("anchor · one-insert POST", "anchor", None, "POST", ["/bench/one-insert/"],
+                            body=lambda key: ({"key": f"{os.getpid()}-{time.monotonic_ns()}-{key}"}, {}),
+                            headers={"Authorization": f"Bearer {token}"}, ok_status=201))
+    return out
 
-    run_dir = Path(tempfile.mkdtemp(prefix="parkbeat-bench-"))
-    server = None
+
+def probe(port, scenario):
+    """One unmeasured request first: a scenario whose request is refused is reported, not measured."""
+    if scenario.method == "GET":
+        status, body = request(port, "GET", scenario.paths[0], headers=scenario.headers)
+    else:
+        data, extra = scenario.body(f"probe{time.monotonic_ns() % 10**9}")
+        status, body = request(port, "POST", scenario.paths[0], data, headers={**scenario.headers, **extra})
+    if status != scenario.ok_status:
+        return f"{scenario.method} {scenario.paths[0]} answered {status}: {str(body)[:300]}"
+    return None
+
+
+def judge(scenarios):
+    """The ratios against the anchors and each goal met or missed (also missed when any request failed)."""
+    one_query = scenarios.get("anchor · one-query view", {}).get("p50_ms")
+    one_insert = scenarios.get("anchor · one-insert POST", {}).get("rps")
+    for r in scenarios.values():
+        group = r.get("group")
+        met, ratio = None, None
+        if r.get("skipped"):
+            r.update(goal=GOALS.get(group), met=False if group in GOALS else None)
+            continue
+        if group == "list" and one_query and r["p50_ms"] is not None:
+            ratio = round(r["p50_ms"] / one_query, 2)
+            met = ratio <= 3
+        elif group == "figures" and r["p50_ms"] is not None:
+            met = r["p50_ms"] <= 200 and r["p99_ms"] <= 1000
+        elif group == "create" and one_insert and r["p99_ms"] is not None:
+            ratio = round(r["rps"] / one_insert, 3)
+            met = ratio >= 0.3 and r["p99_ms"] <= 250
+        elif group in GOALS:
+            met = False
+        if met is not None and r["errors"]:
+            met = False
+        r.update(ratio=ratio, goal=GOALS.get(group), met=met)
+
+
+def measure_engine(engine, env, args, run_dir, log):
+    """Serve this engine's city on one server and measure every scenario; returns {name: result}."""
+    say(f"[{engine}] choosing each account's busiest filters")
+    wanted = [*USERS, *mixed.OFFICERS]
+    out = city.manage(env, "shell", "-c", f"import bench.targets as t; t.main({wanted!r})", capture=True,
+                      timeout=1800)
+    line = next(x for x in reversed(out.splitlines()) if x.startswith("BENCH-JSON "))
+    targets = json.loads(line.removeprefix("BENCH-JSON "))
+    log["rows"], log["targets"] = targets["rows"], targets["users"]
+    say(f"[{engine}] rows: {targets['rows']}")
+
+    server = Server(env, args.workers, args.threads, run_dir / f"granian-{engine}.log")
+    results, notes = {}, log.setdefault("notes", [])
     try:
-        if args.database_url:
-            var_dir = run_dir / "var"
-            var_dir.mkdir()
-            env = base_env(var_dir, args.database_url)
-            say("migrating and seeding the PostgreSQL database (seed_demo keeps existing data)")
-            manage(env, "migrate", "--noinput", "-v0", timeout=BUILD_TIMEOUT_S)
-            manage(env, "seed_demo", "--stations", str(args.stations), "--enterprises", str(args.enterprises),
-                   "--seed", str(args.seed), timeout=BUILD_TIMEOUT_S)
-            key, engine = "postgresql (not cached)", "postgresql"
-        else:
-            cached, key = build_city(args)
-            var_dir = run_dir / "var"
-            shutil.copytree(cached, var_dir)  # runs write (tokens, last login): never into the cache
-            env = base_env(var_dir)
-            engine = "sqlite"
-        (var_dir / "static").mkdir(exist_ok=True)
-
-        target = None if args.baseline_only else api_target(env)
-        server = Server(env, args.workers, args.threads, run_dir / "granian.log")
-        server.wait_ready("/bench/bare/")
-        say(f"granian up on {HOST}:{server.port} ({args.workers} workers, "
-            f"{args.threads or 'default'} blocking threads each)")
-
-        load = dict(clients=args.clients, per_client=args.requests, warmup=args.warmup, time_cap=args.time_cap)
-        scenarios, notes = {}, []
-        say(f"bare view: {args.clients} clients x {args.requests} requests (cap {args.time_cap:.0f}s)")
-        scenarios["bare view /bench/bare/"] = run_load(server.port, ["/bench/bare/"], {}, **load)
-
-        token = None
-        if not args.baseline_only:
-            password = os.environ.get("PARKBEAT_DEMO_PASSWORD", "parkbeat-demo")
-            token, problem = token_for(server.port, "leader", password)
+        server.wait_ready()
+        log["port"] = server.port
+        say(f"[{engine}] granian up on 127.0.0.1:{server.port} ({args.workers} workers × "
+            f"{args.threads or 'default'} blocking threads)")
+        password = os.environ.get("PARKBEAT_DEMO_PASSWORD", "parkbeat-demo")
+        auth = {}
+        for user in USERS:
+            if not targets["users"].get(user):
+                notes.append(f"no account {user!r} in this city (seed_demo does not create it yet): skipped")
+                continue
+            token, problem = token_for(server.port, user, password)
             if problem:
                 notes.append(problem)
-            elif not target or not target.get("park"):
-                notes.append("leader sees no enterprises: nothing to list")
-            else:
-                pages = max(1, math.ceil(target["matching"] / args.page_size))
-                paths = [f"/api/v1/enterprises/?park={target['park']}&industry={target['industry']}"
-                         f"&page={n}&page_size={args.page_size}" for n in range(1, pages + 1)]
-                auth = {"Authorization": f"Bearer {token}"}
-                status, body = request(server.port, "GET", paths[0], headers=auth)
-                if status != 200:
-                    notes.append(f"GET {paths[0]} answered {status}: {str(body)[:200]}")
-                else:
-                    say(f"enterprise API: park {target['park']}, industry {target['industry']}, "
-                        f"{target['matching']} rows over {pages} page(s)")
-                    scenarios["enterprise list API"] = run_load(server.port, paths, auth, **load)
-        for path in args.path:
-            say(f"extra path {path}")
-            auth = {"Authorization": f"Bearer {token}"} if token else {}
-            scenarios[f"GET {path}"] = run_load(server.port, [path], auth, **load)
+            cookie, problem = login_for(server.port, user, password)
+            if problem:
+                notes.append(problem)
+            auth[user] = (token, cookie)
+        parks = list(range(1, max(2, min(targets["rows"]["parks"], 150)) + 1))
+        scenarios = anchor_scenarios(parks, auth.get("leader", (None, None))[0])
+        run_tag = f"{os.getpid() % 100000}{engine[0]}"
+        for user, (token, cookie) in auth.items():
+            scenarios += user_scenarios(user, targets["users"][user], token, cookie, args, run_tag)
+        load = dict(clients=args.clients, per_client=args.requests, warmup=args.warmup, time_cap=args.time_cap,
+                    timeout=args.request_timeout)
+        for scenario in scenarios:
+            if args.only and not any(part in scenario.name for part in args.only):
+                continue
+            problem = probe(server.port, scenario)
+            if problem:
+                say(f"[{engine}] {scenario.name}: skipped, {problem}")
+                results[scenario.name] = {"group": scenario.group, "user": scenario.user, "skipped": problem,
+                                          "requests": 0, "errors": 0}
+                notes.append(f"{scenario.name}: {problem}")
+                continue
+            say(f"[{engine}] {scenario.name} ({len(scenario.paths)} path(s))")
+            r = run_load(server.port, scenario.maker(server.port, args.clients), ok_status=scenario.ok_status,
+                         **load)
+            r.update(group=scenario.group, user=scenario.user, example=f"{scenario.method} {scenario.paths[0]}")
+            results[scenario.name] = r
+            say(f"[{engine}]   {r['ok']} ok, {r['errors']} errors, {r['rps']} rps, p50 {r['p50_ms']} ms, "
+                f"p99 {r['p99_ms']} ms")
+        judge(results)
     finally:
-        if server is not None:
-            stopping = time.monotonic()
-            server.stop()
-            say(f"granian stopped in {time.monotonic() - stopping:.1f}s")
-        shutil.rmtree(run_dir, ignore_errors=True)
-
-    bare, api = scenarios.get("bare view /bench/bare/"), scenarios.get("enterprise list API")
-    ratio = round(api["rps"] / bare["rps"], 4) if api and bare and bare["rps"] else None
-    print_table(scenarios, ratio)
-    for note in notes:
-        say(f"API scenario skipped: {note}")
-
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    result = {
-        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "commit": _git_commit(),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-        "server": {"app_server": "granian wsgi", "workers": args.workers, "blocking_threads": args.threads or "default",
-                   "database": engine},
-        "load": {"clients": args.clients, "requests_per_client": args.requests, "warmup_per_client": args.warmup,
-                 "time_cap_s": args.time_cap, "client": "python threads, one keep-alive socket each (LeanConnection)"},
-        "data": {"key": key, "stations": args.stations, "enterprises": args.enterprises, "api_target": target},
-        "scenarios": scenarios,
-        "api_over_bare_rps": ratio,
-        "notes": notes,
-    }
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    say(f"wrote {RESULTS.relative_to(REPO)}")
-
-    failed = [name for name, r in scenarios.items() if r["errors"]]
-    if failed:
-        say(f"errors in: {', '.join(failed)}")
-        return 1
-    if args.require_api and api is None and not args.baseline_only:
-        return 1
-    return 0
+        server.stop()
+        say(f"[{engine}] granian stopped")
+    return results, auth, targets
 
 
-def _git_commit():
+# ---------------------------------------------------------------- report
+def print_table(engine, results):
+    cols = ("scenario", "n", "err", "rps", "p50", "p95", "p99", "max", "ratio", "goal")
+    rows = []
+    for name, r in results.items():
+        if r.get("skipped"):
+            rows.append((name, 0, "-", "-", "-", "-", "-", "-", "-", "skipped" if r.get("met") is None else "MISSED"))
+            continue
+        mark = {True: "met", False: "MISSED", None: ""}[r.get("met")]
+        rows.append((name, r["ok"] + r["errors"], r["errors"], r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"],
+                     r["max_ms"], "" if r.get("ratio") is None else r["ratio"], mark))
+    widths = [max(len(str(c)), *(len(str(row[i])) for row in rows)) for i, c in enumerate(cols)] if rows else []
+    fmt = lambda row: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)  # noqa: E731
+                                for i, (c, w) in enumerate(zip(row, widths)))
+    print(f"\n== {engine} (latencies in ms; ratio: list p50 ÷ one-query p50, create rps ÷ one-insert rps)")
+    if rows:
+        print(fmt(cols))
+        print("-" * len(fmt(cols)))
+        for row in rows:
+            print(fmt(row))
+    print("goals: lists " + GOALS["list"] + "; figures and home " + GOALS["figures"] + "; creation "
+          + GOALS["create"], flush=True)
+
+
+def git_commit():
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
                               timeout=5).stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engines", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    parser.add_argument("--stations", type=int, default=50)
+    parser.add_argument("--enterprises", type=int, default=50_000)
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--disputes", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections (default 8)")
+    parser.add_argument("--requests", type=int, default=200, help="requests per client per scenario (default 200)")
+    parser.add_argument("--warmup", type=int, default=5, help="unmeasured requests per client first (at most 3 s)")
+    parser.add_argument("--time-cap", type=float, default=12.0, help="seconds per scenario at most (default 12)")
+    parser.add_argument("--request-timeout", type=float, default=10.0,
+                        help="seconds a request may take before it counts as an error (default 10)")
+    parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default 2)")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="granian blocking threads per worker (default 4, as `make run`; 0: granian's default)")
+    parser.add_argument("--page-size", type=int, default=50)
+    parser.add_argument("--pg-url", default=os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432"),
+                        help="PostgreSQL server for the throw-away databases (default %(default)s)")
+    parser.add_argument("--database-url", help="use this PostgreSQL database as it is instead of a throw-away "
+                        "copy of the cached city (migrated and seeded when empty; use a database of its own)")
+    parser.add_argument("--mixed-minutes", type=float, default=10.0,
+                        help="mixed load on PostgreSQL with two app servers for this long (0: skip)")
+    parser.add_argument("--mixed-users", type=int, default=50)
+    parser.add_argument("--mixed-workers", type=int, default=1, help="granian workers per app server in the mixed "
+                        "load (default 1: two servers of one worker each)")
+    parser.add_argument("--think", default="1,3", help="mixed load think time, MIN,MAX seconds (default 1,3)")
+    parser.add_argument("--only", action="append", default=[], help="measure only scenarios whose name contains "
+                        "this (repeatable; the anchors are always measured)")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached cities")
+    parser.add_argument("--keep-city", action="store_true", help="reuse a cached city of the same sizes even if "
+                        "the migrations or the generator changed since (the copy is migrated forward)")
+    parser.add_argument("--build-only", action="store_true", help="build (or check) the cached cities and stop")
+    args = parser.parse_args(argv)
+    args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if not args.engines or set(args.engines) - {"sqlite", "postgres"}:
+        parser.error("--engines takes sqlite, postgres or both")
+    for name in ("clients", "requests", "workers", "page_size", "mixed_users", "mixed_workers"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("--database-url must be a postgres:// URL")
+    try:
+        args.think = tuple(float(x) for x in args.think.split(","))
+        assert len(args.think) == 2 and 0 <= args.think[0] <= args.think[1]
+    except (ValueError, AssertionError):
+        parser.error("--think takes MIN,MAX seconds")
+    if args.only:
+        args.only = [*args.only, "anchor ·"]
+    return args
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv=None):
+    args = parse(argv)
+    signal.signal(signal.SIGTERM, _terminate)  # stop servers and drop databases as on Ctrl-C
+    began = time.monotonic()
+    result = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(),
+              "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                          "platform": platform.platform(), "load_before": uptime()},
+              "server": {"app_server": "granian wsgi", "workers": args.workers,
+                         "blocking_threads": args.threads or "default", "host": "127.0.0.1"},
+              "load": {"clients": args.clients, "requests_per_client": args.requests, "warmup_per_client": args.warmup,
+                       "time_cap_s": args.time_cap, "request_timeout_s": args.request_timeout,
+                       "client": "python threads, one keep-alive socket each (bench.load.LeanConnection)"},
+              "goals": GOALS, "engines": {}}
+    options, missing = city.seed_options(args)
+    if missing:
+        say(f"seed_demo has no {' '.join(missing)} yet: the city gets what it seeds by default")
+    result["data"] = {"seed_demo": options, "seed_options_missing": missing}
+    run_dir = Path(tempfile.mkdtemp(prefix="parkbeat-bench-"))
+    admin, run_db = None, None
+    failed = False
+    try:
+        for engine in args.engines:
+            log = result["engines"].setdefault(engine, {"load_before": uptime()})
+            engine_began = time.monotonic()
+            if engine == "sqlite":
+                env, key = city.sqlite_city(args, options, run_dir, log)
+            elif args.database_url:
+                env, key = city.given_database(args, options, run_dir, log)
+            else:
+                admin = admin or city.PgAdmin(args.pg_url)
+                env, key, run_db = city.postgres_city(args, options, run_dir, log, admin)
+                log["database"] = run_db
+            log["key"] = key
+            if args.build_only:
+                if run_db:
+                    admin.drop(run_db)
+                    run_db = None
+                continue
+            results, auth, targets = measure_engine(engine, env, args, run_dir, log)
+            log["scenarios"] = results
+            print_table(engine, results)
+            if engine == "postgres" and args.mixed_minutes > 0:
+                log["mixed"] = mixed.run(env, args, auth, targets, run_dir)
+                mixed.print_summary(log["mixed"])
+            log["load_after"] = uptime()
+            log["elapsed_s"] = round(time.monotonic() - engine_began, 1)
+            if run_db:
+                admin.drop(run_db)
+                say(f"dropped {run_db}")
+                run_db = None
+            failed = failed or any(r.get("errors") for r in results.values()) or bool(
+                log.get("mixed", {}).get("errors"))
+    except KeyboardInterrupt:
+        say("interrupted: stopping")
+        failed = True
+        result["interrupted"] = True
+    finally:
+        if admin is not None:
+            if run_db:
+                admin.drop(run_db)
+                say(f"dropped {run_db}")
+            admin.close()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+    result["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    result["elapsed_s"] = round(time.monotonic() - began, 1)
+    result["machine"]["load_after"] = uptime()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    summary = [f"{engine}: {sum(1 for r in log.get('scenarios', {}).values() if r.get('met'))} of "
+               f"{sum(1 for r in log.get('scenarios', {}).values() if r.get('goal'))} goals met"
+               for engine, log in result["engines"].items()]
+    say(f"wrote {RESULTS.relative_to(REPO)} in {result['elapsed_s']:.0f}s; {'; '.join(summary)}; "
+        f"load {result['machine']['load_before']} → {result['machine']['load_after']}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
