@@ -1,13 +1,14 @@
 """A time limit on every database statement of a page or API request (issue 12: no request ties up a worker).
 
-`RequestTimeLimitMiddleware` installs, for the length of the request, an execute wrapper on the default
-connection that limits each statement to `PARKBEAT_REQUEST_DB_TIMEOUT_MS`:
+`RequestTimeLimitMiddleware` marks the request's limit (`PARKBEAT_REQUEST_DB_TIMEOUT_MS`) and makes sure the
+thread's default connection carries `StatementTimeLimit`, an execute wrapper that, before each statement,
+brings the connection to the limit wanted at that moment (the request's, or none outside a request):
 
-- PostgreSQL: `SET statement_timeout` before the request's first statement, at session level when that
-  statement runs in autocommit (then once per request), else `SET LOCAL` before each statement inside the
-  transaction (a rolled-back transaction or savepoint would take a session-level SET with it). The server
-  cancels a statement over the limit (QueryCanceled); `RESET statement_timeout` at the end of the request
-  gives the persistent connection back unlimited.
+- PostgreSQL: `SET statement_timeout`, at session level when the statement runs in autocommit; the
+  connection is persistent (CONN_MAX_AGE), so this happens once per connection, not per request, and a
+  statement outside any request `RESET`s it first. Inside a transaction, where a session has not got the
+  limit yet, `SET LOCAL` before each statement (a rolled-back transaction or savepoint would take any SET
+  with it). The server cancels a statement over the limit (QueryCanceled).
 - SQLite: a progress handler that interrupts the running statement once it is past its deadline
   ("interrupted"); removed at the end of the request.
 
@@ -15,8 +16,10 @@ Either way Django raises OperationalError: the API's exception handler and the 5
 503 with a `detail` that says the request took too long, the transaction is rolled back, and the connection
 serves the next request. Commands, migrations, the Huey consumer and backups run outside any request and
 so are not limited. A streamed response's rows are read after the middleware returns: not limited either.
-The statements the wrapper adds go through the raw cursor, so query counts in tests do not see them.
+The statements the wrapper adds go through a raw cursor, so query counts in tests do not see them. On
+SQLite the wait for the write lock (busy_timeout) is not a statement's running time and is not cut short.
 """
+import contextvars
 import logging
 import sqlite3
 import time
@@ -27,9 +30,11 @@ from django.db import DatabaseError, connection
 logger = logging.getLogger("parkbeat.timeouts")
 
 SQLITE_CHECK_EVERY = 10_000  # virtual-machine instructions between two looks at the clock (~0.1 ms)
-# Django's savepoint statements: limited by nothing (they are quick), and one after an error must not fail.
+# Django's savepoint statements: quick, and one after an error must not fail because of a SET before it.
 SAVEPOINT_SQL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
 INERROR = 3  # psycopg.pq.TransactionStatus.INERROR: the transaction failed, only a rollback can follow
+
+_wanted = contextvars.ContextVar("parkbeat_statement_limit_ms", default=None)  # set during a request
 
 
 def time_limit_exceeded(exc):
@@ -45,74 +50,90 @@ def time_limit_exceeded(exc):
 
 
 class StatementTimeLimit:
-    """The execute wrapper of one request on one connection (see the module's docstring)."""
+    """The execute wrapper of one connection (see the module's docstring); it remembers what it has set."""
 
-    def __init__(self, milliseconds):
-        self.milliseconds = int(milliseconds)
-        self.deadline = None
-        self.session_set_on = None  # the raw PostgreSQL connection whose session carries the limit
-        self.local_set = False  # a SET LOCAL was made (tests: the request runs inside the test's transaction)
+    def __init__(self):
+        self.session_on = None  # the raw PostgreSQL connection whose session state is described below
+        self.session_ms = None  # the limit its session carries (None: the server's default)
+        self.local_on = None  # the raw connection whose current transaction may carry a SET LOCAL
         self.handler_on = None  # the raw SQLite connection carrying the progress handler
+        self.deadline = None
 
     def __call__(self, execute, sql, params, many, context):
-        db = context["connection"]
-        if db.vendor == "postgresql" and not (isinstance(sql, str) and sql.startswith(SAVEPOINT_SQL)):
-            self._postgresql(db)
+        db, wanted = context["connection"], _wanted.get()
+        if db.vendor == "postgresql":
+            if not (isinstance(sql, str) and sql.startswith(SAVEPOINT_SQL)):
+                self._postgresql(db, wanted)
         elif db.vendor == "sqlite":
-            self._sqlite(db)
+            self._sqlite(db, wanted)
         try:
             return execute(sql, params, many, context)
         except DatabaseError as exc:
-            if time_limit_exceeded(exc):
-                logger.warning("statement stopped after %s ms: %.200s", self.milliseconds, sql)
+            if wanted and time_limit_exceeded(exc):
+                logger.warning("statement stopped after %s ms: %.200s", wanted, sql)
             raise
 
-    def _postgresql(self, db):
+    def _postgresql(self, db, wanted):
         raw = db.connection
-        if raw is self.session_set_on or raw.info.transaction_status == INERROR:
-            return  # already set; or nothing but a rollback can run (and a SET would fail the rollback)
+        if raw is not self.session_on:  # a new connection starts with the server's default
+            self.session_on, self.session_ms, self.local_on = raw, None, None
+        if self.session_ms == wanted and self.local_on is None:
+            return  # the usual case: nothing to change
+        if raw.info.transaction_status == INERROR:
+            return  # nothing but a rollback can run (and a SET would fail it)
         in_transaction = db.in_atomic_block or not db.get_autocommit()
-        # A cursor of its own: the statement's may be a server-side one (QuerySet.iterator()).
-        with db.wrap_database_errors, raw.cursor() as cursor:  # failures read as any other database error
-            if in_transaction:
-                cursor.execute(f"SET LOCAL statement_timeout = {self.milliseconds}")
-                self.local_set = True
-            else:
-                cursor.execute(f"SET statement_timeout = {self.milliseconds}")
-                self.session_set_on = raw
+        if not in_transaction:
+            self.local_on = None  # any SET LOCAL ended with its transaction
+            if self.session_ms != wanted:
+                self._run(db, raw, "RESET statement_timeout" if wanted is None
+                          else f"SET statement_timeout = {int(wanted)}")
+                self.session_ms = wanted
+        elif wanted is not None and self.session_ms != wanted:
+            self._run(db, raw, f"SET LOCAL statement_timeout = {int(wanted)}")
+            self.local_on = raw
+        elif wanted is None:  # outside a request, in a transaction a request's limit may still reach
+            self._run(db, raw, "SET LOCAL statement_timeout TO DEFAULT")
+            self.local_on = raw if self.session_ms is not None else None
 
-    def _sqlite(self, db):
+    @staticmethod
+    def _run(db, raw, statement):
+        # A cursor of its own (the statement's may be a server-side one, QuerySet.iterator()); a failure
+        # reads as any other database error (503, not 500).
+        with db.wrap_database_errors, raw.cursor() as cursor:
+            cursor.execute(statement)
+
+    def _sqlite(self, db, wanted):
         raw = db.connection
+        if wanted is None:
+            if self.handler_on is raw:
+                raw.set_progress_handler(None, 0)
+                self.handler_on = None
+            return
         if raw is not self.handler_on:
             raw.set_progress_handler(self._past_deadline, SQLITE_CHECK_EVERY)
             self.handler_on = raw
-        self.deadline = time.monotonic() + self.milliseconds / 1000
+        self.deadline = time.monotonic() + wanted / 1000
 
     def _past_deadline(self):
-        return self.deadline is not None and time.monotonic() > self.deadline  # true: SQLite interrupts
+        return _wanted.get() is not None and time.monotonic() > self.deadline  # true: SQLite interrupts
 
-    def finish(self, db):
-        """Give the connection back without the limit (it persists between requests, CONN_MAX_AGE)."""
-        raw = db.connection
-        if raw is None:
-            return
-        if db.vendor == "sqlite":
-            if raw is self.handler_on:
-                raw.set_progress_handler(None, 0)
-            return
-        if db.vendor != "postgresql" or (raw is not self.session_set_on and not self.local_set):
-            return
-        statement = "RESET statement_timeout"
-        if raw is not self.session_set_on:  # only SET LOCAL inside a transaction that outlives the request
-            if raw.info.transaction_status == INERROR:
-                return  # the transaction can only be rolled back, and the rollback ends the SET LOCAL
-            statement = "SET LOCAL statement_timeout TO DEFAULT"
-        try:
-            with db.wrap_database_errors, raw.cursor() as cursor:
-                cursor.execute(statement)
-        except DatabaseError:
-            if raw is self.session_set_on:  # the limit would stay on a connection we cannot talk to: drop it
-                db.close()
+    def request_finished(self, db):
+        """SQLite: no handler left behind to interrupt what runs after the request (PostgreSQL: the next
+        statement outside a request resets the session itself, a request keeps it)."""
+        if self.handler_on is not None and self.handler_on is db.connection:
+            self.handler_on.set_progress_handler(None, 0)
+        self.handler_on = None
+
+
+def limit_of(db):
+    """The connection's StatementTimeLimit, installed first among its execute wrappers (before any that
+    a `with connection.execute_wrapper(...)` pushes and pops at the end)."""
+    for wrapper in db.execute_wrappers:
+        if isinstance(wrapper, StatementTimeLimit):
+            return wrapper
+    wrapper = StatementTimeLimit()
+    db.execute_wrappers.insert(0, wrapper)
+    return wrapper
 
 
 class RequestTimeLimitMiddleware:
@@ -125,9 +146,10 @@ class RequestTimeLimitMiddleware:
         milliseconds = settings.PARKBEAT_REQUEST_DB_TIMEOUT_MS
         if milliseconds <= 0:
             return self.get_response(request)
-        limit = StatementTimeLimit(milliseconds)
+        limit = limit_of(connection)
+        token = _wanted.set(milliseconds)
         try:
-            with connection.execute_wrapper(limit):
-                return self.get_response(request)
+            return self.get_response(request)
         finally:
-            limit.finish(connection)
+            _wanted.reset(token)
+            limit.request_finished(connection)
