@@ -6,6 +6,7 @@ persona's requests at random, send it, think MIN..MAX seconds. Sessions come fro
 first server and are used on both. Bounded by time and by a request count per user.
 """
 import math
+import os
 import random
 import threading
 import time
@@ -50,7 +51,7 @@ def run(env, args, auth, targets, run_dir):
         ports = [s.port for s in servers]
         city.say(f"[mixed] two app servers on 127.0.0.1:{ports[0]} and 127.0.0.1:{ports[1]} "
                  f"({args.mixed_workers} worker(s) × {args.threads or 'default'} threads each)")
-        password = __import__("os").environ.get("PARKBEAT_DEMO_PASSWORD", "parkbeat-demo")
+        password = os.environ.get("PARKBEAT_DEMO_PASSWORD", "parkbeat-demo")
         users = personas(args.mixed_users)
         accounts = sorted({account for _p, account in users})
         scenarios, notes = {}, []

@@ -208,8 +208,7 @@ def measure_engine(engine, env, args, run_dir, log):
             if problem:
                 notes.append(problem)
             auth[user] = (token, cookie)
-        parks = list(range(1, max(2, min(targets["rows"]["parks"], 150)) + 1))
-        scenarios = anchor_scenarios(parks, auth.get("leader", (None, None))[0])
+        scenarios = anchor_scenarios(targets["park_ids"] or [1], auth.get("leader", (None, None))[0])
         run_tag = f"{os.getpid() % 100000}{engine[0]}"
         for user, (token, cookie) in auth.items():
             scenarios += user_scenarios(user, targets["users"][user], token, cookie, args, run_tag)
@@ -261,6 +260,24 @@ def print_table(engine, results):
             print(fmt(row))
     print("goals: lists " + GOALS["list"] + "; figures and home " + GOALS["figures"] + "; creation "
           + GOALS["create"], flush=True)
+
+
+def print_side_by_side(engines):
+    """One line per scenario, the engines next to each other: p50, p99, rps, ratio, goal."""
+    names = list(dict.fromkeys(n for log in engines.values() for n in log.get("scenarios", {})))
+    if len(engines) < 2 or not names:
+        return
+    cell = lambda r: ("skipped" if r.get("skipped") else  # noqa: E731
+                      f"{r['p50_ms']}/{r['p99_ms']} ms {r['rps']}/s"
+                      + ("" if r.get("ratio") is None else f" ×{r['ratio']}")
+                      + {True: " met", False: " MISSED", None: ""}[r.get("met")]) if r else "-"
+    rows = [(n, *(cell(log.get("scenarios", {}).get(n)) for log in engines.values())) for n in names]
+    head = ("scenario", *(f"{e}: p50/p99, rps, ratio, goal" for e in engines))
+    widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(len(head))]
+    print("\n== side by side")
+    for row in [head, *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    print(flush=True)
 
 
 def git_commit():
@@ -392,6 +409,7 @@ def main(argv=None):
             admin.close()
         shutil.rmtree(run_dir, ignore_errors=True)
 
+    print_side_by_side(result["engines"])
     result["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     result["elapsed_s"] = round(time.monotonic() - began, 1)
     result["machine"]["load_after"] = uptime()

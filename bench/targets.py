@@ -40,6 +40,7 @@ def main(usernames):
 
     users = {u.username: u for u in User.objects.filter(username__in=usernames)}
     out = {"users": {name: for_user(users[name]) if name in users else None for name in usernames},
+           "park_ids": list(Park.objects.order_by("id").values_list("id", flat=True)[:150]),
            "rows": {"parks": Park.objects.count(), "enterprises": Enterprise.objects.count(),
                     "incidents": Incident.objects.count(), "disputes": Dispute.objects.count()}}
     print("BENCH-JSON " + json.dumps(out), flush=True)
