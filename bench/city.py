@@ -185,7 +185,8 @@ def sqlite_city(args, options, run_dir, log):
     log["copy_s"] = round(time.monotonic() - started, 1)
     (var_dir / "static").mkdir(exist_ok=True)
     env = base_env(var_dir)
-    _migrate_copy(env, log)
+    if cached.name != key:
+        _migrate_copy(env, log)
     return env, cached.name
 
 
@@ -288,7 +289,8 @@ def postgres_city(args, options, run_dir, log, admin):
     shutil.copytree(cached, var_dir)
     (var_dir / "static").mkdir(exist_ok=True)
     env = base_env(var_dir, with_database(admin.server_url, name))
-    _migrate_copy(env, log)
+    if cached.name != key:
+        _migrate_copy(env, log)
     return env, cached.name, name
 
 
