@@ -11,6 +11,7 @@ with an undeclared one raises `LeanUnsupported` and the caller falls back to DRF
 """
 import datetime
 import inspect
+import threading
 import types
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 _SKIP = object()  # a key DRF leaves out (SkipField)
+_page = threading.local()  # the current time zone, read once per page (Plan.shape), not once per cell
 
 
 class LeanUnsupported(Exception):
@@ -130,7 +132,7 @@ def _datetime_converter(field):
     def convert(value):
         if value.__class__ is not datetime.datetime or value.tzinfo is None:
             return field.to_representation(value)
-        text = value.astimezone(timezone.get_current_timezone()).isoformat()
+        text = value.astimezone(_page.tz).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
     return convert
 
@@ -370,6 +372,7 @@ class Plan:
         """Serializer-shaped dicts of `rows` (tuples of `self.columns`)."""
         if not rows:
             return []
+        _page.tz = timezone.get_current_timezone()
         related = [relation.fetch([row[self.pk_index] for row in rows]) for relation in self.relations]
         builders = self.builders
         out = []

@@ -44,6 +44,27 @@ class BoundedPaginator(Paginator):
     def shown_count(self):
         return self.count if self.exact else self.limit
 
+    @property
+    def total_label(self):
+        """For a page: the count, or "10000+" when it stopped at the bound."""
+        return str(self.count) if self.exact else f"{self.limit}+"
+
+    @property
+    def pages_label(self):
+        return str(self.num_pages) if self.exact else f"{self.num_pages}+"
+
+
+def count_limit(page, per_page, *, exact=False, bound=COUNT_BOUND):
+    """How far a list counts for `page` (a number or "last"): None (exactly) for the last page or when asked,
+    else the bound or, for a page beyond it, that page's last row."""
+    if exact or page == "last":
+        return None
+    try:
+        number = max(int(page), 1)
+    except (TypeError, ValueError):
+        number = 1  # the paginator refuses it, as before
+    return max(bound, number * per_page)
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """{"count", "count_exact", "next", "previous", "results"}; `page_size` up to 500; `?count=exact`."""
@@ -55,19 +76,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
     count_bound = COUNT_BOUND
 
     def count_limit(self, request, page_size):
-        """How far to count: None (exactly) for ?count=exact or the last page, else the bound or, for a page
-        beyond it, that page's last row."""
         wanted = request.query_params.get(self.count_query_param)
         if wanted not in (None, "", "exact"):
             raise ValidationError({"count": _("Use count=exact or leave it out.")})
-        number = request.query_params.get(self.page_query_param) or 1
-        if wanted == "exact" or number in self.last_page_strings:
-            return None
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            number = 1  # the paginator refuses it below, as before
-        return max(self.count_bound, max(number, 1) * page_size)
+        page = request.query_params.get(self.page_query_param) or 1
+        if page in self.last_page_strings:
+            page = "last"
+        return count_limit(page, page_size, exact=wanted == "exact", bound=self.count_bound)
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from parkbeat.core.exports import ExportRateLimited, ExportTooLarge, download_response
+from parkbeat.core.pagination import COUNT_BOUND, BoundedPaginator, count_limit
 from parkbeat.core.permissions import can
 from parkbeat.core.tables import PAGE_SIZES, export_table
 from parkbeat.core.services import ConflictError
@@ -53,6 +54,7 @@ class ScopedListView(PermissionRequiredMixin, FilterView):
     table_class = None
     strict = False
     export_formats = ("xlsx", "csv")
+    count_bound = COUNT_BOUND
 
     def get_base_queryset(self):
         return self.model.objects.visible_to(self.request.user)
@@ -135,6 +137,14 @@ class ScopedListView(PermissionRequiredMixin, FilterView):
         except ValueError:
             return self.paginate_by
         return max(self.min_page_size, min(size, self.max_page_size))
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        """A bounded count (core.pagination): "10000+" rows rather than counting a city's million on every
+        page; the last page and ?count=exact count exactly."""
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        limit = count_limit(page, per_page, exact=self.request.GET.get("count") == "exact", bound=self.count_bound)
+        return BoundedPaginator(queryset, per_page, limit=limit, orphans=orphans,
+                                allow_empty_first_page=allow_empty_first_page, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         """An out-of-range page shows the last page instead of a 404 (so does a page that is not a number)."""

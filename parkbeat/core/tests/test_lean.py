@@ -238,3 +238,29 @@ def test_bounded_count_counts_no_further_than_the_bound(world):
     paginator = BoundedPaginator(qs.order_by("pk"), 2, limit=2)
     assert paginator.count == 3 and not paginator.exact and paginator.shown_count == 2
     assert COUNT_BOUND >= 1000
+
+
+def test_a_page_beyond_the_bound_says_more_than_and_still_jumps(world, client, monkeypatch):
+    from django.utils import translation
+
+    from parkbeat.core.views import ScopedListView
+
+    for _ in range(12):
+        EnterpriseFactory(park=world.park)
+    total = Enterprise.objects.visible_to(world.leader).count()
+    monkeypatch.setattr(ScopedListView, "count_bound", 10)
+    client.force_login(world.leader)
+    with translation.override("en"):
+        first = client.get("/enterprises/", {"page_size": 10, "HTTP_ACCEPT_LANGUAGE": "en"})
+        assert first.status_code == 200
+        assert first.context["paginator"].exact is False
+        assert first.context["page_obj"].has_next()
+        assert "page=last" in first.content.decode()  # the last-page link counts exactly when followed
+        second = client.get("/enterprises/", {"page_size": 10, "page": 2})
+        assert len(second.context["page_obj"].object_list) == total - 10
+        last = client.get("/enterprises/", {"page_size": 10, "page": "last"})
+        assert last.context["paginator"].exact is True and last.context["paginator"].count == total
+        exact = client.get("/enterprises/", {"page_size": 10, "count": "exact"})
+        assert exact.context["paginator"].count == total
+        beyond = client.get("/enterprises/", {"page_size": 10, "page": 99})  # out of range: the last page
+        assert beyond.status_code == 200 and beyond.context["page_obj"].number == 2
