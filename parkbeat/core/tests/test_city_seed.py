@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import verify_chain
+from parkbeat.core import demo
 from parkbeat.disputes.models import (
     Agreement, Dispute, DisputeParty, DisputeTransition, MediationSession, Obligation, Payment,
 )
@@ -125,6 +126,8 @@ def test_a_city_is_built_as_asked_valid_ordered_scoped_and_chained(demo_mode):
     assert (Incident.objects.count(), Dispute.objects.count()) == (3000, 600)
     assert (Visit.objects.count(), Demand.objects.count()) == (900, 180)
     assert "cityleader" in out and "branchleader" in out
+    listed = [a.username for a in demo.account_listing()]  # the login page's list
+    assert listed[-2:] == ["cityleader", "branchleader"] and "leader" in listed
     assert Notification.objects.count() > 100 and AuditEvent.objects.count() > 500
     assert IncidentTransition.objects.count() >= 3 * 3000 and Payment.objects.exists()
 
@@ -221,6 +224,7 @@ def test_city_cases_on_top_of_the_demo_need_its_stations_and_a_clean_start(demo_
 def test_city_cases_added_on_top_of_an_existing_demo(demo_mode):
     seed_demo("--stations", "2", "--enterprises", "200")
     assert not User.objects.filter(username="cityleader").exists()
+    assert "cityleader" not in [a.username for a in demo.account_listing()]
     seed_demo("--stations", "2", "--enterprises", "200", "--incidents", "1200", "--disputes", "200")
     assert (Incident.objects.count(), Dispute.objects.count()) == (1200, 200)
     assert Incident.objects.exclude(park__station=org_demo.demo_station()).exists()

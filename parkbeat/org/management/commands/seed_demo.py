@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if min(incidents, disputes, visits or 0, demands or 0) < 0:
             raise CommandError("--incidents, --disputes, --visits and --demands cannot be negative.")
         sizes = city.Sizes(incidents, disputes, visits, demands) if incidents or disputes else None
-        now = timezone.now().replace(microsecond=0)
+        now = timezone.now()
         started = time.monotonic()
         log = lambda message: self.stdout.write(f"[{time.monotonic() - started:6.1f}s] {message}")  # noqa: E731
         if org_demo.demo_station() is not None:
