@@ -165,10 +165,14 @@ def test_a_write_stopped_by_the_limit_is_rolled_back(client, low_limit):
     assert statement_timeout() in (None, "0")  # the SET LOCAL is undone for what follows in the transaction
 
 
+@pytest.mark.urls(URLS)
 @pytest.mark.django_db(transaction=True)
-def test_outside_a_request_nothing_is_limited(settings):
-    """Commands, migrations, the job consumer and backups run no request: a statement over the limit runs on."""
+def test_outside_a_request_nothing_is_limited(client, settings):
+    """Commands, migrations, the job consumer and backups run no request: a statement over the limit runs on,
+    also on a connection that has just served a request (and whose session carried the limit)."""
     settings.PARKBEAT_REQUEST_DB_TIMEOUT_MS = 50
+    assert client.get("/api/test-fast/").json() == {"one": 1, "limit": "50ms" if connection.vendor == "postgresql"
+                                                     else None}
 
     started = time.monotonic()
     result = run(slow_sql(0.5))
