@@ -189,7 +189,7 @@ def measure_engine(engine, env, args, run_dir, log):
     say(f"[{engine}] rows: {targets['rows']}")
 
     server = Server(env, args.workers, args.threads, run_dir / f"granian-{engine}.log")
-    results, notes = {}, log.setdefault("notes", [])
+    results, notes = log.setdefault("scenarios", {}), log.setdefault("notes", [])
     try:
         server.wait_ready()
         log["port"] = server.port
@@ -348,6 +348,7 @@ def _terminate(signum, frame):
 def main(argv=None):
     args = parse(argv)
     signal.signal(signal.SIGTERM, _terminate)  # stop servers and drop databases as on Ctrl-C
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background by a shell
     began = time.monotonic()
     result = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(),
               "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
@@ -413,12 +414,13 @@ def main(argv=None):
     result["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     result["elapsed_s"] = round(time.monotonic() - began, 1)
     result["machine"]["load_after"] = uptime()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    path = RESULTS.with_name("interrupted.json") if result.get("interrupted") else RESULTS  # keep the last full run
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     summary = [f"{engine}: {sum(1 for r in log.get('scenarios', {}).values() if r.get('met'))} of "
                f"{sum(1 for r in log.get('scenarios', {}).values() if r.get('goal'))} goals met"
                for engine, log in result["engines"].items()]
-    say(f"wrote {RESULTS.relative_to(REPO)} in {result['elapsed_s']:.0f}s; {'; '.join(summary)}; "
+    say(f"wrote {path.relative_to(REPO)} in {result['elapsed_s']:.0f}s; {'; '.join(summary)}; "
         f"load {result['machine']['load_before']} → {result['machine']['load_after']}")
     return 1 if failed else 0
 
