@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from parkbeat.testing import World
 
-pytest_plugins = ["parkbeat.core.tests.scanner"]
+pytest_plugins = ["parkbeat.core.tests.scanner", "parkbeat.core.tests.contract"]  # contract: issue 17
 
 
 # Fault tests kill processes, the two-server test starts servers: each runs only when its marker is asked

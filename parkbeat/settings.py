@@ -247,9 +247,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # Every JSON body goes through the bounded parser (size, depth, valid UTF-8): SECURITY.md part F.
-    "DEFAULT_PARSER_CLASSES": ["parkbeat.core.parsers.JSONParser", "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],
+    # Every JSON body goes through the bounded parser (size, depth, valid UTF-8): SECURITY.md part F. The API
+    # takes JSON only (a form body: 415); the views that take files (photos, evidence, imports) add multipart
+    # themselves, so the schema declares exactly what each endpoint reads (issue 17). Forms are for the pages.
+    "DEFAULT_PARSER_CLASSES": ["parkbeat.core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "parkbeat.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -289,6 +290,8 @@ SPECTACULAR_SETTINGS = {
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "parkbeat.core.schema.add_error_responses",
+    "parkbeat.core.schema.split_multipart_bodies",
+    "parkbeat.core.schema.named_parameter_enums",
 ]
 
 # ---------------------------------------------------------------- Notifications

@@ -1,13 +1,14 @@
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.routers import SimpleRouter
 
 from parkbeat.audit.filters import AuditEventFilterSet
 from parkbeat.audit.models import AuditEvent
 from parkbeat.core import lean
 from parkbeat.core.api_permissions import require_perm
+from parkbeat.core.serializers import ModelSerializer
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = ["id", "at", "actor_username", "actor_roles", "ip", "request_id", "verb", "outcome",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 from rest_framework import exceptions, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -140,7 +140,7 @@ class SpreadsheetImportAPIView(APIView):
     nothing was imported. A subclass declares `request_serializer` and `row_error_lists` (the summary's
     lists of RowError), implements `run_import`, and documents `post` with extend_schema."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file: multipart only
     request_serializer = None
     row_error_lists = ("errors",)
 

@@ -27,7 +27,42 @@ class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
     """A request body of plain fields (an action's): every key it does not declare is refused."""
 
 
-class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice a model stores as "" for "none yet" (blank=True): answered as null and declared nullable, so
+    an enum never carries an empty string (issue 17). "" and null are both accepted on input and stored as ""."""
+
+    def __init__(self, *, blank_as_null=False, **kwargs):
+        self.blank_as_null = kwargs.pop("allow_blank", False) or blank_as_null
+        if self.blank_as_null:
+            kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+        if self.blank_as_null and "" in self.choices:  # a model's explicit ("", "none") choice: that is null here
+            self.choices = {key: label for key, label in self.choices.items() if key != ""}
+
+    def run_validation(self, data=serializers.empty):
+        if self.blank_as_null and (data is None or data == ""):
+            return ""
+        return super().run_validation(data)
+
+    def to_representation(self, value):
+        if self.blank_as_null and value in ("", None):
+            return None
+        return super().to_representation(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's model serializer: blank choices read as null (BlankAsNullChoiceField)."""
+
+    serializer_choice_field = BlankAsNullChoiceField
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is BlankAsNullChoiceField and model_field.blank:
+            kwargs["blank_as_null"] = True  # kept when the field is read-only (DRF then drops allow_blank)
+        return field_class, kwargs
+
+
+class StrictModelSerializer(StrictFieldsMixin, ModelSerializer):
     """A model's request body: unknown and read-only keys are refused."""
 
 

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from parkbeat.core.permissions import AUXILIARY, LEADER, MEDIATOR, OFFICER, POLICE
-from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, SameParentPrimaryKeyField,
+from parkbeat.core.serializers import (ModelSerializer,
+                                       MaskedMobileField, RoleWritableFieldsMixin, SameParentPrimaryKeyField,
                                        ScopedPrimaryKeyField, StrictModelSerializer, StrictSerializer,
                                        VersionedSerializer)
 from parkbeat.disputes import selectors, services
@@ -73,7 +74,7 @@ class PartySerializer(StrictModelSerializer):
         fields = ["id", "side", "kind", "name", "enterprise", "headcount", "representatives", "contact_mobile"]
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(ModelSerializer):
     """A step: when it happened (`at`), when and by whom it was recorded, whether it came in late.
     Kind `route`: from/to are the mediation centre ids ("" for none)."""
 
@@ -179,7 +180,7 @@ class ObligationInlineSerializer(StrictSerializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ObligationSerializer(serializers.ModelSerializer):
+class ObligationSerializer(ModelSerializer):
     outstanding_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     dispute = serializers.IntegerField(source="agreement.dispute_id", read_only=True)
 
@@ -215,7 +216,7 @@ class PaySerializer(VersionSerializer):
     evidence = serializers.FileField(required=False, help_text=_("An image or a PDF (multipart)."))
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "obligation", "paid_on", "amount", "note", "recorded_by", "created_at"]

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from parkbeat.core import lean
@@ -172,7 +172,7 @@ class ObligationViewSet(lean.LeanListMixin, ScopedViewSetMixin, viewsets.ReadOnl
                    responses={201: PaymentSerializer},
                    parameters=[idempotency_parameter("A resent payment with the same key and body returns the "
                                                      "first payment and records nothing.")])
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
     def pay(self, request, pk=None):
         """Record a payment (evidence optional, multipart) against the instalment's `version` you loaded
         (required): a stale version or a second submit gets 409. With an `Idempotency-Key` header a resent

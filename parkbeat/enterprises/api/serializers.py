@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from parkbeat.core.permissions import AUXILIARY, LEADER, LIAISON, OFFICER
-from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
+from parkbeat.core.serializers import (ModelSerializer,
+                                       MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
                                        StrictSerializer, VersionedSerializer)
 from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit, validate_production_hours
 from parkbeat.org.models import Park, User
@@ -64,7 +65,7 @@ class VisitSerializer(RoleWritableFieldsMixin, VersionedSerializer):
         create_only_fields = {"enterprise"}
 
 
-class DemandTransitionSerializer(serializers.ModelSerializer):
+class DemandTransitionSerializer(ModelSerializer):
     actor = serializers.CharField(source="actor.display_name", read_only=True)
 
     class Meta:

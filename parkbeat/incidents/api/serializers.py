@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from parkbeat.core.permissions import AUXILIARY, LEADER, LIAISON, OFFICER, POLICE, VOLUNTEER
-from parkbeat.core.serializers import (MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
+from parkbeat.core.serializers import (BlankAsNullChoiceField, ModelSerializer,
+                                       MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
                                        StrictModelSerializer, StrictSerializer)
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.files.models import Attachment
@@ -27,7 +28,7 @@ LATE_REASON_HELP = _("Why a time older than the back-entry window is entered onl
                      "leader).")
 
 
-class IncidentTransitionSerializer(serializers.ModelSerializer):
+class IncidentTransitionSerializer(ModelSerializer):
     actor = serializers.SerializerMethodField()
     holder = serializers.SerializerMethodField()
 
@@ -43,7 +44,7 @@ class IncidentTransitionSerializer(serializers.ModelSerializer):
         return obj.holder.display_name if obj.holder_id else None
 
 
-class IncidentPhotoSerializer(serializers.ModelSerializer):
+class IncidentPhotoSerializer(ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -69,8 +70,8 @@ class IncidentSerializer(RoleWritableFieldsMixin, StrictModelSerializer):
     late_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, write_only=True,
                                         help_text=LATE_REASON_HELP)
     version = serializers.IntegerField(read_only=True)
-    result = serializers.ChoiceField(choices=Incident.Result.choices, allow_blank=True, read_only=True,
-                                     help_text=_("Empty until the incident is closed."))
+    result = BlankAsNullChoiceField(choices=Incident.Result.choices, allow_blank=True, read_only=True,
+                                    help_text=_("Null until the incident is closed."))
 
     class Meta:
         model = Incident

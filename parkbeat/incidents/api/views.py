@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from parkbeat.core import lean
@@ -41,7 +41,13 @@ class IncidentViewSet(lean.LeanListMixin, ScopedViewSetMixin, IdempotentCreateMi
                 .prefetch_related("agencies").defer(*HEAVY_PARK_FIELDS))
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_parsers(self):
+        """JSON; a report may also come as multipart with its photos (the create only): the schema says so."""
+        method = getattr(self.request, "method", "").lower()
+        if getattr(self, "action_map", {}).get(method) == "create":
+            return [JSONParser(), MultiPartParser()]
+        return super().get_parsers()
 
     def get_queryset(self):
         qs = super().get_queryset()

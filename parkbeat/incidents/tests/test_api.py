@@ -338,7 +338,7 @@ def test_reopen_over_the_api_goes_back_to_accepted_when_nobody_arrived(world, ap
     assert response.status_code == 200, response.content
     data = response.json()
     assert (data["status"], data["on_scene_at"], data["closed_at"], data["result"], data["version"]) == (
-        "accepted", None, None, "", 4)
+        "accepted", None, None, None, 4)  # issue 17: no result yet is null
     assert data["transitions"][-1]["from_status"] == "closed" and data["transitions"][-1]["to_status"] == "accepted"
 
 

@@ -2,10 +2,12 @@ from django.contrib.contenttypes.models import ContentType
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from parkbeat.core.serializers import ModelSerializer
+
 from parkbeat.notifications.models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     """One inbox entry. `about` names the record it concerns ("app.model"), with `object_id`."""
 
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)

@@ -2,18 +2,19 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from parkbeat.core.permissions import LEADER, OFFICER
-from parkbeat.core.serializers import (RoleWritableFieldsMixin, ScopedPrimaryKeyField, StrictModelSerializer,
+from parkbeat.core.serializers import (ModelSerializer,
+                                       RoleWritableFieldsMixin, ScopedPrimaryKeyField, StrictModelSerializer,
                                        StrictSerializer)
 from parkbeat.org.models import DutyShift, Park, User
 
 
-class UserBriefSerializer(serializers.ModelSerializer):
+class UserBriefSerializer(ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "full_name"]
 
 
-class ParkSerializer(serializers.ModelSerializer):
+class ParkSerializer(ModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
 
     class Meta:
