@@ -233,10 +233,10 @@ class _Relation:
                 groups[parent].append(pk)
         else:
             plan = self.child_plan
-            for values in qs.values_list(self.link, *plan.columns):
-                groups[values[0]].append(values[1:])
-            for parent, rows in groups.items():
-                groups[parent] = plan.shape(rows)
+            found = list(qs.values_list(self.link, *plan.columns))
+            shaped = plan.shape([values[1:] for values in found])  # one page of children: its relations once
+            for values, item in zip(found, shaped):
+                groups[values[0]].append(item)
         return groups
 
 
