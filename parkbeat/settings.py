@@ -1,4 +1,5 @@
 """ParkBeat settings: every value that differs between deployments comes from the environment."""
+import importlib.metadata
 import os
 import secrets
 from datetime import timedelta
@@ -258,11 +259,25 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "parkbeat.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+def package_version():
+    try:
+        return importlib.metadata.version("parkbeat")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "0.1.0"
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkBeat API",
-    "DESCRIPTION": "园区警务平台 REST API. Authenticate with `Authorization: Bearer <token>` "
-    "from `POST /api/v1/auth/token/`.",
-    "VERSION": "1.0.0",
+    "DESCRIPTION": "园区警务平台 REST API。用 `POST /api/v1/auth/token/` 取得令牌，请求头 `Authorization: Bearer "
+    "<token>`；时间为 ISO 8601 带偏移（Asia/Shanghai），金额为人民币元（两位小数的字符串），时长单位见各字段；"
+    "修改类操作回传读到的 `version`（过期 409）；新建可带 `Idempotency-Key` 头，重发不重复记录。 / "
+    "ParkBeat REST API. Get a token from `POST /api/v1/auth/token/` and send `Authorization: Bearer <token>`; "
+    "times are ISO 8601 with their offset (Asia/Shanghai), amounts are yuan (decimal strings with two places), "
+    "durations carry their unit in each field; changes send back the `version` you loaded (stale: 409); a create "
+    "may carry an `Idempotency-Key` header, and a resend records nothing twice.",
+    # The package version (pyproject.toml): a generated client names the contract it was made from.
+    "VERSION": package_version(),
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -292,6 +307,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "parkbeat.core.schema.add_error_responses",
     "parkbeat.core.schema.split_multipart_bodies",
     "parkbeat.core.schema.named_parameter_enums",
+    "parkbeat.core.schema.describe",
 ]
 
 # ---------------------------------------------------------------- Notifications

@@ -78,7 +78,8 @@ class TransitionSerializer(ModelSerializer):
     """A step: when it happened (`at`), when and by whom it was recorded, whether it came in late.
     Kind `route`: from/to are the mediation centre ids ("" for none)."""
 
-    actor = serializers.CharField(source="actor.display_name", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.display_name", read_only=True, default=None, allow_null=True,
+                                  help_text=_("Null for a step taken by the system (sweeps, escalation)."))
 
     class Meta:
         model = DisputeTransition

@@ -66,7 +66,8 @@ class VisitSerializer(RoleWritableFieldsMixin, VersionedSerializer):
 
 
 class DemandTransitionSerializer(ModelSerializer):
-    actor = serializers.CharField(source="actor.display_name", read_only=True)
+    actor = serializers.CharField(source="actor.display_name", read_only=True, default=None, allow_null=True,
+                                  help_text=_("Null for a step taken by the system."))
 
     class Meta:
         model = DemandTransition
