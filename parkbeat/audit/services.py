@@ -79,15 +79,27 @@ def record(*, actor, verb, obj=None, before=None, after=None, note="", outcome=A
         changes=_diff(before, after),
         note=note,
     )
-    with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head, _created = AuditChainHead.objects.get_or_create(pk=1)
-        event.prev_hash = head.last_hash
-        event.hash = event_hash(event)
-        event.save()
-        AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash)
+    _append(event)
     return event
+
+
+def _append(event):
+    """Link `event` to the chain and insert it: the head is locked (PostgreSQL: the row, until commit;
+    SQLite: the write transaction already serialises) only for this read, hash, insert and update, so a
+    caller writes its own rows first and records last. No savepoint: a failure here rolls back the caller."""
+    head = AuditChainHead._meta.db_table
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_hash FROM {head} WHERE id = 1{lock}")
+        row = cursor.fetchone()
+        if row is None:  # the first event ever (the head row is created once)
+            AuditChainHead.objects.get_or_create(pk=1)
+            cursor.execute(f"SELECT last_hash FROM {head} WHERE id = 1{lock}")
+            row = cursor.fetchone()
+        event.prev_hash = row[0]
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        cursor.execute(f"UPDATE {head} SET last_hash = %s WHERE id = 1", [event.hash])
 
 
 @dataclass(frozen=True)

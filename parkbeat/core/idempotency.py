@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -92,19 +93,46 @@ def _replay(request, scope, key, fingerprint, replay):
 
 
 class IdempotentCreateMixin:
-    """For viewsets with `create`: honours the `Idempotency-Key` header; without it, creates as usual."""
+    """For viewsets with `create`: honours the `Idempotency-Key` header; without it, creates as usual.
+
+    The write transaction holds only the writes: the body is validated and the viewset's
+    `prepare_create(serializer)` (default: nothing to prepare, `perform_create` does all) runs before it,
+    and the response is serialised after it commits. `prepare_create` returns the callable that writes.
+    """
+
+    def prepare_create(self, serializer):
+        return lambda: self.perform_create(serializer)
 
     @extend_schema(parameters=[idempotency_parameter(
         "Any visible ASCII up to 100 characters; a resent create with the same key and body returns the first "
         "result and creates nothing.")])
     def create(self, request, *args, **kwargs):
-        def perform():
-            response = super(IdempotentCreateMixin, self).create(request, *args, **kwargs)
-            return response.data["id"], response
+        key = idempotency_key(request)
+        scope, fingerprint = self.basename, request_fingerprint(request.data) if key is not None else ""
 
         def replay(object_id, status):
             instance = get_object_or_404(self.get_queryset(), pk=object_id)  # still in the user's scope, else 404
             return Response(self.get_serializer(instance).data, status=status)
 
-        return idempotent(request, scope=self.basename, fingerprint=request_fingerprint(request.data),
-                          perform=perform, replay=replay)
+        if key is not None:
+            replayed = _replay(request, scope, key, fingerprint, replay)
+            if replayed is not None:
+                return replayed
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+            write = self.prepare_create(serializer)
+            with transaction.atomic():
+                write()
+                if key is not None:
+                    IdempotencyKey.objects.create(user=request.user, scope=scope, key=key, request_hash=fingerprint,
+                                                  object_id=str(serializer.instance.pk), status_code=201)
+        except (IntegrityError, exceptions.ValidationError, DjangoValidationError):
+            # The same key arrived twice at once: the other request won and its record stands (and may make
+            # this copy invalid, a 110 dispatch number already recorded, say); this one rolled back.
+            replayed = _replay(request, scope, key, fingerprint, replay) if key is not None else None
+            if replayed is None:
+                raise
+            return replayed
+        data = serializer.data
+        return Response(data, status=201, headers=self.get_success_headers(data))

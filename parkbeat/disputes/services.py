@@ -46,6 +46,8 @@ REMIND_DAYS = 3
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 KEEP = object()  # dispute_route: "leave this as it is"
+# what the audit event of a new dispute keeps (as core.services.model_create does)
+CREATE_FIELDS = [f.name for f in Dispute._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at")]
 
 
 def _now():
@@ -215,6 +217,17 @@ def _centre_mediators(centre):
                                role_assignments__park_id=centre.park_id).distinct()
 
 
+def _routing_recipients(centre=None, mediator=None, agencies=()):
+    """Who a routing tells: the lead mediator, else the centre's mediators; and the agencies' staff."""
+    recipients = []
+    if mediator is not None:
+        recipients.append(mediator)
+    elif centre is not None:
+        recipients.extend(_centre_mediators(centre))
+    recipients.extend(_agency_staff(agencies) if agencies else [])
+    return recipients
+
+
 def _notify_routing(dispute, centre=None, mediator=None, agencies=()):
     recipients = []
     if mediator is not None:
@@ -257,11 +270,14 @@ def _bump_dispute(dispute, expected_version):
 
 
 # ---------------------------------------------------------------- dispute
-def dispute_open(*, actor, category, title, summary, park=None, incident=None, enterprise=None,
+def dispute_open_prepare(*, actor, category, title, summary, park=None, incident=None, enterprise=None,
                  level=Dispute.Level.PARK, core_demands="", amount_in_dispute=None, people_involved=1,
                  began_at=None, late_reason="", parties=(), mediation_centre=None, mediator=None, handler=None,
                  close_incident=True):
-    """Open a case in a park, or from an incident (park, enterprise and start taken from it).
+    """`dispute_open` in two steps: the checks and reads now, the writes in the callable returned (which
+    returns the dispute), so the API's write transaction holds only the writes.
+
+    Open a case in a park, or from an incident (park, enterprise and start taken from it).
 
     From an incident still open, the hand-over closes it with the result "transferred to a dispute case" in
     the same transaction (`close_incident`, default on; it needs the right to handle the incident, refused
@@ -314,21 +330,38 @@ def dispute_open(*, actor, category, title, summary, park=None, incident=None, e
                       summary=summary, core_demands=core_demands, amount_in_dispute=amount_in_dispute,
                       people_involved=people_involved, began_at=event.at, level=level, level_since=event.at,
                       opened_by=actor, handler=handler, mediation_centre=mediation_centre, mediator=mediator)
-    with transaction.atomic():
-        model_create(actor=actor, obj=dispute, note=_noted("", event))
-        DisputeTransition.objects.create(dispute=dispute, kind=DisputeTransition.Kind.STATUS, actor=actor,
-                                         from_value="", to_value=Dispute.Status.OPEN, **event.row_fields(),
-                                         note=_("Opened at level “%(level)s”") % {"level": dispute.get_level_display()})
-        if mediation_centre is not None:
-            _route_transition(actor=actor, dispute=dispute, old_centre_id=None, mediator=mediator, agencies=(),
-                              event=event)
-        for party in parties:
-            _party_create(actor=actor, dispute=dispute, data=party)
-        if incident is not None and close_incident:
-            incident_transfer(actor=actor, incident=incident, result=Incident.Result.DISPUTE,
-                              note=_("Transferred to dispute case %(number)s") % {"number": dispute.number})
-        _notify_routing(dispute, centre=mediation_centre, mediator=mediator)
-    return dispute
+    dispute.full_clean()  # before the write transaction, which then holds only the writes
+    recipients = _routing_recipients(centre=mediation_centre, mediator=mediator)
+
+    def write():
+        with transaction.atomic():
+            dispute.save(force_insert=True)
+            DisputeTransition.objects.create(
+                dispute=dispute, kind=DisputeTransition.Kind.STATUS, actor=actor, from_value="",
+                to_value=Dispute.Status.OPEN, **event.row_fields(),
+                note=_("Opened at level “%(level)s”") % {"level": dispute.get_level_display()})
+            if mediation_centre is not None:
+                _route_transition(actor=actor, dispute=dispute, old_centre_id=None, mediator=mediator, agencies=(),
+                                  event=event)
+            if recipients:
+                notify(recipients=recipients, kind=Notification.Kind.DISPUTE_ROUTED,
+                       title=_("Dispute routed to you: %(title)s") % {"title": dispute.title}, obj=dispute)
+            # the audit chain's head stays locked from the first event to the commit: the case's own rows first
+            record(actor=actor, verb="create", obj=dispute, after=snapshot(dispute, CREATE_FIELDS),
+                   note=_noted("", event))
+            for party in parties:
+                _party_create(actor=actor, dispute=dispute, data=party)
+            if incident is not None and close_incident:
+                incident_transfer(actor=actor, incident=incident, result=Incident.Result.DISPUTE,
+                                  note=_("Transferred to dispute case %(number)s") % {"number": dispute.number})
+        return dispute
+
+    return write
+
+
+def dispute_open(**kwargs):
+    """Open a case in a park, or from an incident: see `dispute_open_prepare`, whose writes this runs at once."""
+    return dispute_open_prepare(**kwargs)()
 
 
 def dispute_update(*, actor, dispute, data, expected_version=None):

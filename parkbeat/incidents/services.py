@@ -17,19 +17,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkbeat.audit.services import record
+from parkbeat.audit.services import record, snapshot
 from parkbeat.core.events import event_time
 from parkbeat.core.permissions import LIAISON, POLICE, VOLUNTEER, can, require
 from parkbeat.core.scoping import access_for
 from parkbeat.core.services import (ConflictError, IllegalTransition, claim_next_version, lock_for_update,
-                                    model_create, model_update)
+                                    model_update)
 from parkbeat.files.services import attachment_create, check_upload
 from parkbeat.incidents.models import Incident, IncidentTransition
 from parkbeat.notifications.models import Notification
 from parkbeat.notifications.services import notify
-from parkbeat.org.models import Role, RoleAssignment
+from parkbeat.org.models import Park, Role, RoleAssignment
 
 MAX_PHOTOS = 9
+# what the audit event of a new incident keeps (as core.services.model_create does)
+CREATE_FIELDS = [f.name for f in Incident._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at")]
 
 
 def accept_minutes():
@@ -53,24 +55,37 @@ def _audit_note(note, event):
 
 
 # ---------------------------------------------------------------- who takes an incident
+def _chain_people(park, at):
+    """The people of `park`'s chain in order, duplicates and inactive users included: read lazily, so the
+    first holder costs one query when someone is on duty."""
+    from parkbeat.org.services import on_duty
+
+    yield from on_duty(park=park, at=at)
+    officers = RoleAssignment.objects.filter(park=park, role=Role.PARK_OFFICER, user__is_active=True)
+    yield from (a.user for a in officers.select_related("user").order_by("id"))
+    leaders = RoleAssignment.objects.filter(unit_id=park.station_id, role=Role.STATION_LEADER, user__is_active=True)
+    yield from (a.user for a in leaders.select_related("user").order_by("id"))
+
+
+def _active_once(people):
+    seen = set()
+    for user in people:
+        if user.is_active and user.pk not in seen:
+            seen.add(user.pk)
+            yield user
+
+
 def dispatch_chain(park, at=None):
     """Who an incident in `park` goes to, in order: on duty now, the park's officers, the station's leaders.
 
     Active users only, each once. The holder at escalation step n is chain[min(n, len - 1)].
     """
-    from parkbeat.org.services import on_duty
+    return list(_active_once(_chain_people(park, at)))
 
-    people = list(on_duty(park=park, at=at))
-    officers = RoleAssignment.objects.filter(park=park, role=Role.PARK_OFFICER, user__is_active=True)
-    leaders = RoleAssignment.objects.filter(unit_id=park.station_id, role=Role.STATION_LEADER, user__is_active=True)
-    people += [a.user for a in officers.select_related("user").order_by("id")]
-    people += [a.user for a in leaders.select_related("user").order_by("id")]
-    chain, seen = [], set()
-    for user in people:
-        if user.is_active and user.pk not in seen:
-            seen.add(user.pk)
-            chain.append(user)
-    return chain
+
+def first_holder(park, at=None):
+    """chain[0] of `dispatch_chain` without reading the rest of the chain (None: nobody)."""
+    return next(_active_once(_chain_people(park, at)), None)
 
 
 def _may_hold(user, park):
@@ -91,7 +106,10 @@ def _reporter_place(actor, source, park, enterprise):
         place = park if park is not None or enterprise is None else enterprise.park  # the enterprise's park
         if place is None and not access.roles & {LIAISON, VOLUNTEER}:
             raise ValidationError({"park": _("Choose the park where it happened.")})
-        if place is not None and can(actor, "incident.add", place):
+        # the park is one the actor polices (no query: Park's scope reaches every police role's parks),
+        # else the scoping query decides
+        if place is not None and (place.pk in access.park_ids(POLICE)
+                                  or can(actor, "incident.add", place)):
             return source, place, enterprise
     if LIAISON in access.roles:
         if enterprise is None and len(access.enterprises) == 1:
@@ -105,7 +123,6 @@ def _reporter_place(actor, source, park, enterprise):
     if VOLUNTEER in access.roles:
         parks = list(VolunteerTeam.objects.filter(id__in=access.teams).values_list("park_id", flat=True))
         if park is None and len(set(parks)) == 1:
-            from parkbeat.org.models import Park
             park = Park.objects.get(pk=parks[0])
         if park is None or park.pk not in parks:
             raise ValidationError({"park": _("A volunteer reports only in the park of their own team.")})
@@ -119,11 +136,13 @@ def normalise_dispatch_number(number):
     return "".join(unicodedata.normalize("NFKC", number or "").split()).upper()
 
 
-def _check_dispatch_number(source, number):
+def _check_dispatch_number(source, number, *, recorded=True):
+    """Refuse a missing, misplaced or (`recorded`) already recorded 110 dispatch number."""
     if source == Incident.Source.DISPATCH_110:
         if not number:
             raise ValidationError({"dispatch_number": _("A 110 dispatch transfer needs its dispatch number.")})
-        existing = Incident.objects.filter(dispatch_number=number).first()
+        existing = Incident.objects.filter(dispatch_number=number).only("pk", "reported_at").first() \
+            if recorded else None
         if existing is not None:
             raise ValidationError({"dispatch_number": _(
                 "110 dispatch number %(number)s was already recorded as incident %(incident)s.") % {
@@ -141,6 +160,21 @@ def incident_report(*, actor, source, kind, park=None, enterprise=None, descript
     `late_reason` past the back-entry window); `occurred_at` when it happened as the reporter says, never
     after the report. The acceptance deadline counts from the moment it reaches ParkBeat.
     """
+    return incident_report_prepare(
+        actor=actor, source=source, kind=kind, park=park, enterprise=enterprise, description=description,
+        location=location, lon=lon, lat=lat, people_involved=people_involved, dispatch_number=dispatch_number,
+        caller_name=caller_name, caller_mobile=caller_mobile, reported_at=reported_at, occurred_at=occurred_at,
+        late_reason=late_reason, photos=photos)()
+
+
+def incident_report_prepare(*, actor, source, kind, park=None, enterprise=None, description, location="",
+                            lon=None, lat=None, people_involved=1, dispatch_number="", caller_name="",
+                            caller_mobile="", reported_at=None, occurred_at=None, late_reason="", photos=()):
+    """`incident_report` in two steps: every check and read now, outside any transaction; the writes in the
+    callable returned (which returns the incident), so that the write transaction holds only INSERTs.
+
+    The API calls the two steps itself and stores its idempotency key in the same transaction as the writes.
+    """
     require(actor, "incident.add")
     source, park, enterprise = _reporter_place(actor, source, park, enterprise)
     if source not in Incident.Source.values:
@@ -150,7 +184,9 @@ def incident_report(*, actor, source, kind, park=None, enterprise=None, descript
         raise ValidationError({"reported_at": _("A report from the field is stamped when it arrives: give when "
                                                 "it happened instead.")})
     dispatch_number = normalise_dispatch_number(dispatch_number)
-    _check_dispatch_number(source, dispatch_number)
+    # A number already recorded is found by its unique constraint at the INSERT (one query less for every
+    # 110 transfer); the IntegrityError then names the incident that has it.
+    _check_dispatch_number(source, dispatch_number, recorded=False)
     if enterprise is not None and enterprise.park_id != park.pk:
         raise ValidationError({"enterprise": _("This enterprise is not in the park of the incident.")})
     if people_involved is None or people_involved < 1:
@@ -171,11 +207,10 @@ def incident_report(*, actor, source, kind, park=None, enterprise=None, descript
             check_upload(photo, kinds=("image",))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from None
-    chain = dispatch_chain(park, at=now)
-    if not chain:
+    holder = first_holder(park, at=now)
+    if holder is None:
         raise ValidationError(_("Nobody can take incidents in this park yet: assign a park officer or a "
                                 "station leader first."))
-    holder = chain[0]
     incident = Incident(
         source=source, kind=kind, park=park, enterprise=enterprise, description=description.strip(),
         location=(location or "").strip(), lon=lon, lat=lat, people_involved=people_involved,
@@ -183,26 +218,44 @@ def incident_report(*, actor, source, kind, park=None, enterprise=None, descript
         caller_mobile=(caller_mobile or "").strip(), reported_by=actor, reported_at=reported.at,
         occurred_at=occurred.at if occurred else None, holder=holder, held_since=reported.at, escalation_level=0,
         accept_due_at=reported.recorded_at + timedelta(minutes=accept_minutes()))
-    try:
-        with transaction.atomic():
-            model_create(actor=actor, obj=incident, note=_audit_note("", reported))
-            IncidentTransition.objects.create(
-                incident=incident, kind=IncidentTransition.Kind.DISPATCH, actor=actor, from_status="",
-                to_status=incident.status, holder=holder, note=_("Dispatched to %(user)s") % {"user": holder},
-                **reported.row_fields())
-            for photo in photos:
-                attachment_create(actor=actor, obj=incident, upload=photo, kinds=("image",))
-            notify(recipients=[holder], kind=Notification.Kind.INCIDENT_DISPATCHED, obj=incident,
-                   title=_("New incident %(number)s: %(kind)s") % {
-                       "number": incident.number, "kind": incident.get_kind_display()},
-                   body=_("%(park)s · %(location)s. Accept it within %(minutes)s minutes.") % {
-                       "park": park.name, "location": incident.location or _("no location given"),
-                       "minutes": accept_minutes()})
-    except IntegrityError:
-        # The same dispatch number arrived twice at the same moment: the other request recorded it.
-        _check_dispatch_number(source, dispatch_number)
-        raise
-    return incident
+    # Park, enterprise, holder and reporter were just read: no query to check that they exist. The dispatch
+    # number's uniqueness is the INSERT's to find (see write), a new incident is not closed, and a place
+    # without coordinates is valid: the location check (a query) runs only for coordinates.
+    incident.full_clean(exclude=["park", "enterprise", "holder", "reported_by"], validate_unique=False,
+                        validate_constraints=False)
+    if lon is not None or lat is not None:
+        incident.validate_constraints(exclude={"dispatch_number", "status"})
+    audit_note = _audit_note("", reported)
+    minutes = accept_minutes()
+
+    def write():
+        try:
+            with transaction.atomic():
+                incident.save(force_insert=True)
+                IncidentTransition.objects.create(
+                    incident=incident, kind=IncidentTransition.Kind.DISPATCH, actor=actor, from_status="",
+                    to_status=incident.status, holder=holder, note=_("Dispatched to %(user)s") % {"user": holder},
+                    **reported.row_fields())
+                notify(recipients=[holder], kind=Notification.Kind.INCIDENT_DISPATCHED, obj=incident,
+                       title=_("New incident %(number)s: %(kind)s") % {
+                           "number": incident.number, "kind": incident.get_kind_display()},
+                       body=_("%(park)s · %(location)s. Accept it within %(minutes)s minutes.") % {
+                           "park": park.name, "location": incident.location or _("no location given"),
+                           "minutes": minutes})
+                # last (but for photos, which follow their incident in the trail): the audit chain's head
+                # stays locked from here to the commit
+                record(actor=actor, verb="create", obj=incident, after=snapshot(incident, CREATE_FIELDS),
+                       note=audit_note)
+                for photo in photos:
+                    attachment_create(actor=actor, obj=incident, upload=photo, kinds=("image",))
+        except IntegrityError:
+            # The same dispatch number arrived twice at the same moment: the other request recorded it.
+            incident.pk = None
+            _check_dispatch_number(source, dispatch_number)
+            raise
+        return incident
+
+    return write
 
 
 # ---------------------------------------------------------------- the state machine

@@ -50,9 +50,14 @@ class DisputeViewSet(lean.LeanListMixin, ScopedViewSetMixin, IdempotentCreateMix
         return DisputeDetailSerializer if self.action == "retrieve" else DisputeSerializer
 
     def perform_create(self, serializer):
+        self.prepare_create(serializer)()
+
+    def prepare_create(self, serializer):
+        """Checks and reads before the write transaction (core.idempotency); the callable writes."""
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        serializer.instance = services.dispute_open(actor=self.request.user, **data)
+        write = services.dispute_open_prepare(actor=self.request.user, **data)
+        return lambda: setattr(serializer, "instance", write())
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)

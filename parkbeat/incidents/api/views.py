@@ -25,7 +25,7 @@ from parkbeat.incidents.api.serializers import (IncidentActionSerializer, Incide
 from parkbeat.incidents.filters import IncidentFilterSet
 from parkbeat.incidents.models import Incident
 from parkbeat.incidents.selectors import HEAVY_PARK_FIELDS
-from parkbeat.org.models import Park
+from parkbeat.org.models import Agency, Park
 
 
 lean.declare_property(Incident, "number", ("reported_at", "pk"))
@@ -59,10 +59,19 @@ class IncidentViewSet(lean.LeanListMixin, ScopedViewSetMixin, IdempotentCreateMi
         return IncidentSerializer if self.action in ("list", "create") else IncidentDetailSerializer
 
     def perform_create(self, serializer):
+        self.prepare_create(serializer)()
+
+    def prepare_create(self, serializer):
+        """Checks and reads before the write transaction (core.idempotency); the callable writes."""
         data = dict(serializer.validated_data)
         data.setdefault("source", Incident.Source.PATROL)
         data["photos"] = data.pop("photos", [])
-        serializer.instance = services.incident_report(actor=self.request.user, **data)
+        write = services.incident_report_prepare(actor=self.request.user, **data)
+
+        def save():
+            serializer.instance = write()
+            serializer.instance._prefetched_objects_cache = {"agencies": Agency.objects.none()}  # new: none yet
+        return save
 
     def _detail(self, request):
         incident = self.get_queryset().get(pk=self.kwargs["pk"])
