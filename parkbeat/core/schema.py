@@ -161,7 +161,7 @@ ACTIONS = {"accept": "接警 / Accept", "arrive": "到场 / Arrive on scene", "c
            "ledger-import": "台账导入 / Ledger import", "ledger-template": "台账模板 / Ledger template",
            "on-duty": "在岗人员 / On duty", "answer": "答复 / Answer", "assign": "指派 / Assign", "start": "开始办理 / Start",
            "token": "取得令牌 / Get a token", "revoke": "吊销令牌 / Revoke the token",
-           "reveal": "查看完整个人信息（留痕）/ Reveal personal data (audited)"}
+           "reveal": "查看完整个人信息（留痕） / Reveal personal data (audited)"}
 
 
 def operation_summary(method, path, operation_id):
