@@ -140,13 +140,17 @@ def anchor_scenarios(parks, token):
     return out
 
 
-def probe(port, scenario):
-    """One unmeasured request first: a scenario whose request is refused is reported, not measured."""
-    if scenario.method == "GET":
-        status, body = request(port, "GET", scenario.paths[0], headers=scenario.headers)
-    else:
-        data, extra = scenario.body(f"probe{time.monotonic_ns() % 10**9}")
-        status, body = request(port, "POST", scenario.paths[0], data, headers={**scenario.headers, **extra})
+def probe(port, scenario, timeout):
+    """One unmeasured request first: a scenario whose request is refused or times out is reported, not measured."""
+    try:
+        if scenario.method == "GET":
+            status, body = request(port, "GET", scenario.paths[0], headers=scenario.headers, timeout=timeout)
+        else:
+            data, extra = scenario.body(f"probe{time.monotonic_ns() % 10**9}")
+            status, body = request(port, "POST", scenario.paths[0], data, headers={**scenario.headers, **extra},
+                                   timeout=timeout)
+    except OSError as exc:
+        return f"{scenario.method} {scenario.paths[0]} got no answer within {timeout:g} s ({exc.__class__.__name__})"
     if status != scenario.ok_status:
         return f"{scenario.method} {scenario.paths[0]} answered {status}: {str(body)[:300]}"
     return None
@@ -217,7 +221,7 @@ def measure_engine(engine, env, args, run_dir, log):
         for scenario in scenarios:
             if args.only and not any(part in scenario.name for part in args.only):
                 continue
-            problem = probe(server.port, scenario)
+            problem = probe(server.port, scenario, 2 * args.request_timeout)
             if problem:
                 say(f"[{engine}] {scenario.name}: skipped, {problem}")
                 results[scenario.name] = {"group": scenario.group, "user": scenario.user, "skipped": problem,
@@ -384,10 +388,16 @@ def main(argv=None):
                     admin.drop(run_db)
                     run_db = None
                 continue
-            results, auth, targets = measure_engine(engine, env, args, run_dir, log)
-            log["scenarios"] = results
+            try:
+                results, auth, targets = measure_engine(engine, env, args, run_dir, log)
+            except (Exception, SystemExit) as exc:  # the other engine is still measured; the results say why
+                say(f"[{engine}] stopped by {exc.__class__.__name__}: {exc}")
+                log["failed"] = f"{exc.__class__.__name__}: {exc}"
+                results, auth, targets = log.get("scenarios", {}), {}, None
+                judge(results)
+                failed = True
             print_table(engine, results)
-            if engine == "postgres" and args.mixed_minutes > 0:
+            if engine == "postgres" and args.mixed_minutes > 0 and targets:
                 log["mixed"] = mixed.run(env, args, auth, targets, run_dir)
                 mixed.print_summary(log["mixed"])
             log["load_after"] = uptime()
