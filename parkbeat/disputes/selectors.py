@@ -3,13 +3,15 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (BigIntegerField, Case, Count, DateTimeField, DecimalField, Exists, F, OuterRef, Q,
+                              Subquery, Sum, Value, When)
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import GreaterThan
 from django.http import Http404
 from django.utils import timezone
 
 from parkbeat.core.events import CLOCK_SKEW
-from parkbeat.core.figures import percentile
+from parkbeat.core.figures import Seconds, WholeSeconds, count_by, counted, percentiles
 from parkbeat.disputes.models import Agreement, Dispute, DisputeTransition, MediationSession, Obligation, Payment
 
 
@@ -143,8 +145,8 @@ def dispute_timeline(*, dispute):
 
 
 # ---------------------------------------------------------------- figures
-def _span(values):
-    return {"count": len(values), "median_seconds": percentile(values, 50), "p90_seconds": percentile(values, 90)}
+def _span(span):
+    return {"count": span["count"], "median_seconds": span[50], "p90_seconds": span[90]}
 
 
 def _bounds(start, end):
@@ -163,14 +165,27 @@ def _level_at_step():
                     Subquery(changes.order_by("at", "id").values("from_value")[:1]), F("dispute__level"))
 
 
-def _settlements(disputes, lo, hi):
-    """The settle steps in [lo, hi) that are their dispute's last status step before `hi`, with the level at
-    each: a dispute settled in the period and not reopened by its end, counted once at its final level."""
+def _settled_steps(disputes, lo, hi):
+    """The settle steps in [lo, hi) that are their dispute's last status step before `hi`: a dispute settled in
+    the period and not reopened by its end, counted once."""
     status = DisputeTransition.objects.filter(kind=DisputeTransition.Kind.STATUS)
     later = status.filter(dispute=OuterRef("dispute"), at__lt=hi).filter(
         Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id")))
     return (status.filter(dispute__in=disputes, to_value=Dispute.Status.SETTLED, at__gte=lo, at__lt=hi)
-            .exclude(Exists(later)).annotate(level=_level_at_step()))
+            .exclude(Exists(later)))
+
+
+def _settlements(disputes, lo, hi):
+    """The settled steps with the level at each (the level it was settled at)."""
+    return _settled_steps(disputes, lo, hi).annotate(level=_level_at_step())
+
+
+def _seconds_at(level, now):
+    """Dispute.seconds_at(level, now) as an expression: the closed spans at `level`, plus the running span in
+    whole seconds (never below zero) while the dispute is open at that level."""
+    running = Greatest(WholeSeconds(Value(now, output_field=DateTimeField()), "level_since"), Value(0))
+    return Case(When(level=level, status__in=Dispute.OPEN_STATUSES, then=F(f"seconds_{level}") + running),
+                default=F(f"seconds_{level}"), output_field=BigIntegerField())
 
 
 def dispute_figures(*, user, start, end, park=None, now=None):
@@ -197,12 +212,13 @@ def dispute_figures(*, user, start, end, park=None, now=None):
         base = base.filter(park=park)
     visible_ids = base.values("pk")
 
-    opened = list(base.filter(began_at__gte=lo, began_at__lt=hi).select_related("incident"))
-    by_category = {value: 0 for value, _label in Dispute.Category.choices}
-    by_level = {value: 0 for value, _label in Dispute.Level.choices}
-    for d in opened:
-        by_category[d.category] += 1
-        by_level[d.level] += 1
+    opened_rows = base.filter(began_at__gte=lo, began_at__lt=hi).order_by()
+    spent = {level: _seconds_at(level, now) for level in Dispute.Level.values}
+    opened = opened_rows.aggregate(
+        total=Count("pk"), **count_by("category", Dispute.Category.values), **count_by("level", Dispute.Level.values),
+        **{f"tier_{level}_total": Sum(expression) for level, expression in spent.items()},
+        **{f"tier_{level}_disputes": Count("pk", filter=Q(GreaterThan(expression, 0)))
+           for level, expression in spent.items()})
 
     settlements = _settlements(visible_ids, lo, hi)
     settled_by_level = {value: 0 for value, _label in Dispute.Level.choices}
@@ -213,16 +229,14 @@ def dispute_figures(*, user, start, end, park=None, now=None):
                                                  to_value=Dispute.Status.OPEN, at__gte=lo, at__lt=hi)
                 .exclude(from_value="").aggregate(total=Count("dispute", distinct=True), times=Count("id")))
 
-    on_scene = [(d.incident.on_scene_at - d.incident.reported_at).total_seconds() for d in opened
-                if d.incident is not None and d.incident.on_scene_at is not None]
-    to_settle = [(at - began).total_seconds() for at, began in settlements.values_list("at", "dispute__began_at")]
+    on_scene = percentiles(opened_rows, Seconds("incident__on_scene_at", "incident__reported_at"))
+    to_settle = percentiles(_settled_steps(visible_ids, lo, hi), Seconds("at", "dispute__began_at"))
 
-    tiers = {}
-    for level, _label in Dispute.Level.choices:
-        spent = [d.seconds_at(level, now) for d in opened]
-        nonzero = [s for s in spent if s > 0]
-        tiers[level] = {"total_seconds": sum(spent), "disputes": len(nonzero),
-                        "median_seconds": percentile(nonzero, 50)}
+    tiers = {level: {"total_seconds": opened[f"tier_{level}_total"] or 0,
+                     "disputes": opened[f"tier_{level}_disputes"],
+                     "median_seconds": percentiles(opened_rows, expression, ps=(50,),
+                                                   filter=Q(_figure_value__gt=0))[50]}
+             for level, expression in spent.items()}
 
     agreements = Agreement.objects.filter(dispute__in=visible_ids, signed_on__gte=start, signed_on__lte=end).exclude(
         status=Agreement.Status.SUPERSEDED)
@@ -232,14 +246,14 @@ def dispute_figures(*, user, start, end, park=None, now=None):
     live = Obligation.objects.filter(agreement__dispute__in=visible_ids).exclude(
         agreement__status=Agreement.Status.SUPERSEDED)
     due = live.filter(due_on__gte=start, due_on__lte=end).aggregate(count=Count("id"), amount=Sum("amount"))
-    overdue_rows = live.filter(Q(status=Obligation.Status.MISSED)
-                               | Q(status=Obligation.Status.PENDING, due_on__lt=today))
-    overdue = {"count": overdue_rows.count(),
-               "outstanding": sum((o.amount - o.paid_amount for o in overdue_rows.only("amount", "paid_amount")),
-                                  Decimal("0"))}
+    overdue = live.filter(Q(status=Obligation.Status.MISSED)
+                          | Q(status=Obligation.Status.PENDING, due_on__lt=today)).aggregate(
+        count=Count("id"), outstanding=Sum(F("amount") - F("paid_amount"), output_field=DecimalField(max_digits=14, decimal_places=2)))
+    overdue["outstanding"] = overdue["outstanding"] or Decimal("0")
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat(), "park": park.pk if park else None},
-        "opened": {"total": len(opened), "by_category": by_category, "by_level": by_level},
+        "opened": {"total": opened["total"], "by_category": counted(opened, "category", Dispute.Category.values),
+                   "by_level": counted(opened, "level", Dispute.Level.values)},
         "settled": {"total": total_settled, "by_level": settled_by_level, "share": settled_share},
         "reopened": reopened,
         "to_on_scene": _span(on_scene),
