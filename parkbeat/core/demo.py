@@ -135,7 +135,7 @@ def refresh(*, now=None, log=lambda message: None):
     return ctx.shared.get("accounts", {})
 
 
-# The city build's own accounts (parkbeat.core.city): username, full name, role, where (city: the city unit,
+# The city build's own accounts (parkbeat.org.city): username, full name, role, where (city: the city unit,
 # so every station is in scope; branch: the demo station's branch bureau). Listed only where they exist.
 CITY_ACCOUNTS = (
     ("cityleader", "周建华", Role.STATION_LEADER, "city"),

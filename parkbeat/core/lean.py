@@ -386,7 +386,7 @@ class Plan:
         return out
 
 
-def _default_properties():
+def default_properties():
     from django.contrib.auth import get_user_model
 
     user = get_user_model()
@@ -397,7 +397,7 @@ def _default_properties():
 
 @lru_cache(maxsize=None)
 def plan_for(serializer_class):
-    _default_properties()
+    default_properties()
     return Plan(serializer_class)
 
 

@@ -198,9 +198,9 @@ def read_columns(model, accessors):
     "holder__display_name", "number"), or None when one is neither a column nor a property core.lean knows."""
     from django.core.exceptions import FieldDoesNotExist
 
-    from parkbeat.core.lean import PROPERTIES, _default_properties
+    from parkbeat.core.lean import PROPERTIES, default_properties
 
-    _default_properties()
+    default_properties()
     fields, joins = {"pk"}, set()
     for accessor in accessors:
         owner, path = model, []

@@ -359,9 +359,9 @@ def dispute_open_prepare(*, actor, category, title, summary, park=None, incident
     return write
 
 
-def dispute_open(**kwargs):
+def dispute_open(*, actor, **kwargs):
     """Open a case in a park, or from an incident: see `dispute_open_prepare`, whose writes this runs at once."""
-    return dispute_open_prepare(**kwargs)()
+    return dispute_open_prepare(actor=actor, **kwargs)()
 
 
 def dispute_update(*, actor, dispute, data, expected_version=None):

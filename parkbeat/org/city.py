@@ -142,7 +142,7 @@ class Writer:
             self.columns[table] = [f.column for f in model._meta.concrete_fields]
             self.rows[table] = []
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # nosec B608
                 self.next_ids[table] = cursor.fetchone()[0] + 1
             self.counts[table] = 0
             self.defer_indexes(table)
@@ -174,7 +174,7 @@ class Writer:
                         for row in rows:
                             copy.write_row(row)
             else:
-                raw.executemany(f'INSERT INTO "{table}" ({", ".join(columns)}) '
+                raw.executemany(f'INSERT INTO "{table}" ({", ".join(columns)}) '  # nosec B608 - model tables
                                 f'VALUES ({", ".join("?" * len(columns))})', rows)
             self.counts[table] += len(rows)
             rows.clear()
@@ -185,7 +185,7 @@ class Writer:
             return
         with connection.cursor() as cursor:
             for table in self.columns:
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # nosec B608 - model tables
                                f"(SELECT COALESCE(MAX(id), 1) FROM {connection.ops.quote_name(table)}))", [table])
 
 

@@ -199,6 +199,8 @@ ELSEWHERE = {
     "audit.services:record", "audit.services:purge_expired", "audit.exports:audit_export",
     "core.services:model_create", "core.services:model_update", "core.reveal:reveal",
     "enterprises.spreadsheets:export_roster",
+    # the checks before the write transaction of incident_report / dispute_open, whose cases cover them
+    "incidents.services:incident_report_prepare", "disputes.services:dispute_open_prepare",
 }
 
 

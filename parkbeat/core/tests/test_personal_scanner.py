@@ -96,4 +96,12 @@ def test_a_marked_test_may_see_personal_data(db, client, leaky_urls):
 
 
 def test_the_scanner_is_on_for_every_test():
-    assert ClientHandler.__call__.__name__ == "scanning"
+    """The scanner wraps the test client's handler (the API contract check may wrap it in turn)."""
+    def wrapped(function):
+        while function is not None:
+            yield function.__name__
+            cells = [c.cell_contents for c in (function.__closure__ or ())]
+            function = next((c for c in cells if callable(c) and getattr(c, "__name__", "") in
+                             ("scanning", "validating", "__call__")), None)
+
+    assert "scanning" in wrapped(ClientHandler.__call__)

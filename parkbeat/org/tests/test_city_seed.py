@@ -1,4 +1,4 @@
-"""seed_demo at city scale (parkbeat.core.city): the counts asked for, rows the app accepts (full_clean on a
+"""seed_demo at city scale (parkbeat.org.city): the counts asked for, rows the app accepts (full_clean on a
 sample of every table), clocks in order and matching their transitions, the city and branch leaders' scope,
 an audit chain that still verifies, and a second run that adds nothing or refuses."""
 import random

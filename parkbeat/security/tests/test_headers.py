@@ -67,7 +67,7 @@ def test_a_page_carries_the_security_headers(world, client):
 
 def test_an_api_response_carries_the_security_headers(world):
     api = APIClient()
-    key = api.post("/api/v1/auth/token/", {"username": "t_officer", "password": "Correct-Horse-9"}).json()["token"]
+    key = api.post("/api/v1/auth/token/", {"username": "t_officer", "password": "Correct-Horse-9"}, format="json").json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
 
     _assert_headers(api.get("/api/v1/parks/"))

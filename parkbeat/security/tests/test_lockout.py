@@ -92,9 +92,9 @@ def test_the_lock_ends_after_30_minutes(zhang, client):
 def test_the_token_endpoint_is_locked_too(zhang):
     api = APIClient()
     for _n in range(5):
-        api.post("/api/v1/auth/token/", {"username": "zhang_wei", "password": WRONG})
+        api.post("/api/v1/auth/token/", {"username": "zhang_wei", "password": WRONG}, format="json")
 
-    response = api.post("/api/v1/auth/token/", {"username": "zhang_wei", "password": PASSWORD})
+    response = api.post("/api/v1/auth/token/", {"username": "zhang_wei", "password": PASSWORD}, format="json")
 
     assert (response.status_code, response.json()) == (429, {"detail": in_zh(lockout_message)})
     assert ApiToken.objects.count() == 0
@@ -103,7 +103,7 @@ def test_the_token_endpoint_is_locked_too(zhang):
 def test_the_page_login_and_the_token_endpoint_share_one_count(zhang, client):
     fail(client, "zhang_wei", 3)
     for _n in range(2):
-        APIClient().post("/api/v1/auth/token/", {"username": "zhang_wei", "password": WRONG})
+        APIClient().post("/api/v1/auth/token/", {"username": "zhang_wei", "password": WRONG}, format="json")
 
     assert log_in(Client(), "zhang_wei", PASSWORD).status_code == 429
 

@@ -149,12 +149,12 @@ def test_max_age_zero_means_passwords_never_expire(db, client, settings):
 def test_the_api_answers_403_with_the_reason_for_an_expired_password(db):
     user = UserFactory(username="t_old", password_changed_at=NOW - timedelta(days=90, hours=-1))
     api = APIClient()
-    token = api.post("/api/v1/auth/token/", {"username": "t_old", "password": PASSWORD}).json()["token"]
+    token = api.post("/api/v1/auth/token/", {"username": "t_old", "password": PASSWORD}, format="json").json()["token"]
 
     with time_machine.travel(NOW + timedelta(hours=2), tick=False):  # the token is still valid
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         response = api.get("/api/v1/parks/")
-        refused = APIClient().post("/api/v1/auth/token/", {"username": "t_old", "password": PASSWORD})
+        refused = APIClient().post("/api/v1/auth/token/", {"username": "t_old", "password": PASSWORD}, format="json")
 
     assert (response.status_code, response.json()) == (403, {"detail": in_zh(services.password_expired_message)})
     assert refused.status_code == 403

@@ -175,12 +175,12 @@ def test_the_token_endpoint_needs_the_code(world, frozen):
     api = APIClient()
     body = {"username": "t_leader", "password": PASSWORD}
 
-    missing = api.post(TOKEN_URL, body)
-    wrong = api.post(TOKEN_URL, {**body, "otp": "000000"})
+    missing = api.post(TOKEN_URL, body, format="json")
+    wrong = api.post(TOKEN_URL, {**body, "otp": "000000"}, format="json")
     frozen.shift(timedelta(seconds=5))
     code = totp_code(device)
-    right = api.post(TOKEN_URL, {**body, "otp": code})
-    replayed = api.post(TOKEN_URL, {**body, "otp": code})
+    right = api.post(TOKEN_URL, {**body, "otp": code}, format="json")
+    replayed = api.post(TOKEN_URL, {**body, "otp": code}, format="json")
 
     assert (missing.status_code, missing.json()["detail"]) == (
         401, zh("This account needs a one-time code: send it in the otp field."))
@@ -192,14 +192,14 @@ def test_the_token_endpoint_needs_the_code(world, frozen):
 
 
 def test_the_token_endpoint_refuses_a_listed_role_without_a_device(world):
-    response = APIClient().post(TOKEN_URL, {"username": "t_leader", "password": PASSWORD})
+    response = APIClient().post(TOKEN_URL, {"username": "t_leader", "password": PASSWORD}, format="json")
 
     assert response.status_code == 401
     assert ApiToken.objects.count() == 0
 
 
 def test_the_token_endpoint_takes_a_password_alone_from_other_roles(world):
-    response = APIClient().post(TOKEN_URL, {"username": "t_officer", "password": PASSWORD})
+    response = APIClient().post(TOKEN_URL, {"username": "t_officer", "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
 

@@ -73,7 +73,7 @@ def _two_sessions_and_a_token(user):
     first, second = Client(), Client()
     log_in(first, user.username)
     log_in(second, user.username)
-    key = APIClient().post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}).json()["token"]
+    key = APIClient().post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json").json()["token"]
     return first, second, key
 
 

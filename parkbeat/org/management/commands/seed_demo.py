@@ -1,5 +1,5 @@
 """`manage.py seed_demo`: the demo station, or with --stations/--enterprises a city for benchmarks, and with
---incidents/--disputes three years of that city's cases written in bulk (parkbeat.core.city).
+--incidents/--disputes three years of that city's cases written in bulk (parkbeat.org.city).
 
 Each app's `demo.py` writes its own rows; `parkbeat.core.demo` runs them in order. The command stays in org
 because what it checks is org's: whether the demo station is there, and how many stations fit the city.
@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from parkbeat.audit.services import record
-from parkbeat.core import city, demo
+from parkbeat.core import demo
+from parkbeat.org import city
 from parkbeat.org import demo as org_demo
 from parkbeat.incidents.models import Incident
 from parkbeat.org.models import OrgUnit, Role
