@@ -61,9 +61,9 @@ class _Span(Func):
 
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, template=None, **extra):
         end, start = (compiler.compile(EpochMicroseconds(e)) for e in self.source_expressions)
-        return self.template % {"end": end[0], "start": start[0]}, (*end[1], *start[1])
+        return (template or self.template) % {"end": end[0], "start": start[0]}, (*end[1], *start[1])
 
 
 class Seconds(_Span):
@@ -107,14 +107,15 @@ class PercentileCont(Aggregate):
 
 def percentiles(queryset, expression, ps=(50, 90), filter=None):  # noqa: A002 - as Django's aggregates
     """{"count": n, p: value, ...} of `expression` over the rows of `queryset` where it is not NULL (and
-    `filter` holds); None for each p when there are none. Always one query, whatever the rows."""
+    `filter` holds), to six decimals; None for each p when there are none. Always one query, whatever the rows.
+    `ps` are whole percents."""
     rows = queryset.order_by().annotate(_figure_value=expression).filter(_figure_value__isnull=False)
     if filter is not None:
         rows = rows.filter(filter)
     if connections[queryset.db].vendor == "postgresql":
         result = rows.aggregate(count=Count("_figure_value"),
                                 **{f"p{p}": PercentileCont("_figure_value", p / 100) for p in ps})
-        return {"count": result["count"], **{p: result[f"p{p}"] for p in ps}}
+        return {"count": result["count"], **{p: _micro(result[f"p{p}"]) for p in ps}}
     # SQLite: number the ordered values and keep only the rows at the ranks the interpolation reads.
     numbered = rows.annotate(_figure_rank=Window(RowNumber(), order_by=F("_figure_value").asc()),
                              _figure_n=Window(Count("pk"))).values_list("_figure_value", "_figure_rank", "_figure_n")
@@ -131,7 +132,13 @@ def percentiles(queryset, expression, ps=(50, 90), filter=None):  # noqa: A002 -
         return {"count": 0, **{p: None for p in ps}}
     n = found[0][2]
     at = {rank - 1: Fraction(value) for value, rank, _n in found}
-    return {"count": n, **{p: _interpolate(n, p, at.__getitem__) for p in ps}}
+    return {"count": n, **{p: _micro(_interpolate(n, p, at.__getitem__)) for p in ps}}
+
+
+def _micro(value):
+    """To the microsecond, the data's own precision (PostgreSQL's double-precision interpolation otherwise shows
+    717120.0000000001 for 717120)."""
+    return None if value is None else round(value, 6)
 
 
 def count_by(field, choices, filter=None):  # noqa: A002
