@@ -249,7 +249,7 @@ def dispute_figures(*, user, start, end, park=None, now=None):
     overdue = live.filter(Q(status=Obligation.Status.MISSED)
                           | Q(status=Obligation.Status.PENDING, due_on__lt=today)).aggregate(
         count=Count("id"), outstanding=Sum(F("amount") - F("paid_amount"), output_field=DecimalField(max_digits=14, decimal_places=2)))
-    overdue["outstanding"] = overdue["outstanding"] or Decimal("0")
+    overdue["outstanding"] = _yuan(overdue["outstanding"])
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat(), "park": park.pk if park else None},
         "opened": {"total": opened["total"], "by_category": counted(opened, "category", Dispute.Category.values),
@@ -259,11 +259,16 @@ def dispute_figures(*, user, start, end, park=None, now=None):
         "to_on_scene": _span(on_scene),
         "to_settlement": _span(to_settle),
         "tiers": tiers,
-        "agreed": {"count": agreed["count"], "amount": agreed["amount"] or Decimal("0")},
-        "paid": {"count": paid["count"], "amount": paid["amount"] or Decimal("0")},
-        "obligations_due": {"count": due["count"], "amount": due["amount"] or Decimal("0")},
+        "agreed": {"count": agreed["count"], "amount": _yuan(agreed["amount"])},
+        "paid": {"count": paid["count"], "amount": _yuan(paid["amount"])},
+        "obligations_due": {"count": due["count"], "amount": _yuan(due["amount"])},
         "overdue": overdue,
     }
+
+
+def _yuan(amount):
+    """A sum of money to the fen: SQLite's sums drop trailing zeros, PostgreSQL's keep them."""
+    return (amount or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def figures_json(figures):
