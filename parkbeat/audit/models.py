@@ -3,8 +3,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parkbeat.core.models import ChoiceLabels
 
-class AuditEvent(models.Model):
+
+class AuditEvent(ChoiceLabels):
     """Who did what to which object, when, from where; `hash` chains it to the event before."""
 
     class Verb(models.TextChoices):

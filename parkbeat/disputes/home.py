@@ -32,8 +32,8 @@ def counts(*, user, now):
     """Unsettled disputes, those whose agreement is being kept, and those with an instalment overdue, counted
     by the list's own `open`, `status` and `overdue` filters."""
     visible = Dispute.objects.visible_to(user)
-    disputes = visible.aggregate(
-        unsettled=Count("id", filter=Q(status__in=Dispute.OPEN_STATUSES)),
+    disputes = visible.filter(status__in=Dispute.OPEN_STATUSES).aggregate(  # performing is open: read open rows only
+        unsettled=Count("id"),
         performing=Count("id", filter=Q(status=Dispute.Status.PERFORMING)))
     overdue = DisputeFilterSet().filter_overdue(visible, "overdue", True).count()
     return {"unsettled_disputes": disputes["unsettled"], "agreements_performing": disputes["performing"],

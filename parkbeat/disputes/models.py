@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkbeat.core.bounds import BoundedTextField, happened, plausible
-from parkbeat.core.models import ScopedQuerySet, VersionedModel
+from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
 from parkbeat.core.permissions import CASE_ROLES, MEDIATOR, POLICE
 from parkbeat.core.personal import validate_mobile
 
@@ -152,7 +152,7 @@ class Dispute(VersionedModel):
 DisputePartyQuerySet = DisputeQuerySet.through("dispute__")
 
 
-class DisputeParty(models.Model):
+class DisputeParty(ChoiceLabels):
     """A side of the dispute: an enterprise, a contractor, a group of workers (with its number and
     representatives) or a person."""
 
@@ -187,7 +187,7 @@ class DisputeParty(models.Model):
         return f"{self.get_side_display()}：{self.name}"
 
 
-class MediationSession(models.Model):
+class MediationSession(ChoiceLabels):
     """One mediation session: when, where, who was there, what each side asked and conceded, the outcome."""
 
     class Outcome(models.TextChoices):
@@ -226,7 +226,7 @@ class MediationSession(models.Model):
         return f"{self.dispute_id} · {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
 
-class Agreement(models.Model):
+class Agreement(ChoiceLabels):
     """A mediation agreement; its obligations (instalments) are followed until paid off or missed."""
 
     class Status(models.TextChoices):
@@ -309,7 +309,7 @@ class Obligation(VersionedModel):
 PaymentQuerySet = DisputeQuerySet.through("obligation__agreement__dispute__")
 
 
-class Payment(models.Model):
+class Payment(ChoiceLabels):
     """A payment towards an obligation, with its evidence attached (files.Attachment on this row)."""
 
     obligation = models.ForeignKey(Obligation, models.CASCADE, related_name="payments", verbose_name=_("obligation"))
@@ -331,7 +331,7 @@ class Payment(models.Model):
         return f"{self.obligation} · {self.amount}"
 
 
-class DisputeTransition(models.Model):
+class DisputeTransition(ChoiceLabels):
     """Every change of a dispute's status, level or routing: who recorded it (empty: the system) and when it
     happened and was recorded, from, to, reason."""
 

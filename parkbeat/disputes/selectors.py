@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from parkbeat.core.events import CLOCK_SKEW
-from parkbeat.core.figures import Seconds, WholeSeconds, count_by, counted, percentiles
+from parkbeat.core.figures import Seconds, WholeSeconds, count_by, counted, percentiles, percentiles_each
 from parkbeat.disputes.models import Agreement, Dispute, DisputeTransition, MediationSession, Obligation, Payment
 
 
@@ -231,12 +231,11 @@ def dispute_figures(*, user, start, end, park=None, now=None):
 
     on_scene = percentiles(opened_rows, Seconds("incident__on_scene_at", "incident__reported_at"))
     to_settle = percentiles(_settled_steps(visible_ids, lo, hi), Seconds("at", "dispute__began_at"))
-
+    medians = percentiles_each(opened_rows, {level: (expression, Q(GreaterThan(expression, 0)))
+                                             for level, expression in spent.items()}, ps=(50,))
     tiers = {level: {"total_seconds": opened[f"tier_{level}_total"] or 0,
-                     "disputes": opened[f"tier_{level}_disputes"],
-                     "median_seconds": percentiles(opened_rows, expression, ps=(50,),
-                                                   filter=Q(_figure_value__gt=0))[50]}
-             for level, expression in spent.items()}
+                     "disputes": opened[f"tier_{level}_disputes"], "median_seconds": medians[level][50]}
+             for level in spent}
 
     agreements = Agreement.objects.filter(dispute__in=visible_ids, signed_on__gte=start, signed_on__lte=end).exclude(
         status=Agreement.Status.SUPERSEDED)

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from stdnum.cn import uscc
 
 from parkbeat.core.bounds import BoundedTextField, happened, plausible
-from parkbeat.core.models import ScopedQuerySet, VersionedModel
+from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
 from parkbeat.core.permissions import CASE_ROLES
 from parkbeat.core.personal import validate_mobile
 from parkbeat.org.models import Park
@@ -309,7 +309,7 @@ def default_due_at(now=None):
     return (now or timezone.now()) + timedelta(days=DEFAULT_DEMAND_DAYS)
 
 
-class DemandTransition(models.Model):
+class DemandTransition(ChoiceLabels):
     """Every status change of a demand: who, when, from, to, note."""
 
     demand = models.ForeignKey(Demand, models.CASCADE, related_name="transitions", verbose_name=_("demand"))

@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkbeat.core.models import ChoiceLabels
+
 
 class AttachmentQuerySet(models.QuerySet):
     def for_object(self, obj):
@@ -13,7 +15,7 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels):
     """One uploaded file of a record; reachable only through its parent, which decides who may see it."""
 
     class Kind(models.TextChoices):

@@ -17,7 +17,7 @@ SHOWN = 5
 
 def panel_context(*, user, enterprise):
     incidents = incident_list(user=user).filter(enterprise=enterprise)
-    figures = incidents.aggregate(total=Count("id"), open=Count("id", filter=~Q(status__in=Incident.FINAL_STATUSES)))
+    figures = incidents.aggregate(total=Count("id"), open=Count("id", filter=Q(status__in=Incident.OPEN_STATUSES)))
     url = f"{reverse(LIST)}?enterprise={enterprise.pk}"
     return {"rows": list(incidents.order_by("-reported_at", "-id")[:SHOWN]), "total": figures["total"],
             "open": figures["open"], "all_url": url, "open_url": f"{url}&open=true", "now": timezone.now()}

@@ -44,8 +44,7 @@ class IncidentFilterSet(ListFilterSet):
         """Not closed and not cancelled (the home page's 未办结警情)."""
         if value is None:
             return queryset
-        final = Q(status__in=Incident.FINAL_STATUSES)
-        return queryset.exclude(final) if value else queryset.filter(final)
+        return queryset.filter(status__in=Incident.OPEN_STATUSES if value else Incident.FINAL_STATUSES)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkbeat.core.bounds import BoundedTextField, happened
-from parkbeat.core.models import ScopedQuerySet, VersionedModel
+from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
 from parkbeat.core.permissions import CASE_ROLES
 from parkbeat.core.personal import validate_mobile
 
@@ -24,7 +24,7 @@ class IncidentQuerySet(ScopedQuerySet):
     scope_owner_roles = CASE_ROLES  # an administrator no longer opens what they once reported
 
     def open(self):
-        return self.exclude(status__in=Incident.FINAL_STATUSES)
+        return self.filter(status__in=Incident.OPEN_STATUSES)
 
     def acceptance_overdue(self, now=None):
         """Dispatched and not accepted in time: the escalation sweep moves these on."""
@@ -70,6 +70,7 @@ class Incident(VersionedModel):
         Status.CANCELLED: set(),
     }
     FINAL_STATUSES = (Status.CLOSED, Status.CANCELLED)
+    OPEN_STATUSES = (Status.REPORTED, Status.ACCEPTED, Status.ON_SCENE)  # named, so that an index on status serves
 
     class Result(models.TextChoices):
         RESOLVED = "resolved", _("Resolved on the spot")
@@ -165,7 +166,7 @@ class Incident(VersionedModel):
         return self.status not in self.FINAL_STATUSES
 
 
-class IncidentTransition(models.Model):
+class IncidentTransition(ChoiceLabels):
     """Every change of an incident's status or holder: who recorded it (empty: the system), when it happened and
     when it was recorded, from, to, note."""
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from parkbeat.core.figures import Seconds, count_by, counted, percentiles
+from parkbeat.core.figures import Seconds, count_by, counted, percentiles_each
 from parkbeat.files.models import Attachment
 from parkbeat.incidents.links import outcomes_of
 from parkbeat.incidents.models import Incident
@@ -133,7 +133,8 @@ def incident_figures(*, user, start, end, park=None, enterprise=None, now=None):
     - escalated: incidents escalated at least once; acceptance_overdue: of those, awaiting acceptance
       past their deadline `now`.
 
-    Computed in the database: one aggregate query, plus one per clock for its percentiles on SQLite.
+    Computed in the database: one aggregate query, plus one for the clocks' percentiles on PostgreSQL (one per
+    clock on SQLite).
     """
     now = now or timezone.now()
     start, end = max(start, FIGURES_FIRST_DAY), min(end, FIGURES_LAST_DAY)
@@ -153,7 +154,8 @@ def incident_figures(*, user, start, end, park=None, enterprise=None, now=None):
         "total": counts["total"],
         "by_kind": counted(counts, "kind", Incident.Kind.values),
         "by_source": counted(counts, "source", Incident.Source.values),
-        **{name: _clock(percentiles(rows, Seconds(field, "reported_at"))) for name, field in CLOCKS.items()},
+        **{name: _clock(clock) for name, clock in percentiles_each(
+            rows, {name: Seconds(field, "reported_at") for name, field in CLOCKS.items()}).items()},
         "escalated": counts["escalated"],
         "acceptance_overdue": counts["acceptance_overdue"],
     }

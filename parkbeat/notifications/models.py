@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.models import ScopedQuerySet
+from parkbeat.core.models import ChoiceLabels, ScopedQuerySet
 
 
 class NotificationQuerySet(ScopedQuerySet):
@@ -20,7 +20,7 @@ class NotificationQuerySet(ScopedQuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels):
     """One message in one user's inbox, optionally about a record (linked for the click-through)."""
 
     class Kind(models.TextChoices):
@@ -65,7 +65,7 @@ class Notification(models.Model):
         return self.title
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(ChoiceLabels):
     """A notification on its way through one channel. Rows are never deleted: a channel that is down delays a
     message, never loses it. A message that cannot arrive (recipient unreachable, channel no longer configured)
     or still fails after PARKBEAT_NOTIFY_MAX_ATTEMPTS attempts is given up (DEAD), kept with its last error."""

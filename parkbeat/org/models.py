@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.bounds import BoundedTextField, plausible
-from parkbeat.core.models import ScopedQuerySet, TimestampedModel
+from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, TimestampedModel
 from parkbeat.core.personal import validate_mobile
 from parkbeat.core.roles import Role
 
@@ -64,7 +64,7 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class OrgUnit(models.Model):
+class OrgUnit(ChoiceLabels):
     """A node of the jurisdiction tree: city bureau → branch bureau → police station."""
 
     class Kind(models.TextChoices):

@@ -3,8 +3,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parkbeat.core.models import ChoiceLabels
 
-class UserSession(models.Model):
+
+class UserSession(ChoiceLabels):
     """One row per logged-in session (db or cache engine alike): `sessions_revoke` deletes them by user."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user"))

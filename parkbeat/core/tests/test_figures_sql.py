@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from parkbeat.core.figures import Seconds, percentile, percentiles
+from parkbeat.core.figures import Seconds, percentile, percentiles, percentiles_each
 from parkbeat.core.scoping import forget_access
 from parkbeat.disputes.models import (
     Agreement,
@@ -324,6 +324,29 @@ def test_percentiles_at_their_edges_equal_the_reference(world, values):
     seconds = [timedelta(seconds=v).total_seconds() for v in values]
     assert got["count"] == len(values)
     assert _close({p: got[p] for p in ps}, {p: percentile(seconds, p) for p in ps})
+
+
+def test_several_percentiles_at_once_equal_each_alone(world):
+    """`percentiles_each` (one pass on PostgreSQL) gives what `percentiles` gives for each expression, its own
+    filter and NULLs included; a filter that keeps nothing gives no values."""
+    at = datetime(2026, 3, 1, tzinfo=TZ)
+    Incident.objects.bulk_create([
+        Incident(source="phone", kind="other", park=world.park, description="x", reported_by=world.officer,
+                 reported_at=at, accepted_at=at + timedelta(seconds=a),
+                 on_scene_at=None if b is None else at + timedelta(seconds=b))
+        for a, b in [(5, None), (7, 30), (1, 2), (90, 91.5), (3, None), (0.25, 600)]])
+    rows = Incident.objects.all()
+    accept, scene = Seconds("accepted_at", "reported_at"), Seconds("on_scene_at", "reported_at")
+    declared = {"accept": accept, "scene": scene, "slow": (accept, Q(accepted_at__gt=at + timedelta(seconds=4))),
+                "none": (scene, Q(pk__lt=0))}
+    with CaptureQueriesContext(connection) as queries:
+        got = percentiles_each(rows, declared, ps=(0, 50, 90))
+    assert len(queries) == (1 if connection.vendor == "postgresql" else len(declared))
+    assert got["accept"] == percentiles(rows, accept, ps=(0, 50, 90))
+    assert got["scene"] == percentiles(rows, scene, ps=(0, 50, 90)) and got["scene"]["count"] == 4
+    assert got["slow"] == percentiles(rows.filter(accepted_at__gt=at + timedelta(seconds=4)), accept, ps=(0, 50, 90))
+    assert got["slow"]["count"] == 3
+    assert got["none"] == {"count": 0, 0: None, 50: None, 90: None}
 
 
 def test_figures_take_the_same_queries_for_ten_times_the_rows(world):

@@ -100,3 +100,10 @@ def test_no_sequence_of_actions_reaches_an_illegal_state(world, steps):
         except (ValidationError, PermissionDenied, ConflictError):  # IllegalTransition is a ConflictError
             assert state(incident) == before, (action, role)
         check_invariants(incident)
+
+
+def test_every_status_is_either_open_or_final():
+    """The open filter, the home page's figures and the enterprise file name the open statuses (so that an index
+    on status serves them): a status added later must be one or the other, or those figures would lose it."""
+    assert set(Incident.OPEN_STATUSES) | set(Incident.FINAL_STATUSES) == set(S.values)
+    assert not set(Incident.OPEN_STATUSES) & set(Incident.FINAL_STATUSES)
