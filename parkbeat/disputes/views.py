@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,7 +19,7 @@ from parkbeat.disputes import selectors, services
 from parkbeat.disputes.filters import DisputeFilterSet
 from parkbeat.disputes.forms import (AgreementForm, DisputeForm, FiguresForm, LevelForm, PartyForm, PaymentForm,
                                      RouteForm, SessionForm, TransitionForm)
-from parkbeat.disputes.models import Agreement, Dispute, Obligation
+from parkbeat.disputes.models import Dispute, Obligation
 from parkbeat.disputes.tables import DisputeTable
 
 

@@ -22,7 +22,7 @@ import parkbeat
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import verify_chain
 from parkbeat.core import middleware
-from parkbeat.testing import DemandFactory, LiaisonFactory, UserFactory, VisitFactory, assign
+from parkbeat.testing import DemandFactory, LiaisonFactory, UserFactory, VisitFactory
 from parkbeat.enterprises import services as ent
 from parkbeat.enterprises.models import Demand, Enterprise
 from parkbeat.org import services as org

@@ -15,7 +15,7 @@ from django.db import connection
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.core.backup import sha256_file, sign
-from parkbeat.testing import LiaisonFactory, VisitFactory
+from parkbeat.testing import LiaisonFactory
 from parkbeat.enterprises import services
 from parkbeat.enterprises.models import Enterprise, Liaison, Visit
 from parkbeat.files.models import Attachment

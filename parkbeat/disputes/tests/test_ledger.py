@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import verify_chain
-from parkbeat.disputes.ledger import COLUMNS, EXAMPLE_NUMBER, LEDGER_SHEET, ledger_import, ledger_template
+from parkbeat.disputes.ledger import COLUMNS, EXAMPLE_NUMBER, LEDGER_SHEET, ledger_import
 from parkbeat.disputes.models import (Agreement, Dispute, DisputeParty, DisputeTransition, LedgerEntry, Obligation,
                                       Payment)
 from parkbeat.disputes.selectors import dispute_figures

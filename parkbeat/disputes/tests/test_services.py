@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from parkbeat.audit.models import AuditEvent
 from parkbeat.core.services import ConflictError, IllegalTransition
 from parkbeat.disputes import services
-from parkbeat.disputes.models import Agreement, Dispute, DisputeTransition, Obligation, Payment
+from parkbeat.disputes.models import Agreement, Dispute, Obligation, Payment
 from parkbeat.disputes.tests.factories import open_dispute, png, routed_dispute, three_instalments
 from parkbeat.files.models import Attachment
 from parkbeat.incidents.models import Incident

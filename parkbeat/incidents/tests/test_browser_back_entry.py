@@ -55,7 +55,7 @@ def test_the_officer_writes_up_the_blockade_in_the_evening(browser_page, live_se
 
     assert error == "时间不能早于到达现场（2026-12-01 11:02）。"
     name = world.officer.display_name
-    for line in (f"发生 10:46 · 录入 20:1", f"发生 11:02 · 录入 20:1", f"发生 11:40 · 录入 20:1"):
+    for line in ("发生 10:46 · 录入 20:1", "发生 11:02 · 录入 20:1", "发生 11:40 · 录入 20:1"):
         assert line in timeline
     assert name in timeline and "补录" not in timeline
     assert "4分钟" in clocks.replace(" ", "") or "4 分钟" in clocks
