@@ -44,6 +44,14 @@ PERMISSIONS = {
     "dispute.decide": {LEADER, OFFICER, MEDIATOR},  # level changes, settle, withdraw, reopen
     "dispute.figures": {LEADER, OFFICER, AUXILIARY, MEDIATOR},
     "dispute.import": {LEADER, OFFICER},  # a station's past ledger, into the parks they police
+    # volunteers (义警): the liaison nominates for their enterprise's teams, the park's officer vets and
+    # changes status; a volunteer reads their own record and their team's roster (names only)
+    "volunteer.view": POLICE | {LIAISON, VOLUNTEER},
+    "volunteer.nominate": {LIAISON},
+    "volunteer.change": {LEADER, OFFICER, LIAISON},  # name, mobile, post, duties of a member in reach
+    "volunteer.vet": {LEADER, OFFICER},  # approve or reject a nomination; suspend, reinstate, left
+    "volunteer.record": POLICE,  # trainings and support records
+    "volunteer_team.manage": {LEADER, OFFICER},  # create and rename teams, set the captain
     "audit.view": {AUDITOR},
     "user.manage": {SYSTEM_ADMIN},
     "role.assign": {SECURITY_ADMIN},
