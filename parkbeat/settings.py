@@ -403,6 +403,10 @@ if PARKBEAT_INCIDENT_ACCEPT_MINUTES < 1:
 PARKBEAT_BACK_ENTRY_DAYS = env_int("PARKBEAT_BACK_ENTRY_DAYS", 30)
 if PARKBEAT_BACK_ENTRY_DAYS < 0:
     raise ImproperlyConfigured("PARKBEAT_BACK_ENTRY_DAYS must be 0 or more")
+# Volunteers' insurance and allowances: the park officer and the captain are told this many days ahead.
+PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS = env_int("PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS", 30)
+if PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS < 1:
+    raise ImproperlyConfigured("PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS must be at least 1")
 
 # ---------------------------------------------------------------- audit and personal data (SECURITY C4, C5)
 # Retention of the audit trail: at least 180 days, reveals of personal data at least 3 years (the
