@@ -1,16 +1,19 @@
-"""A time limit on every database statement of a page or API request (issue 12: no request ties up a worker).
+"""A time limit on the database work of a page or API request (issue 12: no request ties up a worker).
 
-`RequestTimeLimitMiddleware` marks the request's limit (`PARKBEAT_REQUEST_DB_TIMEOUT_MS`) and makes sure the
-thread's default connection carries `StatementTimeLimit`, an execute wrapper that, before each statement,
-brings the connection to the limit wanted at that moment (the request's, or none outside a request):
+`RequestTimeLimitMiddleware` marks the request's limit (`PARKBEAT_REQUEST_DB_TIMEOUT_MS`) and its deadline (the
+limit counted from the request's start), and makes sure the thread's default connection carries
+`StatementTimeLimit`, an execute wrapper. Before each statement it refuses to start one once the request is past
+its deadline (`RequestOverTime`: many quick statements cannot add up to a long request either), then brings the
+connection to the limit wanted at that moment (the request's, or none outside a request):
 
 - PostgreSQL: `SET statement_timeout`, at session level when the statement runs in autocommit; the
   connection is persistent (CONN_MAX_AGE), so this happens once per connection, not per request, and a
   statement outside any request `RESET`s it first. Inside a transaction, where a session has not got the
   limit yet, `SET LOCAL` before each statement (a rolled-back transaction or savepoint would take any SET
   with it). The server cancels a statement over the limit (QueryCanceled).
-- SQLite: a progress handler that interrupts the running statement once it is past its deadline
-  ("interrupted"); removed at the end of the request.
+- SQLite: a progress handler that interrupts the running statement once the request is past its deadline
+  ("interrupted"); removed at the end of the request. So on SQLite the request's statements together get the
+  limit; on PostgreSQL each statement gets it, and none starts after the deadline (at most twice the limit).
 
 Either way Django raises OperationalError: the API's exception handler and the 500 handler (core.api) answer
 503 with a `detail` that says the request took too long, the transaction is rolled back, and the connection
@@ -25,7 +28,7 @@ import sqlite3
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, OperationalError, connection
 
 logger = logging.getLogger("parkbeat.timeouts")
 
@@ -35,10 +38,17 @@ SAVEPOINT_SQL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
 INERROR = 3  # psycopg.pq.TransactionStatus.INERROR: the transaction failed, only a rollback can follow
 
 _wanted = contextvars.ContextVar("parkbeat_statement_limit_ms", default=None)  # set during a request
+_deadline = contextvars.ContextVar("parkbeat_request_deadline", default=None)  # time.monotonic() it ends at
+
+
+class RequestOverTime(OperationalError):
+    """The request has spent its time limit: no further statement of it starts."""
 
 
 def time_limit_exceeded(exc):
     """Whether a database error is a statement stopped by the time limit (or cancelled by an operator)."""
+    if isinstance(exc, RequestOverTime):
+        return True
     cause = getattr(exc, "__cause__", None)
     if isinstance(cause, sqlite3.OperationalError):
         return str(cause) == "interrupted"
@@ -61,8 +71,12 @@ class StatementTimeLimit:
 
     def __call__(self, execute, sql, params, many, context):
         db, wanted = context["connection"], _wanted.get()
+        savepoint = isinstance(sql, str) and sql.startswith(SAVEPOINT_SQL)
+        if wanted is not None and not savepoint and time.monotonic() > _deadline.get():
+            logger.warning("request past its %s ms: not starting %.200s", wanted, sql)
+            raise RequestOverTime(f"the request has spent its {wanted} ms")
         if db.vendor == "postgresql":
-            if not (isinstance(sql, str) and sql.startswith(SAVEPOINT_SQL)):
+            if not savepoint:
                 self._postgresql(db, wanted)
         elif db.vendor == "sqlite":
             self._sqlite(db, wanted)
@@ -112,7 +126,7 @@ class StatementTimeLimit:
         if raw is not self.handler_on:
             raw.set_progress_handler(self._past_deadline, SQLITE_CHECK_EVERY)
             self.handler_on = raw
-        self.deadline = time.monotonic() + wanted / 1000
+        self.deadline = _deadline.get()
 
     def _past_deadline(self):
         return _wanted.get() is not None and time.monotonic() > self.deadline  # true: SQLite interrupts
@@ -137,7 +151,7 @@ def limit_of(db):
 
 
 class RequestTimeLimitMiddleware:
-    """Limits every statement of the request (PARKBEAT_REQUEST_DB_TIMEOUT_MS; 0 turns the limit off)."""
+    """Limits the request's statements (PARKBEAT_REQUEST_DB_TIMEOUT_MS from its start; 0 turns the limit off)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -148,8 +162,10 @@ class RequestTimeLimitMiddleware:
             return self.get_response(request)
         limit = limit_of(connection)
         token = _wanted.set(milliseconds)
+        deadline = _deadline.set(time.monotonic() + milliseconds / 1000)
         try:
             return self.get_response(request)
         finally:
             _wanted.reset(token)
+            _deadline.reset(deadline)
             limit.request_finished(connection)
