@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "parkbeat.enterprises.models.Enterprise.Status",
         "VolunteerStatusEnum": "parkbeat.volunteers.models.Volunteer.Status",
         "AuditOutcomeEnum": "parkbeat.audit.models.AuditEvent.Outcome",
+        "VolunteerSupportKindEnum": "parkbeat.volunteers.models.SupportRecord.Kind",
         "DemandSourceEnum": "parkbeat.enterprises.models.Demand.Source",
         "DemandCategoryEnum": "parkbeat.enterprises.models.Demand.Category",
         **{f"Incident{name}Enum": f"parkbeat.incidents.models.Incident.{name}"
