@@ -19,6 +19,8 @@ NAV = [
     ("incidents:quick_report", "megaphone", _("Quick report"), {LIAISON, VOLUNTEER}),
     ("disputes:dispute_list", "people-fill", _("Disputes"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON}),
     ("disputes:dispute_figures", "bar-chart", _("Dispute figures"), {LEADER, OFFICER, AUXILIARY, MEDIATOR}),
+    ("volunteers:volunteer_list", "person-badge", _("Volunteers"), {LEADER, OFFICER, AUXILIARY, LIAISON}),
+    ("volunteers:my_volunteer", "person-vcard", _("My volunteer record"), {VOLUNTEER}),
     ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),
     ("org:user_list", "people", _("Accounts"), {SYSTEM_ADMIN}),
     ("org:role_list", "person-badge", _("Roles"), {SECURITY_ADMIN}),

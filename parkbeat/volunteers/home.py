@@ -1,10 +1,49 @@
-"""The volunteer's team on the workbench: the team, its park and enterprise, and who is in it (names only)."""
+"""Volunteers on the workbench: for the police, the nominations waiting for vetting (a card and a panel) and
+the insurance or allowances expiring soon; for a volunteer, their team and who is in it (names only)."""
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.home import Panel
-from parkbeat.core.permissions import VOLUNTEER
+from parkbeat.core.home import Card, Panel
+from parkbeat.core.permissions import AUXILIARY, LEADER, OFFICER, VOLUNTEER
 from parkbeat.core.scoping import access_for
+from parkbeat.volunteers import selectors
 from parkbeat.volunteers.models import Volunteer, VolunteerTeam
+
+VOLUNTEERS = "volunteers:volunteer_list"
+VETTING = frozenset({LEADER, OFFICER})
+SHOWN = 6
+
+CARDS = (
+    Card("volunteer_nominations", _("Nominations awaiting vetting"), VOLUNTEERS, "?status=nominated",
+         warn=True, roles=VETTING, icon="person-plus"),
+    Card("volunteers_active", _("Active volunteers"), VOLUNTEERS, "?status=active", roles=VETTING | {AUXILIARY},
+         icon="person-badge"),
+)
+
+
+def counts(*, user, now):
+    figures = Volunteer.objects.visible_to(user).aggregate(
+        nominated=Count("id", filter=Q(status=Volunteer.Status.NOMINATED)),
+        active=Count("id", filter=Q(status=Volunteer.Status.ACTIVE)))
+    return {"volunteer_nominations": figures["nominated"], "volunteers_active": figures["active"]}
+
+
+def vetting(*, user, now):
+    """Nominations waiting for the officer and support records expiring within the reminder window."""
+    days = settings.PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS
+    today = timezone.localdate(now)
+    waiting = selectors.nominations_waiting(user=user)
+    expiring = selectors.support_expiring_soon(user=user, today=today, days=days)
+    rows = list(waiting[:SHOWN])
+    support = list(expiring[:SHOWN])
+    for record in support:
+        record.days_left = (record.expires_on - today).days
+    return {"id": "wb-volunteers", "title": _("Volunteers"), "nominations": rows, "nominations_total": waiting.count(),
+            "support": support, "support_total": expiring.count(), "days": days,
+            "more": reverse(VOLUNTEERS) + "?status=nominated"}
 
 
 def team(*, user, now):
@@ -13,13 +52,17 @@ def team(*, user, now):
     if not teams:
         return None
     members = {}
-    for member in (Volunteer.objects.filter(team__in=teams).exclude(status=Volunteer.Status.LEFT)
+    for member in (Volunteer.objects.filter(team__in=teams)
+                   .filter(status__in=[Volunteer.Status.ACTIVE, Volunteer.Status.SUSPENDED])
                    .only("id", "team_id", "name", "is_captain", "status", "user_id")):
         members.setdefault(member.team_id, []).append(member)
     for t in teams:
         t.active_members = members.get(t.pk, [])
-    return {"id": "wb-team", "teams": teams, "title": _("My team"),
+    return {"id": "wb-team", "teams": teams, "title": _("My team"), "mine": reverse("volunteers:my_volunteer"),
             "note": _("Duty shifts for volunteers come with the patrols.")}
 
 
-PANELS = (Panel("team", "volunteers/partials/home_team.html", team, roles=frozenset({VOLUNTEER}), order=5),)
+PANELS = (
+    Panel("team", "volunteers/partials/home_team.html", team, roles=frozenset({VOLUNTEER}), order=5),
+    Panel("volunteer_vetting", "volunteers/partials/home_vetting.html", vetting, roles=VETTING, order=20),
+)

@@ -1,0 +1,205 @@
+"""Thin viewsets: scoping from ScopedViewSetMixin, every write through volunteers.services."""
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from parkbeat.core.api import ScopedViewSetMixin
+from parkbeat.core.api_permissions import require_perm
+from parkbeat.volunteers import selectors, services
+from parkbeat.volunteers.api.serializers import (CaptainSerializer, EventSerializer, NominationSerializer,
+                                                 SupportRecordCreateSerializer, SupportRecordSerializer,
+                                                 TeamCreateSerializer, TeamUpdateSerializer, TrainingCreateSerializer,
+                                                 TrainingSerializer, TransitionSerializer, VolunteerDetailSerializer,
+                                                 VolunteerSerializer, VolunteerTeamDetailSerializer,
+                                                 VolunteerTeamSerializer, VolunteerUpdateSerializer)
+from parkbeat.volunteers.filters import VolunteerFilterSet, VolunteerTeamFilterSet
+from parkbeat.volunteers.models import SupportRecord, Training, Volunteer, VolunteerTeam
+
+# Administrators, mediators and agency staff: 403 on the lists, as on the pages; records stay 404 out of scope.
+VOLUNTEER_LIST = require_perm("volunteer.view", actions={"list"})
+
+
+class VolunteerViewSet(ScopedViewSetMixin, viewsets.GenericViewSet, mixins.ListModelMixin,
+                       mixins.RetrieveModelMixin):
+    """Volunteers in the user's scope (a volunteer: their own record). Resident IDs and mobiles are masked."""
+
+    permission_classes = [VOLUNTEER_LIST]
+    queryset = Volunteer.objects.select_related("team")
+    serializer_class = VolunteerSerializer
+    filterset_class = VolunteerFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "retrieve":
+            qs = qs.select_related("nominated_by").prefetch_related("transitions__actor", "trainings__recorded_by",
+                                                                     "support_records__recorded_by")
+        return qs
+
+    def get_serializer_class(self):
+        return VolunteerDetailSerializer if self.action == "retrieve" else VolunteerSerializer
+
+    def _detail(self, request, pk, code=status.HTTP_200_OK):
+        """The volunteer after a write, re-read within the user's scope (404 if the write moved it out)."""
+        volunteer = get_object_or_404(
+            Volunteer.objects.visible_to(request.user).select_related("team", "nominated_by")
+            .prefetch_related("transitions__actor", "trainings__recorded_by", "support_records__recorded_by"), pk=pk)
+        return Response(VolunteerDetailSerializer(volunteer, context={"request": request}).data, status=code)
+
+    @extend_schema(request=NominationSerializer, responses={201: VolunteerDetailSerializer},
+                   summary="Nominate a volunteer")
+    def create(self, request):
+        """The liaison nominates an employee for their own enterprise's team (status `nominated`)."""
+        body = NominationSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data["duties"] = sorted(data["duties"])
+        volunteer = services.volunteer_nominate(actor=request.user, **data)
+        return self._detail(request, volunteer.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=VolunteerUpdateSerializer, responses=VolunteerDetailSerializer)
+    def partial_update(self, request, pk=None):
+        """Name, mobile, post and duties; send the `version` you loaded (a stale one gets 409)."""
+        volunteer = self.get_object()
+        body = VolunteerUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        version = data.pop("version")
+        if "duties" in data:
+            data["duties"] = sorted(data["duties"])
+        services.volunteer_update(actor=request.user, volunteer=volunteer, data=data, expected_version=version)
+        return self._detail(request, volunteer.pk)
+
+    def _event(self, request, service, body_class=EventSerializer):
+        volunteer = self.get_object()
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        service(actor=request.user, volunteer=volunteer, note=data.pop("note"), at=data.pop("at"),
+                late_reason=data.pop("late_reason"), expected_version=data.pop("version"), **data)
+        return self._detail(request, volunteer.pk)
+
+    @extend_schema(request=EventSerializer, responses=VolunteerDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Vetting: the nomination is approved, the volunteer becomes active; the nominating liaison is told."""
+        return self._event(request, services.volunteer_approve)
+
+    @extend_schema(request=EventSerializer, responses=VolunteerDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Vetting: the nomination is rejected with a reason (`note`, required); the nominating liaison is told."""
+        return self._event(request, services.volunteer_reject)
+
+    @extend_schema(request=TransitionSerializer, responses=VolunteerDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """A later status change: suspend (reason), reinstate, left (reason), with when it happened."""
+        return self._event(request, services.volunteer_transition, TransitionSerializer)
+
+
+class VolunteerTeamViewSet(ScopedViewSetMixin, viewsets.GenericViewSet, mixins.ListModelMixin,
+                           mixins.RetrieveModelMixin):
+    """Teams per enterprise and park. The detail's roster gives names only, for every role that sees the team."""
+
+    permission_classes = [VOLUNTEER_LIST]
+    queryset = VolunteerTeam.objects.select_related("park", "enterprise").defer(*selectors.HEAVY_PARK_FIELDS)
+    serializer_class = VolunteerTeamSerializer
+    filterset_class = VolunteerTeamFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        from django.db.models import Count, Q
+
+        return super().get_queryset().annotate(
+            active_count=Count("members", filter=Q(members__status=Volunteer.Status.ACTIVE))).order_by("park_id", "name",
+                                                                                                 "id")
+
+    def get_serializer_class(self):
+        return VolunteerTeamDetailSerializer if self.action != "list" else VolunteerTeamSerializer
+
+    def _detail(self, request, pk, code=status.HTTP_200_OK):
+        team = self.get_queryset().get(pk=pk)
+        context = {"request": request, "captain": selectors.team_captain(team=team),
+                   "roster": selectors.team_roster(team=team)}
+        return Response(VolunteerTeamDetailSerializer(team, context=context).data, status=code)
+
+    def retrieve(self, request, pk=None):
+        team = self.get_object()
+        return self._detail(request, team.pk)
+
+    @extend_schema(request=TeamCreateSerializer, responses={201: VolunteerTeamDetailSerializer})
+    def create(self, request):
+        """A new team in a park the officer or leader polices (optionally an enterprise's)."""
+        body = TeamCreateSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        team = services.team_create(actor=request.user, **body.validated_data)
+        return self._detail(request, team.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TeamUpdateSerializer, responses=VolunteerTeamDetailSerializer)
+    def partial_update(self, request, pk=None):
+        """Rename; send the `version` you loaded."""
+        team = self.get_object()
+        body = TeamUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.team_update(actor=request.user, team=team, data={"name": body.validated_data["name"]},
+                             expected_version=body.validated_data["version"])
+        return self._detail(request, team.pk)
+
+    @extend_schema(request=CaptainSerializer, responses=VolunteerTeamDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def captain(self, request, pk=None):
+        """Make an active member the team's one captain."""
+        team = self.get_object()
+        body = CaptainSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        volunteer = Volunteer.objects.filter(team=team, pk=body.validated_data["volunteer"]).first()
+        if volunteer is None:
+            raise serializers.ValidationError({"volunteer": [_("No member of this team has that id.")]})
+        services.team_set_captain(actor=request.user, team=team, volunteer=volunteer,
+                                  expected_version=body.validated_data["version"])
+        return self._detail(request, team.pk)
+
+
+class _RecordViewSet(ScopedViewSetMixin, viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    permission_classes = [VOLUNTEER_LIST]
+    filterset_fields = ["volunteer"]
+    create_serializer = None
+    service = None
+
+    def create(self, request):
+        body = self.create_serializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        obj = type(self).service(actor=request.user, **body.validated_data)
+        return Response(self.serializer_class(obj, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class TrainingViewSet(_RecordViewSet):
+    """Training records of the volunteers in scope (`?volunteer=`)."""
+
+    queryset = Training.objects.select_related("recorded_by")
+    serializer_class = TrainingSerializer
+    create_serializer = TrainingCreateSerializer
+    service = staticmethod(services.training_create)
+
+    @extend_schema(request=TrainingCreateSerializer, responses={201: TrainingSerializer})
+    def create(self, request):
+        """Record a training (police of the volunteer's park)."""
+        return super().create(request)
+
+
+class SupportRecordViewSet(_RecordViewSet):
+    """Insurance and allowances of the volunteers in scope (`?volunteer=`), with their expiry dates."""
+
+    queryset = SupportRecord.objects.select_related("recorded_by")
+    serializer_class = SupportRecordSerializer
+    create_serializer = SupportRecordCreateSerializer
+    service = staticmethod(services.support_create)
+
+    @extend_schema(request=SupportRecordCreateSerializer, responses={201: SupportRecordSerializer})
+    def create(self, request):
+        """Record insurance or an allowance (police of the volunteer's park)."""
+        return super().create(request)
