@@ -42,6 +42,8 @@ def volunteer_nominate(*, actor, team, name, resident_id, mobile="", post="", du
         errors["consent_confirmed"] = _("Confirm that the candidate has consented to the nomination and vetting.")
     if consent_date is None:
         errors["consent_date"] = _("Give the date the candidate signed the consent.")
+    if not duties:
+        errors["duties"] = _("Choose at least one duty.")
     if errors:
         raise ValidationError(errors)
     resident_id = (resident_id or "").strip().upper()
@@ -70,6 +72,8 @@ def volunteer_update(*, actor, volunteer, data, expected_version=None):
     data = {k: v for k, v in data.items() if k in VOLUNTEER_EDIT_FIELDS}
     if "duties" in data:
         data["duties"] = list(dict.fromkeys(data["duties"] or ()))
+        if not data["duties"]:
+            raise ValidationError({"duties": _("Choose at least one duty.")})
     if volunteer.status in (Status.REJECTED, Status.LEFT):
         raise IllegalTransition(_("A volunteer who was rejected or has left is kept as on record; it is not edited."))
     obj, _changed = model_update(actor=actor, obj=volunteer, data=data, expected_version=expected_version)
