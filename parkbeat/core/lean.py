@@ -25,6 +25,8 @@ from rest_framework.fields import empty
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from parkbeat.core.pagination import keyed_page
+
 _SKIP = object()  # a key DRF leaves out (SkipField)
 _page = threading.local()  # the current time zone, read once per page (Plan.shape), not once per cell
 
@@ -433,7 +435,8 @@ class LeanRows:
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return self.plan.shape(list(self.queryset[index]))
+            page = keyed_page(self.queryset, index.start or 0, index.stop, keys_from=self.count_queryset)
+            return self.plan.shape(list(page))
         return self.plan.shape([self.queryset[index]])[0]
 
     def __iter__(self):

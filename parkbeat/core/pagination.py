@@ -21,6 +21,30 @@ def bounded_count(queryset, limit):
     return queryset.order_by().values("pk")[: limit + 1].count()
 
 
+def keyed_page(queryset, start, stop, keys_from=None):
+    """queryset[start:stop] read in two steps inside one query: the page's primary keys first, sorted on the
+    table alone (an OR of scope terms leaves the database sorting every row in scope), then the page's
+    columns and joins for those keys only. Where the queryset is more than filters, ordering, select_related
+    and deferred columns (annotations, distinct, extra, a union), it is sliced as it is. `keys_from`: the same
+    rows without the joins that only the shown columns need (core.lean's values_list adds them)."""
+    if not isinstance(queryset, QuerySet):
+        return queryset[start:stop]
+    query = queryset.query
+    if (query.annotations or query.distinct or query.extra
+            or query.extra_order_by or query.combinator or query.is_sliced or not queryset.ordered):
+        return queryset[start:stop]
+    ordering = query.order_by or (queryset.model._meta.ordering if query.default_ordering else ())
+    keys = (queryset if keys_from is None else keys_from).values_list("pk")[start:stop]
+    page = queryset.model._base_manager.filter(pk__in=keys).order_by(*ordering)
+    page.query.select_related = query.select_related
+    page.query.deferred_loading = query.deferred_loading
+    page._prefetch_related_lookups = queryset._prefetch_related_lookups
+    if queryset._fields is not None:  # values() / values_list(): the same columns, the same kind of rows
+        page = page.values_list(*queryset._fields)
+        page._iterable_class = queryset._iterable_class
+    return page
+
+
 class BoundedPaginator(Paginator):
     """A Django paginator whose count stops at `limit` + 1 rows (None: exact). `exact` says which one it is.
 
@@ -39,6 +63,15 @@ class BoundedPaginator(Paginator):
         n = bounded_count(counted, self.limit)
         self.exact = n <= self.limit
         return n
+
+    def page(self, number):
+        """As Django's, the page's rows read by `keyed_page`."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(keyed_page(self.object_list, bottom, top), number, self)
 
     @property
     def shown_count(self):

@@ -264,3 +264,39 @@ def test_a_page_beyond_the_bound_says_more_than_and_still_jumps(world, client, m
         assert exact.context["paginator"].count == total
         beyond = client.get("/enterprises/", {"page_size": 10, "page": 99})  # out of range: the last page
         assert beyond.status_code == 200 and beyond.context["page_obj"].number == 2
+
+
+@pytest.mark.parametrize("ordering", [None, ("-reported_at", "-id"), ("park__name", "id"), ("kind", "-id")])
+def test_a_keyed_page_holds_the_rows_of_a_plain_slice(world, ordering):
+    """keyed_page reads the page's keys first and its columns after: the same rows, in the same order, as
+    slicing the queryset, on every page and past the end, for instances and for values_list rows."""
+    from parkbeat.core.pagination import keyed_page
+    from parkbeat.incidents.selectors import incident_list
+
+    build_varied(world)
+    rows = incident_list(user=world.leader)
+    if ordering:
+        rows = rows.order_by(*ordering)
+    columns = rows.values_list("id", "park__name", "holder__username", "status")
+    total = rows.count()
+    assert total >= 6
+    for start in range(0, total + 3, 2):
+        page = keyed_page(rows, start, start + 3)
+        assert [r.pk for r in page] == [r.pk for r in rows[start:start + 3]]
+        assert list(keyed_page(columns, start, start + 3, keys_from=rows)) == list(columns[start:start + 3])
+    page = list(keyed_page(rows, 0, 3))
+    assert page and all(r.park.name for r in page)  # select_related kept: no query per row below
+    assert "JOIN" not in str(keyed_page(columns, 0, 3, keys_from=rows.order_by("-reported_at", "-id")).query
+                             ).split("IN (SELECT", 1)[1]  # the keys are sorted on the table alone
+
+
+def test_a_queryset_keyed_page_cannot_rebuild_is_sliced_as_it_is(world):
+    from django.db.models import Count
+
+    from parkbeat.core.pagination import keyed_page
+
+    build_varied(world)
+    annotated = Incident.objects.annotate(n=Count("agencies")).order_by("-n", "id")
+    page = keyed_page(annotated, 1, 4)
+    assert page.query.is_sliced and [r.pk for r in page] == [r.pk for r in annotated[1:4]]
+    assert keyed_page(list(annotated), 1, 4) == list(annotated)[1:4]
