@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "parkbeat.notifications",
     "parkbeat.incidents",
     "parkbeat.disputes",
+    "parkbeat.patrols",
     # login and sessions (part A): lockout, second factor (TOTP + recovery codes), session index
     "axes",
     "django_otp",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("enterprises/", include("parkbeat.enterprises.urls")),
     path("incidents/", include("parkbeat.incidents.urls")),
     path("disputes/", include("parkbeat.disputes.urls")),
+    path("patrols/", include("parkbeat.patrols.urls")),
     path("volunteers/", include("parkbeat.volunteers.urls")),
     path("inbox/", include("parkbeat.notifications.urls")),
     path("audit/", include("parkbeat.audit.urls")),

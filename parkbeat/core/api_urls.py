@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("parkbeat.enterprises.api.urls")),
     path("", include("parkbeat.incidents.api.urls")),
     path("", include("parkbeat.disputes.api.urls")),
+    path("", include("parkbeat.patrols.api.urls")),
     path("", include("parkbeat.volunteers.api.urls")),
     path("", include("parkbeat.notifications.api.urls")),
     path("", include("parkbeat.audit.api_urls")),

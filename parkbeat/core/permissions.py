@@ -52,6 +52,11 @@ PERMISSIONS = {
     "volunteer.vet": {LEADER, OFFICER},  # approve or reject a nomination; suspend, reinstate, left
     "volunteer.record": POLICE,  # trainings and support records
     "volunteer_team.manage": {LEADER, OFFICER},  # create and rename teams, set the captain
+    # joint patrols (巡防): the police see checkpoints and routes; leader and officer plan; the police and the
+    # volunteers run patrols (a volunteer only the plans of their team and the runs they take part in)
+    "patrol.places": POLICE,
+    "patrol.plan": {LEADER, OFFICER},
+    "patrol.run": POLICE | {VOLUNTEER},
     "audit.view": {AUDITOR},
     "user.manage": {SYSTEM_ADMIN},
     "role.assign": {SECURITY_ADMIN},

@@ -1,0 +1,536 @@
+"""Every write to patrols: checkpoints and their codes, routes, plans, runs, check-ins, findings, the sweep.
+
+Invariants kept here: a route's checkpoints and a plan's teams are all of the route's park; a check-in lies
+within its run (after the start, before the finish) and is stored once per client key; a scan that looks
+gamed is stored with its flags and not counted; each plan window's missed checkpoints are recorded once.
+Every change leaves an audit event in its transaction.
+"""
+from datetime import datetime, time as dt_time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkbeat.audit.services import record, snapshot
+from parkbeat.core.events import event_time
+from parkbeat.core.permissions import PERMISSIONS, POLICE, can, has_role, require
+from parkbeat.core.services import ConflictError, claim_next_version, lock_for_update, model_create, model_update
+from parkbeat.patrols import geo, tokens
+from parkbeat.patrols.models import (CheckIn, Checkpoint, Finding, MissedCheck, Mode, PatrolPlan, PatrolRun,
+                                     PlanTeam, Route, RouteStop, new_token_secret)
+
+CHECKPOINT_FIELDS = ("name", "kind", "lon", "lat", "description")
+ROUTE_FIELDS = ("name", "description", "is_active")
+PLAN_FIELDS = ("name", "mode", "weekdays", "start_time", "end_time", "overnight", "is_night", "officers_required",
+               "auxiliaries_required", "officer", "is_active")
+EARLY_START = timedelta(minutes=30)  # a plan's run may start this long before its window opens
+MAX_STOPS = 30
+
+
+def adhoc_hours():
+    return getattr(settings, "PATROL_ADHOC_HOURS", 4)
+
+
+# ---------------------------------------------------------------- checkpoints
+def checkpoint_create(*, actor, park, name, kind, lon, lat, description=""):
+    require(actor, "patrol.plan", park)
+    checkpoint = Checkpoint(park=park, name=(name or "").strip(), kind=kind, lon=lon, lat=lat,
+                            description=description or "")
+    return model_create(actor=actor, obj=checkpoint)
+
+
+def checkpoint_update(*, actor, checkpoint, data, expected_version=None):
+    require(actor, "patrol.plan", checkpoint)
+    if not checkpoint.is_active:
+        raise ValidationError(_("A retired checkpoint cannot be changed."))
+    data = {k: v for k, v in data.items() if k in CHECKPOINT_FIELDS}
+    obj, _changed = model_update(actor=actor, obj=checkpoint, data=data, expected_version=expected_version)
+    return obj
+
+
+def _new_code(actor, checkpoint, expected_version, *, retire, note):
+    """Give the checkpoint a new code version and secret (every printed code stops working); `retire` too."""
+    require(actor, "patrol.plan", checkpoint)
+    with transaction.atomic():
+        lock_for_update(checkpoint, expected_version)
+        if not checkpoint.is_active:
+            raise ValidationError(_("This checkpoint is already retired."))
+        before = snapshot(checkpoint, ["is_active", "token_version"])
+        claim_next_version(checkpoint, touch=True)
+        checkpoint.token_version += 1
+        checkpoint.token_secret = new_token_secret()
+        fields = ["token_version", "token_secret"]
+        if retire:
+            checkpoint.is_active, checkpoint.retired_at = False, timezone.now()
+            fields += ["is_active", "retired_at"]
+        checkpoint.save(update_fields=fields)
+        record(actor=actor, verb="retire" if retire else "update", obj=checkpoint, before=before,
+               after=snapshot(checkpoint, ["is_active", "token_version"]), note=note)
+    return checkpoint
+
+
+def checkpoint_reissue(*, actor, checkpoint, expected_version=None):
+    """A new code for the checkpoint (a sheet lost or copied): the old codes are refused from now on."""
+    return _new_code(actor, checkpoint, expected_version, retire=False, note=_("New QR code issued"))
+
+
+def checkpoint_retire(*, actor, checkpoint, expected_version=None):
+    """Retire the checkpoint: its codes are refused, routes keep it in their history only."""
+    return _new_code(actor, checkpoint, expected_version, retire=True, note=_("Checkpoint retired"))
+
+
+# ---------------------------------------------------------------- routes
+def _check_stops(park, checkpoints):
+    checkpoints = list(checkpoints or ())
+    if not checkpoints:
+        raise ValidationError({"checkpoints": _("A route needs at least one checkpoint.")})
+    if len(checkpoints) > MAX_STOPS:
+        raise ValidationError({"checkpoints": _("A route has at most %(n)s checkpoints.") % {"n": MAX_STOPS}})
+    if len({c.pk for c in checkpoints}) != len(checkpoints):
+        raise ValidationError({"checkpoints": _("A checkpoint appears once in a route.")})
+    foreign = [c.name for c in checkpoints if c.park_id != park.pk]
+    if foreign:
+        raise ValidationError({"checkpoints": _("These checkpoints are in another park: %(names)s.") % {
+            "names": "、".join(foreign)}})
+    retired = [c.name for c in checkpoints if not c.is_active]
+    if retired:
+        raise ValidationError({"checkpoints": _("These checkpoints are retired: %(names)s.") % {
+            "names": "、".join(retired)}})
+    return checkpoints
+
+
+def _write_stops(route, checkpoints):
+    route.stops.all().delete()
+    RouteStop.objects.bulk_create([RouteStop(route=route, checkpoint=c, position=i)
+                                   for i, c in enumerate(checkpoints, start=1)])
+
+
+def route_create(*, actor, park, name, checkpoints, description="", is_active=True):
+    require(actor, "patrol.plan", park)
+    checkpoints = _check_stops(park, checkpoints)
+    route = Route(park=park, name=(name or "").strip(), description=description or "", is_active=is_active)
+    with transaction.atomic():
+        model_create(actor=actor, obj=route, note=" → ".join(c.name for c in checkpoints))
+        _write_stops(route, checkpoints)
+    return route
+
+
+def route_update(*, actor, route, data, checkpoints=None, expected_version=None):
+    require(actor, "patrol.plan", route)
+    data = {k: v for k, v in data.items() if k in ROUTE_FIELDS}
+    with transaction.atomic():
+        if checkpoints is not None:
+            checkpoints = _check_stops(route.park, checkpoints)
+            current = [s.checkpoint_id for s in route.stops.order_by("position")]
+            if current != [c.pk for c in checkpoints]:
+                before = {"checkpoints": current}
+                claim_next_version(route, expected_version, touch=True)
+                expected_version = None
+                _write_stops(route, checkpoints)
+                record(actor=actor, verb="update", obj=route, before=before,
+                       after={"checkpoints": [c.pk for c in checkpoints]})
+        obj, _changed = model_update(actor=actor, obj=route, data=data, expected_version=expected_version)
+    return obj
+
+
+# ---------------------------------------------------------------- plans
+def validate_schedule(*, weekdays, start_time, end_time, overnight):
+    """The clear message for each way a schedule can be wrong, keyed by the field to correct."""
+    errors = {}
+    if not isinstance(weekdays, (list, tuple)) or not weekdays:
+        errors["weekdays"] = _("Choose at least one weekday.")
+    elif any(not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 6 for d in weekdays):
+        errors["weekdays"] = _("Weekdays are numbers from 0 (Monday) to 6 (Sunday).")
+    elif len(set(weekdays)) != len(weekdays):
+        errors["weekdays"] = _("Each weekday once.")
+    if start_time is not None and end_time is not None:
+        if not overnight and end_time <= start_time:
+            errors["end_time"] = _("The window ends before it starts: make it end later, or mark it as ending "
+                                   "the next day (overnight).")
+        elif overnight and end_time >= start_time:
+            errors["end_time"] = _("An overnight window ends the next day before the time it started (at most "
+                                   "24 hours).")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_teams(park, teams):
+    """[(team, volunteers)] of the park, each team once, each asking for 1–50 volunteers."""
+    teams = list(teams or ())
+    seen = set()
+    for team, count in teams:
+        if team.park_id != park.pk:
+            raise ValidationError({"teams": _("The team %(team)s is in another park.") % {"team": team.name}})
+        if team.pk in seen:
+            raise ValidationError({"teams": _("The team %(team)s is named twice.") % {"team": team.name}})
+        if not isinstance(count, int) or not 1 <= count <= 50:
+            raise ValidationError({"teams": _("Ask for 1 to 50 volunteers of a team.")})
+        seen.add(team.pk)
+    return teams
+
+
+def _check_plan(plan, teams):
+    validate_schedule(weekdays=plan.weekdays, start_time=plan.start_time, end_time=plan.end_time,
+                      overnight=plan.overnight)
+    plan.weekdays = sorted(plan.weekdays)
+    if not plan.route.is_active:
+        raise ValidationError({"route": _("This route is no longer in use.")})
+    if plan.officer is not None and not can(plan.officer, "patrol.plan", plan.route.park):
+        raise ValidationError({"officer": _("%(user)s is not an officer of this park.") % {"user": plan.officer}})
+    return _check_teams(plan.route.park, teams)
+
+
+def _snap(obj, fields):
+    """The audit snapshot, with times of day as text (the trail stores JSON)."""
+    return {k: v.isoformat() if isinstance(v, dt_time) else v for k, v in snapshot(obj, fields).items()}
+
+
+def _plan_save(*, actor, plan, data, expected_version):
+    """model_update for a plan: only the changed fields, the version claimed, one audit event."""
+    fields = [name for name, value in data.items() if getattr(plan, name) != value]
+    if not fields:
+        if expected_version is not None and expected_version != plan.version:
+            raise ConflictError(_("This record was changed by someone else. Reload it and try again."))
+        return plan
+    before = _snap(plan, fields)
+    for name in fields:
+        setattr(plan, name, data[name])
+    plan.full_clean()
+    with transaction.atomic():
+        claim_next_version(plan, expected_version)
+        plan.save(update_fields=[*fields, "updated_at"])
+        record(actor=actor, verb="update", obj=plan, before=before, after=_snap(plan, fields))
+    return plan
+
+
+def _write_teams(plan, teams):
+    plan.teams.all().delete()
+    PlanTeam.objects.bulk_create([PlanTeam(plan=plan, team=team, volunteers=count) for team, count in teams])
+
+
+def plan_create(*, actor, route, teams=(), **data):
+    require(actor, "patrol.plan", route)
+    plan = PatrolPlan(route=route, park_id=route.park_id, **{k: v for k, v in data.items() if k in PLAN_FIELDS})
+    teams = _check_plan(plan, teams)
+    plan.full_clean()
+    with transaction.atomic():
+        plan.save()
+        _write_teams(plan, teams)
+        record(actor=actor, verb="create", obj=plan, after=_snap(plan, ["route", "park", *PLAN_FIELDS]),
+               note="; ".join(f"{t.name} × {n}" for t, n in teams))
+    return plan
+
+
+def plan_update(*, actor, plan, data, teams=None, expected_version=None):
+    require(actor, "patrol.plan", plan)
+    data = {k: v for k, v in data.items() if k in PLAN_FIELDS}
+    merged = PatrolPlan(route=plan.route, park_id=plan.park_id,
+                        **{name: data.get(name, getattr(plan, name)) for name in PLAN_FIELDS})
+    checked = _check_plan(merged, teams if teams is not None else [(t.team, t.volunteers) for t in plan.teams.all()])
+    if "weekdays" in data:
+        data["weekdays"] = merged.weekdays
+    with transaction.atomic():
+        if teams is not None:
+            current = sorted((t.team_id, t.volunteers) for t in plan.teams.all())
+            if current != sorted((t.pk, n) for t, n in checked):
+                claim_next_version(plan, expected_version, touch=True)
+                expected_version = None
+                _write_teams(plan, checked)
+                record(actor=actor, verb="update", obj=plan, before={"teams": current},
+                       after={"teams": sorted((t.pk, n) for t, n in checked)})
+        obj = _plan_save(actor=actor, plan=plan, data=data, expected_version=expected_version)
+    return obj
+
+
+def plan_windows(plan, start, end):
+    """The plan's windows [(window start, window end)] that overlap [start, end), oldest first (Asia/Shanghai
+    dates and times; an overnight window ends the next day)."""
+    zone = timezone.get_default_timezone()
+    day = timezone.localtime(start, zone).date() - timedelta(days=1)
+    last = timezone.localtime(end, zone).date()
+    found = []
+    while day <= last:
+        if day.weekday() in plan.weekdays:
+            opens = timezone.make_aware(datetime.combine(day, plan.start_time), zone)
+            closes_day = day + timedelta(days=1) if plan.overnight else day
+            closes = timezone.make_aware(datetime.combine(closes_day, plan.end_time), zone)
+            if closes > start and opens < end:
+                found.append((opens, closes))
+        day += timedelta(days=1)
+    return found
+
+
+def plan_window_at(plan, at):
+    """The window a run of the plan starting at `at` belongs to (it may start EARLY_START before), or None."""
+    for opens, closes in plan_windows(plan, at - timedelta(days=1), at + EARLY_START + timedelta(seconds=1)):
+        if opens - EARLY_START <= at < closes:
+            return opens, closes
+    return None
+
+
+# ---------------------------------------------------------------- runs
+def _park_people(park):
+    """Who may be named on a run in `park`: its police, its station's leaders, volunteers of its teams."""
+    from django.db.models import Q
+
+    from parkbeat.org.models import Role
+
+    return (Q(role__in=[Role.PARK_OFFICER, Role.AUXILIARY], park=park)
+            | Q(role=Role.STATION_LEADER, unit_id=park.station_id)
+            | Q(role=Role.VOLUNTEER, team__park=park))
+
+
+def can_run_plan(user, plan):
+    """The police of the plan's park, or a volunteer of a team the plan calls for (PlanQuerySet.visible_to;
+    core.permissions.can reads the scope paths only, not the team requirement)."""
+    roles = PERMISSIONS["patrol.run"]
+    return (has_role(user, *roles)
+            and PatrolPlan.objects.visible_to(user, roles=roles).filter(pk=plan.pk).exists())
+
+
+def _require_run(actor, run):
+    """The police of the run's park, or someone taking part in it (a volunteer on their own run)."""
+    if can(actor, "patrol.run", run):
+        return
+    if has_role(actor, *PERMISSIONS["patrol.run"]) and run.participants.filter(pk=actor.pk).exists():
+        return
+    raise PermissionDenied(_("You are not allowed to do this here."))
+
+
+def run_start(*, actor, plan=None, route=None, mode=None, participants=(), at=None, late_reason="", note=""):
+    """Start a run of `plan` (in its current window) or an ad-hoc run of `route` (police only), with the
+    actor and `participants` taking part. `at` is when it started (None: now)."""
+    if (plan is None) == (route is None):
+        raise ValidationError(_("Start a run either from a plan or on a route."))
+    if plan is not None:
+        if not can_run_plan(actor, plan):
+            raise PermissionDenied(_("You are not allowed to do this here."))
+        if not plan.is_active:
+            raise ValidationError({"plan": _("This plan is no longer in use.")})
+        route, mode = plan.route, plan.mode
+    else:
+        require(actor, "patrol.run", route)
+        if not has_role(actor, *POLICE):
+            raise PermissionDenied(_("Only the police start a patrol that is not in a plan."))
+        mode = mode or Mode.FOOT
+    if not route.is_active:
+        raise ValidationError({"route": _("This route is no longer in use.")})
+    started = event_time(at, actor=actor, field="started_at", reason=late_reason)
+    if plan is not None:
+        window = plan_window_at(plan, started.at)
+        if window is None:
+            raise ValidationError({"plan": _("This plan has no window at this time: it runs %(days)s, "
+                                             "%(start)s–%(end)s.") % {
+                "days": "、".join(plan.weekday_labels()), "start": plan.start_time.strftime("%H:%M"),
+                "end": plan.end_time.strftime("%H:%M")}})
+        running = PatrolRun.objects.filter(plan=plan, window_start=window[0], status=PatrolRun.Status.RUNNING).first()
+        if running is not None:
+            raise ValidationError({"plan": _("This plan's patrol for this window is already running (%(run)s): "
+                                             "join it instead.") % {"run": running.number}})
+    else:
+        window = (started.at, started.at + timedelta(hours=adhoc_hours()))
+    people = {actor.pk: actor}
+    for user in participants or ():
+        people.setdefault(user.pk, user)
+    refused = [str(u) for u in people.values() if not u.is_active or not _in_park(u, route.park)]
+    if refused:
+        raise ValidationError({"participants": _("Not of this park: %(names)s.") % {"names": "、".join(refused)}})
+    run = PatrolRun(plan=plan, route=route, park_id=route.park_id, mode=mode,
+                    started_at=started.at, window_start=window[0], window_end=window[1], started_by=actor,
+                    recorded_at=started.recorded_at, note=(note or "").strip())
+    run.full_clean(exclude=["plan", "route", "park", "started_by"])
+    with transaction.atomic():
+        run.save()
+        run.participants.set(list(people.values()))
+        record(actor=actor, verb="create", obj=run,
+               after={**snapshot(run, ["plan", "route", "park", "mode", "started_at", "window_start", "window_end"]),
+                      "participants": sorted(people)},
+               note=_late_note(started))
+    return run
+
+
+def _in_park(user, park):
+    from parkbeat.org.models import RoleAssignment
+
+    return RoleAssignment.objects.filter(user=user).filter(_park_people(park)).exists()
+
+
+def _late_note(event):
+    parts = []
+    if event.at != event.recorded_at:
+        parts.append(_("happened %(at)s") % {"at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M")})
+    if event.late:
+        parts.append(_("entered late: %(reason)s") % {"reason": event.reason} if event.reason else _("entered late"))
+    return " · ".join(parts)
+
+
+def run_finish(*, actor, run, at=None, late_reason="", expected_version=None):
+    _require_run(actor, run)
+    with transaction.atomic():
+        lock_for_update(run, expected_version)
+        if run.status != PatrolRun.Status.RUNNING:
+            raise ValidationError(_("This run is already finished."))
+        last = run.checkins.order_by("-at").values_list("at", flat=True).first()
+        finished = event_time(at, actor=actor, field="finished_at", reason=late_reason,
+                              after=[(run.started_at, _("the start of the run")), (last, _("the last check-in"))])
+        claim_next_version(run, touch=True)
+        run.status, run.finished_at, run.finished_by = PatrolRun.Status.FINISHED, finished.at, actor
+        run.save(update_fields=["status", "finished_at", "finished_by"])
+        record(actor=actor, verb="transition", obj=run, before={"status": "running"},
+               after={"status": run.status, "finished_at": run.finished_at.isoformat()}, note=_late_note(finished))
+    return run
+
+
+def _close_auto(pk, now):
+    with transaction.atomic():
+        run = PatrolRun.objects.select_for_update().filter(pk=pk, status=PatrolRun.Status.RUNNING).first()
+        if run is None or run.window_end > now:
+            return False
+        claim_next_version(run, touch=True)
+        run.status, run.finished_at = PatrolRun.Status.AUTO_CLOSED, run.window_end
+        run.save(update_fields=["status", "finished_at"])
+        record(actor=None, verb="transition", obj=run, before={"status": "running"},
+               after={"status": run.status, "finished_at": run.finished_at.isoformat()},
+               note=_("Closed at the end of its window"))
+    return True
+
+
+# ---------------------------------------------------------------- check-ins
+def _earlier_scans(run, exclude_pk=None):
+    rows = run.checkins.filter(counted=True).select_related("checkpoint")
+    return [geo.Scan(c.checkpoint_id, float(c.checkpoint.lon), float(c.checkpoint.lat), c.at)
+            for c in rows if c.pk != exclude_pk]
+
+
+def checkin_record(*, actor, run, code, at=None, lon=None, lat=None, client_key="", method=CheckIn.Method.QR,
+                   checkpoint=None):
+    """Record that `actor` reached the checkpoint `code` names (a scanned token or a typed short code) on `run`.
+
+    `at` is when the scan happened (a phone offline sends it later; never in the future beyond the clock
+    skew, never before the run started or after it finished). `client_key` (the phone's idempotency key)
+    stores a resent scan once: the first check-in is returned. A `checkpoint` named beside the code must be
+    the one the code carries. Returns (check-in, created).
+    """
+    _require_run(actor, run)
+    client_key = (client_key or "").strip()[:100]
+    if client_key:
+        existing = run.checkins.filter(client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+    route_checkpoints = run.route.ordered_checkpoints()
+    found = tokens.match_checkpoint(code, route_checkpoints)
+    if checkpoint is not None and checkpoint.pk != found.pk:
+        raise ValidationError({"code": _("This code belongs to another checkpoint (%(name)s).") % {"name": found.name}})
+    if (lon is None) != (lat is None):
+        raise ValidationError({"lon": _("Give both longitude and latitude, or neither.")})
+    if lon is not None and not (-180 <= float(lon) <= 180 and -90 <= float(lat) <= 90):
+        raise ValidationError({"lon": _("Give a longitude from −180 to 180 and a latitude from −90 to 90 (WGS-84).")})
+    when = event_time(at, actor=actor, field="at", after=[(run.started_at, _("the start of the run"))],
+                      reason=_("sent by the phone later"))
+    if run.finished_at is not None and when.at > run.finished_at:
+        raise ValidationError({"at": _("The run had already finished at this time.")})
+    scan = geo.Scan(found.pk, float(found.lon), float(found.lat), when.at)
+    position = (float(lon), float(lat)) if lon is not None else None
+    flags, distance = geo.scan_flags(scan, _earlier_scans(run), mode=run.mode, position=position)
+    checkin = CheckIn(run=run, checkpoint=found, at=when.at, recorded_at=when.recorded_at, recorded_by=actor,
+                      method=method, lon=lon, lat=lat, distance_m=None if distance is None else round(distance),
+                      flags=flags, counted=not flags, client_key=client_key)
+    try:
+        with transaction.atomic():
+            checkin.save()
+            if checkin.counted and run.plan_id:
+                # a scan sent late that reaches a checkpoint already reported missed: it was not missed
+                MissedCheck.objects.filter(plan_id=run.plan_id, window_start=run.window_start,
+                                           checkpoint=found).delete()
+            record(actor=actor, verb="create", obj=checkin,
+                   after=snapshot(checkin, ["run", "checkpoint", "at", "method", "flags", "counted", "distance_m"]),
+                   note=_late_note(when))
+    except IntegrityError:
+        existing = run.checkins.filter(client_key=client_key).first() if client_key else None
+        if existing is None:
+            raise
+        return existing, False
+    return checkin, True
+
+
+# ---------------------------------------------------------------- findings
+def finding_report(*, actor, run, kind, description, at=None, lon=None, lat=None, checkpoint=None, photos=()):
+    """Report what was seen during `run` as an incident of the run's park (the incidents service dispatches
+    it), linked to the run."""
+    from parkbeat.incidents.models import Incident
+    from parkbeat.incidents.services import incident_report
+
+    _require_run(actor, run)
+    if checkpoint is not None and checkpoint.park_id != run.park_id:
+        raise ValidationError({"checkpoint": _("This checkpoint is not in the park of the run.")})
+    seen = event_time(at, actor=None, field="at", after=[(run.started_at, _("the start of the run"))])
+    location = checkpoint.name if checkpoint is not None else run.route.name
+    with transaction.atomic():
+        incident = incident_report(actor=actor, source=Incident.Source.PATROL, kind=kind, park=run.park,
+                                   description=description, location=location, lon=lon, lat=lat,
+                                   occurred_at=seen.at, photos=photos)
+        finding = Finding(run=run, incident=incident, checkpoint=checkpoint, reported_by=actor, at=seen.at,
+                          recorded_at=seen.recorded_at, description=(description or "").strip())
+        finding.full_clean(exclude=["run", "incident", "checkpoint", "reported_by"])
+        finding.save()
+        record(actor=actor, verb="create", obj=finding,
+               after=snapshot(finding, ["run", "incident", "checkpoint", "at"]))
+    return finding
+
+
+# ---------------------------------------------------------------- the sweep
+def _officers_of(plan):
+    from parkbeat.org.models import Role, RoleAssignment
+
+    if plan.officer_id and plan.officer.is_active:
+        return [plan.officer]
+    return [a.user for a in RoleAssignment.objects.filter(park_id=plan.park_id, role=Role.PARK_OFFICER,
+                                                          user__is_active=True).select_related("user")]
+
+
+def _record_missed(plan, opens, closes):
+    """The plan's checkpoints no counted check-in reached in the window [opens, closes): recorded once each,
+    the officer told once per window. Returns how many were recorded now."""
+    from parkbeat.notifications.models import Notification
+    from parkbeat.notifications.services import notify
+
+    checkpoints = [c for c in plan.route.ordered_checkpoints() if c.is_active]
+    runs = list(PatrolRun.objects.filter(plan=plan, window_start=opens).order_by("started_at"))
+    reached = set(CheckIn.objects.filter(run__in=runs, counted=True).values_list("checkpoint_id", flat=True))
+    known = set(MissedCheck.objects.filter(plan=plan, window_start=opens).values_list("checkpoint_id", flat=True))
+    missing = [c for c in checkpoints if c.pk not in reached and c.pk not in known]
+    if not missing:
+        return 0
+    run = runs[0] if runs else None
+    with transaction.atomic():
+        MissedCheck.objects.bulk_create(
+            [MissedCheck(plan=plan, window_start=opens, window_end=closes, checkpoint=c, run=run) for c in missing],
+            ignore_conflicts=True)
+        window = f"{timezone.localtime(opens):%Y-%m-%d %H:%M}–{timezone.localtime(closes):%H:%M}"
+        names = "、".join(c.name for c in missing)
+        record(actor=None, verb="create", obj=plan, note=_("Missed checkpoints %(window)s: %(names)s") % {
+            "window": window, "names": names})
+        notify(recipients=_officers_of(plan), kind=Notification.Kind.OTHER, obj=run or plan,
+               title=_("Patrol %(plan)s missed %(count)s checkpoint(s)") % {"plan": plan.name, "count": len(missing)},
+               body=_("%(window)s · %(names)s") % {"window": window, "names": names}
+               + ("" if run else " · " + _("no patrol was started")),
+               dedupe_key=f"patrol-missed:{plan.pk}:{opens.isoformat()}")
+    return len(missing)
+
+
+def patrols_sweep(*, now=None, lookback=timedelta(days=2)):
+    """Close every run left open past the end of its window, and record the missed checkpoints of every
+    plan window that ended in the last `lookback` (not before the plan existed). Safe to run twice."""
+    now = now or timezone.now()
+    closed = sum(_close_auto(pk, now) for pk in PatrolRun.objects.filter(
+        status=PatrolRun.Status.RUNNING, window_end__lte=now).values_list("pk", flat=True))
+    missed = 0
+    for plan in PatrolPlan.objects.filter(is_active=True).select_related("route", "officer"):
+        for opens, closes in plan_windows(plan, now - lookback, now):
+            if closes <= now and opens >= plan.created_at and not PatrolRun.objects.filter(
+                    plan=plan, window_start=opens, status=PatrolRun.Status.RUNNING).exists():
+                missed += _record_missed(plan, opens, closes)
+    return {"closed": closed, "missed": missed}
+

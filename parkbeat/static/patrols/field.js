@@ -1,0 +1,111 @@
+/* The field page of a patrol run: scans from the camera (the browser's BarcodeDetector) or typed, kept in
+   this browser (localStorage) until the server has them, each with its own Idempotency-Key, so a scan sent
+   twice (a lost answer, the network back) is stored once. Without JavaScript the typed code posts the form. */
+(function () {
+  "use strict";
+  var root = document.getElementById("patrol-field");
+  if (!root) { return; }
+  var api = root.dataset.scanApi, storeKey = "pb-patrol-scans-" + root.dataset.run;
+  var form = document.getElementById("scan-form"), queueBox = document.getElementById("scan-queue");
+  var result = document.getElementById("scan-result"), sending = false, sentOne = false;
+
+  function load() { try { return JSON.parse(localStorage.getItem(storeKey) || "[]"); } catch (e) { return []; } }
+  function save(items) { localStorage.setItem(storeKey, JSON.stringify(items)); showQueue(items); }
+  function showQueue(items) {
+    queueBox.classList.toggle("d-none", !items.length);
+    queueBox.textContent = items.length + " " + root.dataset.msgWaiting;
+  }
+  function say(text, kind) {
+    var div = document.createElement("div");
+    div.className = "alert py-2 mb-1 alert-" + kind;
+    div.textContent = text;
+    result.prepend(div);
+  }
+  function newKey() {
+    var bytes = new Uint8Array(12);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return "scan-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function csrf() { var input = form && form.querySelector("[name=csrfmiddlewaretoken]"); return input ? input.value : ""; }
+
+  function enqueue(code, position) {
+    var item = {code: code.trim(), at: new Date().toISOString(), key: newKey()};
+    if (position) { item.lon = position[0].toFixed(6); item.lat = position[1].toFixed(6); }
+    var items = load(); items.push(item); save(items); flush();
+  }
+
+  function flush() {
+    if (sending) { return; }
+    var items = load();
+    if (!items.length) { if (sentOne && navigator.onLine) { window.location.reload(); } return; }
+    sending = true;
+    var progressed = false, item = items[0], body = {code: item.code, at: item.at};
+    if (item.lon) { body.lon = item.lon; body.lat = item.lat; }
+    fetch(api, {method: "POST", credentials: "same-origin",
+                headers: {"Content-Type": "application/json", "Accept": "application/json",
+                          "X-CSRFToken": csrf(), "Idempotency-Key": item.key},
+                body: JSON.stringify(body)})
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (response.status >= 500 || response.status === 429 || response.status === 503) { throw new Error("retry"); }
+          save(load().filter(function (i) { return i.key !== item.key; }));
+          progressed = true;
+          if (response.ok) {
+            sentOne = true;
+            say((data.counted ? root.dataset.msgSent : root.dataset.msgFlagged) + " " + (data.checkpoint_name || ""),
+                data.counted ? "success" : "warning");
+          } else {
+            var why = data.code || data.at || data.detail || "";
+            say(root.dataset.msgRefused + ": " + (Array.isArray(why) ? why.join(" ") : why), "danger");
+          }
+        });
+      })
+      .catch(function () { say(root.dataset.msgOffline, "secondary"); })
+      .then(function () { sending = false; if (progressed) { flush(); } });
+  }
+
+  function withPosition(callback) {
+    if (!navigator.geolocation) { callback(null); return; }
+    var done = false;
+    var timer = setTimeout(function () { if (!done) { done = true; callback(null); } }, 4000);
+    navigator.geolocation.getCurrentPosition(function (p) {
+      if (done) { return; } done = true; clearTimeout(timer); callback([p.coords.longitude, p.coords.latitude]);
+    }, function () { if (!done) { done = true; clearTimeout(timer); callback(null); } },
+    {enableHighAccuracy: true, timeout: 4000, maximumAge: 30000});
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      var input = form.querySelector("[name=code]");
+      if (!input.value.trim()) { return; }
+      event.preventDefault();
+      var code = input.value; input.value = "";
+      withPosition(function (position) { enqueue(code, position); });
+    });
+  }
+
+  var button = document.getElementById("camera-scan"), video = document.getElementById("camera");
+  if (button) {
+    button.addEventListener("click", function () {
+      if (!("BarcodeDetector" in window) || !navigator.mediaDevices) { say(root.dataset.msgNocamera, "secondary"); return; }
+      var detector = new window.BarcodeDetector({formats: ["qr_code"]}), stream = null;
+      navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}}).then(function (s) {
+        stream = s; video.srcObject = s; video.classList.remove("d-none"); return video.play();
+      }).then(function tick() {
+        return detector.detect(video).then(function (codes) {
+          var hit = codes.filter(function (c) { return (c.rawValue || "").indexOf("PB1:") === 0; })[0];
+          if (!hit) { return new Promise(function (r) { setTimeout(r, 250); }).then(tick); }
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          video.classList.add("d-none");
+          withPosition(function (position) { enqueue(hit.rawValue, position); });
+        });
+      }).catch(function () {
+        if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
+        video.classList.add("d-none"); say(root.dataset.msgNocamera, "secondary");
+      });
+    });
+  }
+  window.addEventListener("online", flush);
+  showQueue(load());
+  flush();
+}());
