@@ -26,6 +26,8 @@ class Outcome:
 OUTCOMES = [
     Outcome("disputes.Dispute", "disputes", _("Dispute case"), "disputes:dispute_create", "dispute.add",
             actor_field="opened_by"),
+    # reported from a patrol run (patrols.services.finding_report), never opened from an incident: no create page
+    Outcome("patrols.Finding", "patrol_findings", _("Found on patrol"), "", "patrol.run", actor_field="reported_by"),
 ]
 
 
