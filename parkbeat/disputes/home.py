@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card, Panel
+from parkbeat.core.pagination import keyed_page
 from parkbeat.core.permissions import AGENCY, AUXILIARY, LEADER, LIAISON, MEDIATOR, OFFICER, POLICE
 from parkbeat.disputes.filters import DisputeFilterSet, taking_part
 from parkbeat.disputes.models import Agreement, Dispute, MediationSession, Obligation
@@ -48,7 +49,7 @@ def _open(user):
 
 
 def _panel(qs, *, title, more, id, empty):
-    return {"title": title, "rows": list(qs[:SHOWN]), "total": qs.count(), "more": more, "id": id, "empty": empty}
+    return {"title": title, "rows": list(keyed_page(qs, 0, SHOWN)), "total": qs.count(), "more": more, "id": id, "empty": empty}
 
 
 def mine(*, user, now):
@@ -103,7 +104,7 @@ def instalments(*, user, now):
     qs = (obligation_list(user=user).outstanding().filter(due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
           .exclude(agreement__status=Agreement.Status.SUPERSEDED)
           .select_related("agreement__dispute__park").order_by("due_on", "id"))
-    rows = list(qs[:SHOWN])
+    rows = list(keyed_page(qs, 0, SHOWN))
     for ob in rows:
         ob.overdue = ob.status == Obligation.Status.MISSED or ob.due_on < today
         ob.days = (ob.due_on - today).days

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card, Panel
+from parkbeat.core.pagination import keyed_page
 from parkbeat.core.permissions import LIAISON, POLICE, has_role
 from parkbeat.enterprises.models import Demand, Enterprise, Visit
 from parkbeat.enterprises.selectors import my_open_demands
@@ -50,7 +51,7 @@ def counts(*, user, now):
 def demands(*, user, now):
     """Open demands the user must act on (the police's, or the liaison's enterprise's), nearest deadline first."""
     qs = my_open_demands(user=user)
-    rows = list(qs[:SHOWN])
+    rows = list(keyed_page(qs, 0, SHOWN))
     for demand in rows:
         demand.overdue = demand.due_at is not None and demand.due_at < now
     return {"title": _("My open demands") if has_role(user, *POLICE) else _("Your enterprise's open demands"),

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card, Panel, remaining
+from parkbeat.core.pagination import keyed_page
 from parkbeat.core.permissions import AGENCY, AUXILIARY, LIAISON, OFFICER, POLICE, VOLUNTEER
 from parkbeat.core.scoping import access_for
 from parkbeat.incidents.models import Incident
@@ -37,7 +38,7 @@ def counts(*, user, now):
 
 def _rows(queryset, now, countdown=False):
     """The first rows; for the police, each waiting one with the time left to accept it."""
-    rows = list(queryset[:SHOWN])
+    rows = list(keyed_page(queryset, 0, SHOWN))
     for incident in rows:
         incident.countdown = (remaining(incident.accept_due_at, now)
                               if countdown and incident.status == Incident.Status.REPORTED else None)
