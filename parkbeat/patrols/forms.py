@@ -54,9 +54,21 @@ class RouteForm(VersionedModelForm):
         return [self.cleaned_data[f"stop_{i}"] for i in range(1, STOP_SLOTS + 1) if self.cleaned_data.get(f"stop_{i}")]
 
 
+class WeekdaysWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes in a row, labelled above like any other field (includes/form_fields.html treats a widget of
+    input type "checkbox" as one checkbox with its label beside it)."""
+
+    input_type = "weekdays"
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["type"] = "checkbox"
+        return option
+
+
 class PlanForm(VersionedModelForm):
     weekdays = forms.TypedMultipleChoiceField(choices=WEEKDAY_CHOICES, coerce=int, label=_("Weekdays"),
-                                              widget=forms.CheckboxSelectMultiple, required=False)
+                                              widget=WeekdaysWidget, required=False)
 
     class Meta:
         model = PatrolPlan
@@ -71,7 +83,7 @@ class PlanForm(VersionedModelForm):
         from parkbeat.volunteers.models import VolunteerTeam
 
         super().__init__(*args, **kwargs)
-        self.fields["weekdays"].widget.attrs["class"] = "list-unstyled d-flex flex-wrap gap-3 mb-0"
+        self.fields["weekdays"].widget.attrs["class"] = "form-check-input me-1"
         if self.instance.pk:
             del self.fields["route"]
             park_ids = [self.instance.park_id]
@@ -86,7 +98,7 @@ class PlanForm(VersionedModelForm):
         for i in range(1, TEAM_SLOTS + 1):
             team = forms.ModelChoiceField(queryset=teams, required=False, label=_("Volunteer team %(n)s") % {"n": i},
                                           empty_label=_("Choose…"), widget=forms.Select(attrs={"class": "form-select"}))
-            count = forms.IntegerField(required=False, min_value=1, max_value=50, label=_("Volunteers"),
+            count = forms.IntegerField(required=False, min_value=1, max_value=50, label=_("Number of volunteers"),
                                        widget=forms.NumberInput(attrs={"class": "form-control"}))
             if i <= len(current):
                 team.initial, count.initial = current[i - 1].team_id, current[i - 1].volunteers
@@ -149,7 +161,7 @@ class ScanForm(BootstrapFormMixin, forms.Form):
 
 class FindingForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=Incident.Kind.choices, label=_("Type"))
-    checkpoint = forms.ModelChoiceField(queryset=Checkpoint.objects.none(), required=False, label=_("Where"))
+    checkpoint = forms.ModelChoiceField(queryset=Checkpoint.objects.none(), required=False, label=_("At which checkpoint"))
     description = forms.CharField(max_length=2000, label=_("What did you see?"),
                                   widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultipleImageField(label=_("Photos"), required=False)

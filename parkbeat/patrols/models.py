@@ -50,7 +50,7 @@ class Checkpoint(VersionedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(_("how to find it"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     token_version = models.PositiveIntegerField(_("code version"), default=1, editable=False)
@@ -87,7 +87,7 @@ class Route(VersionedModel):
 
     park = models.ForeignKey("org.Park", models.PROTECT, related_name="patrol_routes", verbose_name=_("park"))
     name = models.CharField(_("name"), max_length=100)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(_("route description"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = RouteQuerySet.as_manager()

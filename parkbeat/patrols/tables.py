@@ -44,7 +44,7 @@ class CheckpointTable(Table):
 class RouteTable(Table):
     name = tables.Column(verbose_name=_("Name"), orderable=True)
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), orderable=True, order_by=("park__name", "name"))
-    description = tables.Column(verbose_name=_("Description"), attrs=NARROW)
+    description = tables.Column(verbose_name=_("Route description"), attrs=NARROW)
     is_active = tables.Column(verbose_name=_("Active"))
 
     export_filename = ("巡防路线", "routes")
