@@ -1,13 +1,13 @@
-"""Volunteers on the workbench: for the police, the nominations waiting for vetting (a card and a panel) and
-the insurance or allowances expiring soon; for a volunteer, their team and who is in it (names only)."""
+"""Volunteers on the workbench: for the station leader and the park officer, a panel of the nominations
+waiting for vetting and the insurance or allowances expiring soon; for a volunteer, their team and who is in
+it (names only)."""
 from django.conf import settings
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.home import Card, Panel
-from parkbeat.core.permissions import AUXILIARY, LEADER, OFFICER, VOLUNTEER
+from parkbeat.core.home import Panel
+from parkbeat.core.permissions import LEADER, OFFICER, VOLUNTEER
 from parkbeat.core.scoping import access_for
 from parkbeat.volunteers import selectors
 from parkbeat.volunteers.models import Volunteer, VolunteerTeam
@@ -15,20 +15,6 @@ from parkbeat.volunteers.models import Volunteer, VolunteerTeam
 VOLUNTEERS = "volunteers:volunteer_list"
 VETTING = frozenset({LEADER, OFFICER})
 SHOWN = 6
-
-CARDS = (
-    Card("volunteer_nominations", _("Nominations awaiting vetting"), VOLUNTEERS, "?status=nominated",
-         warn=True, roles=VETTING, icon="person-plus"),
-    Card("volunteers_active", _("Active volunteers"), VOLUNTEERS, "?status=active", roles=VETTING | {AUXILIARY},
-         icon="person-badge"),
-)
-
-
-def counts(*, user, now):
-    figures = Volunteer.objects.visible_to(user).aggregate(
-        nominated=Count("id", filter=Q(status=Volunteer.Status.NOMINATED)),
-        active=Count("id", filter=Q(status=Volunteer.Status.ACTIVE)))
-    return {"volunteer_nominations": figures["nominated"], "volunteers_active": figures["active"]}
 
 
 def vetting(*, user, now):

@@ -164,8 +164,9 @@ class VolunteerTransition(ChoiceLabels):
     volunteer = models.ForeignKey(Volunteer, models.CASCADE, related_name="transitions", verbose_name=_("volunteer"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("by"))
-    at = models.DateTimeField(_("time"), default=timezone.now)  # when it happened (core.events)
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # when it happened (checked by core.events.event_time) and when it was recorded: neither in the future
+    at = models.DateTimeField(_("time"), default=timezone.now, validators=[happened])
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, validators=[happened])
     entered_late = models.BooleanField(_("entered late"), default=False)
     late_reason = BoundedTextField(_("reason for late entry"), max_length=1000, blank=True)
     from_status = models.CharField(_("from"), max_length=10, choices=Volunteer.Status.choices, blank=True)
@@ -230,7 +231,8 @@ class SupportRecord(VersionedModel):
     expires_on = models.DateField(_("expiry date"), validators=[plausible])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     verbose_name=_("recorded by"))
-    reminded_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True, editable=False,
+                                       validators=[happened])  # set by the reminder, at the time it ran
 
     objects = VolunteerChildQuerySet.as_manager()
 

@@ -49,8 +49,7 @@ class VolunteerViewSet(ScopedViewSetMixin, viewsets.GenericViewSet, mixins.ListM
             .prefetch_related("transitions__actor", "trainings__recorded_by", "support_records__recorded_by"), pk=pk)
         return Response(VolunteerDetailSerializer(volunteer, context={"request": request}).data, status=code)
 
-    @extend_schema(request=NominationSerializer, responses={201: VolunteerDetailSerializer},
-                   summary="Nominate a volunteer")
+    @extend_schema(request=NominationSerializer, responses={201: VolunteerDetailSerializer})
     def create(self, request):
         """The liaison nominates an employee for their own enterprise's team (status `nominated`)."""
         body = NominationSerializer(data=request.data, context={"request": request})
