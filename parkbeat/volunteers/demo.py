@@ -90,7 +90,8 @@ def seed_history(rng, teams, members, accounts, now):
         volunteer.created_at = nominated_at
         if liaison is not None and volunteer.nominated_by_id is None:
             volunteer.nominated_by = liaison
-        transitions.append(VolunteerTransition(volunteer=volunteer, actor=liaison, at=nominated_at,
+        # entered by the liaison where the enterprise has a demo account, else by the park's officer from paper
+        transitions.append(VolunteerTransition(volunteer=volunteer, actor=liaison or officer, at=nominated_at,
                                                recorded_at=nominated_at, from_status="",
                                                to_status=Volunteer.Status.NOMINATED, note="企业推荐"))
         if volunteer.status in (Volunteer.Status.ACTIVE, Volunteer.Status.REJECTED):

@@ -156,7 +156,10 @@ class VolunteerUpdateView(VolunteerChildMixin, ServiceUpdateView):
     object_kwarg = "volunteer"
 
     def load_object(self):
-        return self.volunteer
+        """A fresh copy each call: the form mutates one, the service compares against the other."""
+        volunteer = selectors.volunteer_get(user=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, self.required_perm, volunteer)
+        return volunteer
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "back": self.volunteer.get_absolute_url()}
@@ -308,7 +311,10 @@ class TeamUpdateView(TeamChildMixin, ServiceUpdateView):
     object_kwarg = "team"
 
     def load_object(self):
-        return self.team
+        """A fresh copy each call: the form mutates one, the service compares against the other."""
+        team = selectors.team_get(user=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, self.required_perm, team)
+        return team
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -14,7 +14,7 @@ from parkbeat.files.models import Attachment
 from parkbeat.notifications.models import Notification
 from parkbeat.volunteers import services
 from parkbeat.volunteers.models import Volunteer, VolunteerTeam, VolunteerTransition
-from parkbeat.volunteers.tests.factories import CANDIDATE_ID, CANDIDATE_ID_2, Cast, member
+from parkbeat.volunteers.tests.factories import CANDIDATE_ID, Cast, member
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
