@@ -1,4 +1,5 @@
 """Every read of patrols a user sees starts from `visible_to(user)`."""
+from django.db.models import Q
 from django.http import Http404
 
 from parkbeat.patrols.models import CheckIn, Checkpoint, Finding, MissedCheck, PatrolPlan, PatrolRun, Route
@@ -22,6 +23,20 @@ def plan_list(*, user):
 def run_list(*, user):
     return (PatrolRun.objects.visible_to(user).select_related("park", "route", "plan", "started_by")
             .defer(*HEAVY_PARK_FIELDS))
+
+
+def startable_plans(user):
+    """The active plans `user` may start a run of (their park's, or their team's)."""
+    return (PatrolPlan.objects.visible_to(user, roles=("station_leader", "park_officer", "auxiliary", "volunteer"))
+            .filter(is_active=True).select_related("route", "park").order_by("start_time", "name"))
+
+
+def joinable_runs(user):
+    """Running patrols of the plans `user` may start (and, for the police, of their parks)."""
+    plans = startable_plans(user).values("pk")
+    police = PatrolRun.objects.visible_to(user, roles=("station_leader", "park_officer", "auxiliary")).values("pk")
+    return (PatrolRun.objects.filter(status=PatrolRun.Status.RUNNING).filter(Q(plan__in=plans) | Q(pk__in=police))
+            .select_related("route", "park", "plan").order_by("-started_at"))
 
 
 def get_visible(queryset, pk):

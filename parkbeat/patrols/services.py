@@ -366,6 +366,23 @@ def _late_note(event):
     return " · ".join(parts)
 
 
+def run_join(*, actor, run):
+    """Join a running patrol: the police of its park, or a volunteer of a team its plan calls for."""
+    if not (can(actor, "patrol.run", run) or (run.plan_id and can_run_plan(actor, run.plan))):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    if not _in_park(actor, run.park):
+        raise ValidationError(_("Not of this park: %(names)s.") % {"names": str(actor)})
+    with transaction.atomic():
+        lock_for_update(run)
+        if run.status != PatrolRun.Status.RUNNING:
+            raise ValidationError(_("This run is already finished."))
+        if run.participants.filter(pk=actor.pk).exists():
+            return run
+        run.participants.add(actor)
+        record(actor=actor, verb="update", obj=run, after={"participant_added": actor.pk}, note=_("Joined the patrol"))
+    return run
+
+
 def run_finish(*, actor, run, at=None, late_reason="", expected_version=None):
     _require_run(actor, run)
     with transaction.atomic():

@@ -25,5 +25,6 @@ urlpatterns = [
     path("runs/<int:pk>/field/", views.RunFieldView.as_view(), name="run_field"),
     path("runs/<int:pk>/scan/", views.RunScanView.as_view(), name="run_scan"),
     path("runs/<int:pk>/finding/", views.RunFindingView.as_view(), name="run_finding"),
+    path("runs/<int:pk>/join/", views.RunJoinView.as_view(), name="run_join"),
     path("runs/<int:pk>/finish/", views.RunFinishView.as_view(), name="run_finish"),
 ]

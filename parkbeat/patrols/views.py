@@ -414,12 +414,6 @@ class RunDetailView(ScopedDetailView):
         return ctx
 
 
-def startable_plans(user):
-    """The active plans `user` may start a run of (their park's, or their team's)."""
-    return (PatrolPlan.objects.visible_to(user, roles=("station_leader", "park_officer", "auxiliary", "volunteer"))
-            .filter(is_active=True).select_related("route", "park").order_by("start_time", "name"))
-
-
 class RunStartView(ServiceFormView):
     required_perm = "patrol.run"
     form_class = RunStartForm
@@ -428,7 +422,7 @@ class RunStartView(ServiceFormView):
     success_message = gettext_lazy("Patrol started.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "plans": startable_plans(self.request.user)}
+        return {**super().get_form_kwargs(), "user": self.request.user, "plans": selectors.startable_plans(self.request.user)}
 
     def get_initial(self):
         return {"plan": self.request.GET.get("plan")}
@@ -516,6 +510,23 @@ class RunFindingView(RunFieldView):
         return self.render_to_response(self.get_context_data(finding_form=form), status=400)
 
 
+class RunJoinView(PermissionRequiredMixin, TemplateView):
+    """POST: join a running patrol of a plan that calls for me (or of my park, for the police)."""
+
+    required_perm = "patrol.run"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        run = selectors.get_visible(selectors.joinable_runs(request.user), pk)
+        try:
+            services.run_join(actor=request.user, run=run)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("patrols:field_home")
+        messages.success(request, _("You joined the patrol."))
+        return redirect("patrols:run_field", pk)
+
+
 class RunFinishView(RunChildMixin, TemplateView):
     http_method_names = ["post"]
 
@@ -544,7 +555,7 @@ class FieldHomeView(PermissionRequiredMixin, TemplateView):
         running = (PatrolRun.objects.filter(status=PatrolRun.Status.RUNNING, participants=user)
                    .select_related("route", "park").order_by("-started_at"))
         today = []
-        for plan in startable_plans(user)[:50]:
+        for plan in selectors.startable_plans(user)[:50]:
             windows = services.plan_windows(plan, now - services.EARLY_START, now + timedelta(hours=24))
             upcoming = [w for w in windows if w[1] > now]
             if upcoming:
@@ -552,5 +563,6 @@ class FieldHomeView(PermissionRequiredMixin, TemplateView):
                 today.append({"plan": plan, "opens": opens, "closes": closes,
                               "open_now": opens - services.EARLY_START <= now < closes})
         today.sort(key=lambda item: item["opens"])
-        return {**super().get_context_data(**kwargs), "running": running, "today": today}
+        joinable = selectors.joinable_runs(user).exclude(participants=user)[:20]
+        return {**super().get_context_data(**kwargs), "running": running, "today": today, "joinable": joinable}
 

@@ -171,6 +171,14 @@ class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
                                  late_reason=data["late_reason"], note=data["note"])
         return self._detail(request, run, status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=RunDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def join(self, request, pk=None):
+        """Join a running patrol (the police of its park, or a volunteer of a team its plan calls for)."""
+        run = get_object_or_404(selectors.joinable_runs(request.user), pk=pk)
+        services.run_join(actor=request.user, run=run)
+        return self._detail(request, run)
+
     @extend_schema(request=RunFinishSerializer, responses=RunDetailSerializer)
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):

@@ -13,7 +13,7 @@ COVERS = {
     "patrols:checkpoint_detail", "patrols:checkpoint_update", "patrols:checkpoint_code", "patrols:route_list",
     "patrols:route_create", "patrols:route_detail", "patrols:route_update", "patrols:plan_list",
     "patrols:plan_create", "patrols:plan_detail", "patrols:plan_update", "patrols:run_list", "patrols:run_start",
-    "patrols:run_detail", "patrols:run_field", "patrols:run_scan", "patrols:run_finding", "patrols:run_finish",
+    "patrols:run_detail", "patrols:run_field", "patrols:run_scan", "patrols:run_finding", "patrols:run_finish", "patrols:run_join", "patrol-run-join",
     "patrol-checkpoint-list", "patrol-checkpoint-detail", "patrol-checkpoint-code", "patrol-checkpoint-reissue",
     "patrol-checkpoint-retire", "patrol-route-list", "patrol-route-detail", "patrol-plan-list", "patrol-plan-detail",
     "patrol-run-list", "patrol-run-detail", "patrol-run-finish", "patrol-run-scans", "patrol-run-findings",
@@ -235,3 +235,18 @@ def test_phone_page_scan_and_finding_and_finish(world, cast, client):
     assert finish.status_code == 302
     run.refresh_from_db()
     assert run.status == PatrolRun.Status.FINISHED and run.checkins.count() == 1
+
+
+def test_a_volunteer_of_the_plans_team_joins_a_running_patrol_and_others_cannot(world, cast, client, api_as):
+    run = services.run_start(actor=world.officer, plan=cast["plan"])
+    client.force_login(world.volunteer)
+
+    home = client.get(reverse("patrols:field_home"))
+    joined = client.post(reverse("patrols:run_join", args=[run.pk]))
+    other = api_as(world.volunteer).post(f"/api/v1/patrol-runs/{cast['other_run'].pk}/join/")
+    stranger = api_as(world.officer2).post(f"/api/v1/patrol-runs/{run.pk}/join/")
+
+    assert reverse("patrols:run_join", args=[run.pk]) in home.content.decode()
+    assert joined.status_code == 302 and run.participants.filter(pk=world.volunteer.pk).exists()
+    assert (other.status_code, stranger.status_code) == (404, 404)
+    assert not cast["other_run"].participants.filter(pk=world.volunteer.pk).exists()
