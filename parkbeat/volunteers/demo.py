@@ -71,11 +71,11 @@ def seed_history(rng, teams, members, accounts, now):
     officers = {team.park_id: accounts.get(f"officer{k}") for k, team in enumerate(teams[::4], 1)}
     liaisons = {team.pk: accounts.get(f"liaison{k}") for k, team in enumerate(teams[::4], 1)}
     extra = []
-    for k, team in enumerate(teams[::4], 1):
-        for n, status in enumerate((Volunteer.Status.NOMINATED, Volunteer.Status.NOMINATED,
-                                    Volunteer.Status.REJECTED)):
+    for team in teams[::4]:
+        for status in (Volunteer.Status.NOMINATED, Volunteer.Status.NOMINATED, Volunteer.Status.REJECTED):
             rid = resident_id(rng)
-            extra.append(Volunteer(team=team, name=person_name(rng), resident_id=rid, resident_id_index=blind_index(rid),
+            extra.append(Volunteer(team=team, name=person_name(rng), resident_id=rid,
+                                   resident_id_index=blind_index(rid),
                                    mobile=mobile(rng), status=status, post=rng.choice(POSTS), duties=_duties(rng),
                                    consent_confirmed=True, nominated_by=liaisons[team.pk]))
     Volunteer.objects.bulk_create(extra)

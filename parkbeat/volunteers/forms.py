@@ -91,7 +91,9 @@ class StatusForm(EventForm):
     def __init__(self, *args, volunteer=None, **kwargs):
         super().__init__(*args, **kwargs)
         if volunteer is not None:
-            allowed = Volunteer.TRANSITIONS[volunteer.status]
+            # a nomination is decided on the vetting form, not here
+            nominated = volunteer.status == Volunteer.Status.NOMINATED
+            allowed = set() if nominated else Volunteer.TRANSITIONS[volunteer.status]
             self.fields["to"].choices = [c for c in self.fields["to"].choices if c[0] in allowed]
 
 

@@ -113,9 +113,8 @@ class VolunteerTeamViewSet(ScopedViewSetMixin, viewsets.GenericViewSet, mixins.L
     def get_queryset(self):
         from django.db.models import Count, Q
 
-        return super().get_queryset().annotate(
-            active_count=Count("members", filter=Q(members__status=Volunteer.Status.ACTIVE))).order_by("park_id", "name",
-                                                                                                 "id")
+        active = Count("members", filter=Q(members__status=Volunteer.Status.ACTIVE))
+        return super().get_queryset().annotate(active_count=active).order_by("park_id", "name", "id")
 
     def get_serializer_class(self):
         return VolunteerTeamDetailSerializer if self.action != "list" else VolunteerTeamSerializer

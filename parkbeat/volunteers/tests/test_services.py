@@ -100,7 +100,8 @@ def test_a_liaison_cannot_nominate_into_another_enterprise_s_team(world, cast):
     assert not Volunteer.objects.filter(name="赵六").exists()
 
 
-@pytest.mark.parametrize("bad,field", [({"duties": []}, "duties"), ({"resident_id": "110101199003070039"}, "resident_id"),
+@pytest.mark.parametrize("bad,field", [({"duties": []}, "duties"),
+                                       ({"resident_id": "110101199003070039"}, "resident_id"),
                                        ({"mobile": "12345"}, "mobile")])
 def test_a_nomination_without_duties_or_with_a_bad_id_or_mobile_is_refused(world, cast, bad, field):
     with pytest.raises(ValidationError) as exc:

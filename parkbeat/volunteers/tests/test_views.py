@@ -65,7 +65,8 @@ def test_the_officer_rejects_on_the_page_with_a_reason_entered_after_the_fact(wo
     assert no_reason.status_code == 200 and "note" in no_reason.context["form"].errors
     assert done.status_code == 302
     row = Volunteer.objects.get(pk=cast.nominee.pk).transitions.get(to_status="rejected")
-    assert timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M") == yesterday.strftime("%Y-%m-%d %H:%M") and row.note == "政审未通过"
+    assert timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M") == yesterday.strftime("%Y-%m-%d %H:%M")
+    assert row.note == "政审未通过"
 
 
 def test_a_stale_vet_form_is_refused_and_the_first_decision_stands(world, cast, client):
