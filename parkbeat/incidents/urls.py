@@ -5,6 +5,7 @@ from parkbeat.incidents import views, views_print
 app_name = "incidents"
 urlpatterns = [
     path("", views.IncidentListView.as_view(), name="incident_list"),
+    path("figures/", views.IncidentListFiguresView.as_view(), name="incident_list_figures"),
     path("new/", views.IncidentCreateView.as_view(), name="incident_create"),
     path("report/", views.QuickReportView.as_view(), name="quick_report"),
     path("report/<int:pk>/done/", views.QuickReportDoneView.as_view(), name="quick_report_done"),

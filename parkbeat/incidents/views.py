@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.db import DatabaseError
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.views.generic import TemplateView
 
 from parkbeat.core.permissions import can
 from parkbeat.core.services import IllegalTransition
+from parkbeat.core.timeouts import time_limit_exceeded
 from parkbeat.core.views import PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 from parkbeat.incidents import selectors, services
 from parkbeat.incidents.filters import IncidentFilterSet
@@ -40,7 +42,12 @@ class IncidentListView(ScopedListView):
         ctx["can_quick_report"] = can(self.request.user, "incident.add")
         ctx["now"] = timezone.now()
         # The station's own clocks and counts are for the police, not for liaisons, agencies or volunteers.
-        ctx["figures"] = self.figures(ctx["filter"]) if can(self.request.user, "incident.handle") else None
+        # The page fetches them once it shows (IncidentListFiguresView): the list never waits for them.
+        if can(self.request.user, "incident.handle"):
+            query = self.request.GET.copy()
+            for key in ("page", "page_size", "sort", "export"):
+                query.pop(key, None)
+            ctx["figures_url"] = reverse("incidents:incident_list_figures") + (f"?{query.urlencode()}" if query else "")
         return ctx
 
     FIGURES_DAYS = 30  # the period when the filter names none: the last 30 days
@@ -67,6 +74,24 @@ class IncidentListView(ScopedListView):
         figures["sources"] = [(label, figures["by_source"][value]) for value, label in Incident.Source.choices
                               if figures["by_source"][value]]
         return figures
+
+
+class IncidentListFiguresView(IncidentListView):
+    """The figures above the incident list for the list's filters, which the page fetches (HTMX) once it
+    shows. A period too large for the request's time limit says so in their place; the list stays usable."""
+
+    required_perm = "incident.handle"
+    template_name = "incidents/partials/incident_figures.html"
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        try:
+            figures = self.figures(filterset)
+        except DatabaseError as exc:
+            if not time_limit_exceeded(exc):
+                raise
+            return render(request, self.template_name, {"too_long": True})
+        return render(request, self.template_name, {"figures": figures})
 
 
 def allowed_actions(user, incident):

@@ -15,7 +15,7 @@ from parkbeat.incidents.models import Incident
 
 from .helpers import report
 
-COVERS = {"incident-figures"}
+COVERS = {"incident-figures", "incidents:incident_list_figures"}
 URL = "/api/v1/incidents/figures/"
 PERIOD = {"start": "2026-03-01", "end": "2026-03-15"}
 
@@ -163,11 +163,50 @@ def test_bad_periods_are_a_400_with_a_readable_detail(world, api_as, params, det
     assert response.json()["detail"] == detail
 
 
+FIGURES = "incidents:incident_list_figures"
+
+
+def test_the_list_page_fetches_its_figures_once_it_shows_with_its_filters(world, cast, client):
+    """The page itself computes no figure: a placeholder asks for them (HTMX) with the list's filters, not
+    its page, size or sort; a liaison's list has none."""
+    client.force_login(world.officer)
+
+    html = client.get(reverse("incidents:incident_list"), {"date_from": "2026-03-01", "page": "2", "sort": "kind",
+                                                           "kind": "theft"}).content.decode()
+
+    placeholder = re.search(r'<div[^>]* id="incident-figures"[^>]*>', html).group(0)
+    assert 'hx-trigger="load"' in placeholder and 'hx-swap="outerHTML"' in placeholder
+    url = re.search(r'hx-get="([^"]+)"', placeholder).group(1).replace("&amp;", "&")
+    assert url.startswith(reverse(FIGURES) + "?") and sorted(url.split("?")[1].split("&")) == [
+        "date_from=2026-03-01", "kind=theft"]
+    assert 'data-figure="total"' not in html
+    expected = selectors.incident_figures(user=world.officer, start=date(2026, 3, 1), end=date(2026, 3, 15))["total"]
+    assert f'<strong data-figure="total">{expected}</strong>' in client.get(url).content.decode()
+    client.force_login(world.liaison)
+    assert 'id="incident-figures"' not in client.get(reverse("incidents:incident_list")).content.decode()
+    assert client.get(reverse(FIGURES)).status_code == 403
+
+
+def test_figures_over_the_time_limit_say_so_in_their_place(world, cast, client, monkeypatch):
+    from parkbeat.core.timeouts import RequestOverTime
+
+    def too_long(**kwargs):
+        raise RequestOverTime("the request has spent its 5000 ms")
+
+    monkeypatch.setattr(selectors, "incident_figures", too_long)
+    client.force_login(world.officer)
+    response = client.get(reverse(FIGURES), {"date_from": "2026-01-01"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="incident-figures"' in html and "take too long to count" in html
+    assert client.get(reverse("incidents:incident_list")).status_code == 200  # the list itself is not held up
+
+
 def test_the_list_page_shows_the_figures_of_the_filter_period(world, cast, client):
     client.force_login(world.officer)
 
-    html = client.get(reverse("incidents:incident_list"), {"date_from": "2026-03-01", "date_to": "2026-03-15"}
-                      ).content.decode()
+    html = client.get(reverse(FIGURES), {"date_from": "2026-03-01", "date_to": "2026-03-15"}).content.decode()
 
     assert 'id="incident-figures"' in html and "2026-03-01 – 2026-03-15" in html
     assert '<strong data-figure="total">4</strong>' in html
@@ -183,16 +222,16 @@ def test_the_list_page_defaults_to_the_last_30_days(world, cast, client):
     client.force_login(world.officer)  # the figures are the police's (a liaison's list shows none)
     expected = selectors.incident_figures(user=world.officer, start=date(2026, 2, 14), end=date(2026, 3, 15))["total"]
 
-    html = client.get(reverse("incidents:incident_list")).content.decode()
+    html = client.get(reverse(FIGURES)).content.decode()
 
     assert "2026-02-14 – 2026-03-15" in html and f'<strong data-figure="total">{expected}</strong>' in html
     client.force_login(world.liaison)
-    assert 'data-figure="total"' not in client.get(reverse("incidents:incident_list")).content.decode()
+    assert client.get(reverse(FIGURES)).status_code == 403
 
 
-def test_the_list_page_keeps_its_query_count_with_more_incidents(world, clock, client):
+def test_the_figures_keep_their_query_count_with_more_incidents(world, clock, client):
     client.force_login(world.officer)
-    url = reverse("incidents:incident_list")
+    url = reverse(FIGURES)
     report(world, reported_at=local(2026, 3, 10, 9, 0))
     client.get(url)  # warm the caches (session, permissions)
     with CaptureQueriesContext(connection) as few:

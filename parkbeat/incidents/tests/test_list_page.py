@@ -290,8 +290,9 @@ def test_the_figures_above_the_list_follow_its_enterprise_filter_and_are_for_the
     report(world, enterprise=world.enterprise2)
     report(world)
 
-    whole = page_as(world.officer).get("/incidents/").context["figures"]
-    one = page_as(world.officer).get(f"/incidents/?enterprise={world.enterprise.pk}").context["figures"]
+    whole = page_as(world.officer).get("/incidents/figures/").context["figures"]
+    one = page_as(world.officer).get(f"/incidents/figures/?enterprise={world.enterprise.pk}").context["figures"]
 
     assert (whole["total"], one["total"]) == (3, 1)
-    assert page_as(world.liaison).get("/incidents/").context["figures"] is None
+    assert page_as(world.liaison).get("/incidents/").context.get("figures_url") is None
+    assert page_as(world.liaison).get("/incidents/figures/").status_code == 403
