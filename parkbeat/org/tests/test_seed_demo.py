@@ -183,8 +183,11 @@ def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode):
     assert second == first
     assert list(first[0].items()) == [
         ("stations", 1), ("parks", 3), ("duty shifts", 84), ("enterprises", 900), ("key enterprises", 60),
-        ("liaisons", 1800), ("visits", 300), ("demands", 150), ("volunteer teams", 12), ("volunteers", 104),
-        ("incidents", 360), ("disputes", 100), ("agreements", 84), ("demo accounts", 24), ("notifications", 23)]
+        ("liaisons", 1800), ("visits", 300), ("demands", 150), ("volunteer teams", 12), ("volunteers", 113),
+        ("volunteer trainings", 184), ("volunteer support records", 103),
+        ("incidents", 360), ("disputes", 100), ("agreements", 84), ("checkpoints", 15), ("patrol routes", 3),
+        ("patrol plans", 6), ("patrol runs", 12), ("check-ins", 60), ("missed checkpoints", 1), ("flagged scans", 1),
+        ("findings", 1), ("open patrol runs", 0), ("demo accounts", 24), ("notifications", 23)]
     assert first[1]["User"] == 24 and first[1]["Notification"] == 23 and first[1]["AuditEvent"] == 1
 
 
@@ -214,7 +217,7 @@ def test_the_runner_refuses_a_requirement_that_names_no_demo_module():
 def test_the_installed_demo_modules_run_org_first_and_the_inbox_last():
     order = [m.app for m in demo.demo_modules()]
 
-    assert order == ["org", "enterprises", "volunteers", "incidents", "disputes", "notifications"]
+    assert order == ["org", "enterprises", "volunteers", "incidents", "disputes", "notifications", "patrols"]
     assert all(set(m.requires) <= set(order[:index]) for index, m in enumerate(demo.demo_modules()))
 
 
