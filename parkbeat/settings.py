@@ -299,6 +299,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementStatusEnum": "parkbeat.disputes.models.Agreement.Status",
         "ObligationStatusEnum": "parkbeat.disputes.models.Obligation.Status",
         "NotificationKindEnum": "parkbeat.notifications.models.Notification.Kind",
+        "PatrolRunStatusEnum": "parkbeat.patrols.models.PatrolRun.Status",
     },
 }
 # ---------------------------------------------------------------- API schema: documented errors (part C, E2)

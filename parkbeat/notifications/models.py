@@ -32,6 +32,9 @@ class Notification(ChoiceLabels):
         DISPUTE_UPDATE = "dispute_update", _("Dispute update")
         OBLIGATION_DUE = "obligation_due", _("Instalment due soon")
         DEMAND_OVERDUE = "demand_overdue", _("Demand overdue")
+        VOLUNTEER_VETTED = "volunteer_vetted", _("Volunteer vetting")
+        VOLUNTEER_SUPPORT_DUE = "volunteer_support_due", _("Volunteer support expiring")
+        PATROL_MISSED = "patrol_missed", _("Checkpoints missed")
         OTHER = "other", _("Other")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications",

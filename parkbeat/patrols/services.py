@@ -529,7 +529,7 @@ def _record_missed(plan, opens, closes):
         names = "、".join(c.name for c in missing)
         record(actor=None, verb="create", obj=plan, note=_("Missed checkpoints %(window)s: %(names)s") % {
             "window": window, "names": names})
-        notify(recipients=_officers_of(plan), kind=Notification.Kind.OTHER, obj=run or plan,
+        notify(recipients=_officers_of(plan), kind=Notification.Kind.PATROL_MISSED, obj=run or plan,
                title=_("Patrol %(plan)s missed %(count)s checkpoint(s)") % {"plan": plan.name, "count": len(missing)},
                body=_("%(window)s · %(names)s") % {"window": window, "names": names}
                + ("" if run else " · " + _("no patrol was started")),

@@ -138,7 +138,7 @@ def _tell_nominator(volunteer, *, approved, note):
     else:
         title = _("Volunteer nomination rejected: %(name)s") % {"name": volunteer.name}
         body = _("Reason: %(reason)s") % {"reason": note}
-    notify(recipients=[volunteer.nominated_by], kind=Notification.Kind.OTHER, title=title, body=body,
+    notify(recipients=[volunteer.nominated_by], kind=Notification.Kind.VOLUNTEER_VETTED, title=title, body=body,
            obj=volunteer)
 
 
@@ -243,7 +243,7 @@ def remind_volunteer_support(*, now=None, days=None):
                                                 role_assignments__park_id=team.park_id).distinct())
             captain = (User.objects.filter(volunteer_memberships__team=team, volunteer_memberships__is_captain=True)
                        .first())
-            notify(recipients=[*officers, captain], kind=Notification.Kind.OTHER,
+            notify(recipients=[*officers, captain], kind=Notification.Kind.VOLUNTEER_SUPPORT_DUE,
                    title=_("%(kind)s of volunteer %(name)s expires on %(date)s") % {
                        "kind": support.get_kind_display(), "name": volunteer.name,
                        "date": support.expires_on.isoformat()},

@@ -86,6 +86,9 @@ TITLES = {
     "dispute_reopened": ("Instalment missed: %(title)s",),
     "obligation_due": ("Instalment %(n)s due on %(due)s: %(title)s",),
     "demand_overdue": ("Demand overdue: %(enterprise)s",),
+    "volunteer_vetted": ("Volunteer nomination approved: %(name)s", "Volunteer nomination rejected: %(name)s"),
+    "volunteer_support_due": ("%(kind)s of volunteer %(name)s expires on %(date)s",),
+    "patrol_missed": ("Patrol %(plan)s missed %(count)s checkpoint(s)",),
 }
 
 

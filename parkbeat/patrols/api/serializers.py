@@ -31,7 +31,7 @@ class VersionBodySerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
 
 
-class RouteSerializer(RoleWritableFieldsMixin, VersionedSerializer):
+class PatrolRouteSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     park = ScopedPrimaryKeyField(queryset=Park.objects.all())
     checkpoints = serializers.PrimaryKeyRelatedField(
         queryset=Checkpoint.objects.all(), many=True, required=False,

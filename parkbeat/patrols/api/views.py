@@ -13,7 +13,7 @@ from parkbeat.core.permissions import require
 from parkbeat.patrols import selectors, services, tokens
 from parkbeat.patrols.api.serializers import (CheckInSerializer, CheckpointCodeSerializer, CheckpointSerializer,
                                               FindingCreateSerializer, FindingSerializer, PlanSerializer,
-                                              RouteSerializer, RunDetailSerializer, RunFinishSerializer,
+                                              PatrolRouteSerializer, RunDetailSerializer, RunFinishSerializer,
                                               RunSerializer, RunStartSerializer, ScanSerializer,
                                               VersionBodySerializer)
 from parkbeat.patrols.filters import CheckpointFilterSet, PlanFilterSet, RouteFilterSet, RunFilterSet
@@ -83,7 +83,7 @@ class RouteViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
                    viewsets.ReadOnlyModelViewSet):
     permission_classes = [PLACES]
     queryset = Route.objects.select_related("park").defer(*selectors.HEAVY_PARK_FIELDS).prefetch_related("stops")
-    serializer_class = RouteSerializer
+    serializer_class = PatrolRouteSerializer
     filterset_class = RouteFilterSet
 
     def perform_create(self, serializer):

@@ -72,7 +72,7 @@ def test_a_forged_or_foreign_code_is_400_naming_the_code(world, api_as, plan):
     other = api.post(f"/api/v1/patrol-runs/{run.pk}/scans/", {"code": code(foreign)}, format="json")
 
     assert forged.status_code == 400 and "code" in forged.json()
-    assert other.status_code == 400 and "not on this route" in other.json()["code"][0]
+    assert other.status_code == 400 and "不在本路线上" in other.json()["code"][0]
     assert not CheckIn.objects.exists()
 
 
@@ -103,7 +103,7 @@ def test_checkpoint_code_retire_and_finish_through_the_api(world, api_as, plan):
 
     assert got["short_code"] == tokens.short_code(a)
     assert retired.status_code == 200 and retired.json()["is_active"] is False
-    assert scan.status_code == 400 and "retired" in scan.json()["code"][0]
+    assert scan.status_code == 400 and "已停用" in scan.json()["code"][0]
     assert finish.status_code == 200 and finish.json()["status"] == "finished"
     assert stale.status_code == 409
 

@@ -230,7 +230,7 @@ def test_phone_page_scan_and_finding_and_finish(world, cast, client):
 
     assert page.status_code == 200 and b"camera-scan" in page.content
     assert (scan.status_code, again.status_code, wrong.status_code) == (302, 302, 400)
-    assert "No checkpoint of this route has this code." in wrong.content.decode()
+    assert "本路线没有使用该编码的巡防点。" in wrong.content.decode()
     assert finding.status_code == 302 and run.findings.get().incident.location == b.name
     assert finish.status_code == 302
     run.refresh_from_db()

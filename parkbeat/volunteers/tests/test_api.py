@@ -94,7 +94,7 @@ def test_a_stale_version_is_409_and_an_illegal_move_409(world, cast, api_as):
                        format="json")
 
     assert stale.status_code == 409 and illegal.status_code == 409
-    assert "cannot become" in illegal.json()["detail"]
+    assert "不能变为" in illegal.json()["detail"]
 
 
 def test_status_change_with_when_it_happened_and_never_in_the_future(world, cast, api_as):
