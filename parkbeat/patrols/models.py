@@ -294,6 +294,7 @@ class CheckIn(ChoiceLabels):
     class Method(models.TextChoices):
         QR = "qr", _("QR scan")
         CODE = "code", _("Code typed")
+        GPS = "gps", _("GPS position near it")
 
     class Flag(models.TextChoices):
         REPEAT = "repeat", _("Same checkpoint again within minutes")
@@ -403,3 +404,48 @@ class MissedCheck(models.Model):
 
     def __str__(self):
         return f"{self.checkpoint_id} · {self.window_start:%Y-%m-%d %H:%M}"
+
+
+# ---------------------------------------------------------------------------------------------- track points
+
+class TrackPointQuerySet(ScopedQuerySet):
+    """The police of the run's park and the run's participants."""
+
+    scope_park = "run__park_id"
+    scope_participant = ("run__participants__id",)
+    scope_participant_roles = CASE_ROLES
+
+
+class TrackPoint(models.Model):
+    """One GPS position of a run's track (WGS-84) as a device took it, and when it was recorded.
+
+    A device never takes two positions at the same instant, so (device, at) is unique and a resent batch
+    stores nothing twice. `speed_ok` is False for a point kept although the speed from the device's previous
+    stored point looked too high (the first point of a batch: that earlier point may itself be a bad fix).
+    """
+
+    run = models.ForeignKey(PatrolRun, models.CASCADE, related_name="track_points", verbose_name=_("patrol run"))
+    device = models.CharField(_("device"), max_length=100)
+    at = models.DateTimeField(_("position taken at"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    accuracy_m = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
+    speed_ok = models.BooleanField(_("plausible speed"), default=True)
+
+    objects = TrackPointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("track point")
+        verbose_name_plural = _("track points")
+        ordering = ["run_id", "at", "id"]
+        indexes = [models.Index(fields=["run", "at", "id"], name="trackpoint_run_at")]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "at"], name="trackpoint_device_at_once",
+                                    violation_error_message=_("This device already sent a position for that time.")),
+            models.CheckConstraint(condition=LOCATION_VALID, name="trackpoint_location_valid",
+                                   violation_error_message=LOCATION_MESSAGE),
+        ]
+
+    def __str__(self):
+        return f"{self.run_id} · {self.device} @ {self.at:%Y-%m-%d %H:%M:%S}"
