@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "parkbeat.incidents",
     "parkbeat.disputes",
     "parkbeat.patrols",
+    "parkbeat.guarding",
     # login and sessions (part A): lockout, second factor (TOTP + recovery codes), session index
     "axes",
     "django_otp",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("incidents/", include("parkbeat.incidents.urls")),
     path("disputes/", include("parkbeat.disputes.urls")),
     path("patrols/", include("parkbeat.patrols.urls")),
+    path("guarding/", include("parkbeat.guarding.urls")),
     path("volunteers/", include("parkbeat.volunteers.urls")),
     path("inbox/", include("parkbeat.notifications.urls")),
     path("audit/", include("parkbeat.audit.urls")),

@@ -25,6 +25,8 @@ NAV = [
     ("patrols:run_list", "shield-check", _("Patrol runs"), {LEADER, OFFICER, AUXILIARY, VOLUNTEER}),
     ("patrols:plan_list", "calendar2-range", _("Patrol plans"), {LEADER, OFFICER, AUXILIARY, VOLUNTEER}),
     ("patrols:checkpoint_list", "qr-code", _("Checkpoints"), {LEADER, OFFICER, AUXILIARY}),
+    ("guarding:asset_list", "bezier2", _("Special guarding"), {LEADER, OFFICER, AUXILIARY, LIAISON, VOLUNTEER}),
+    ("guarding:my_shifts", "person-check", _("My guard shifts"), {VOLUNTEER}),
     ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),
     ("org:user_list", "people", _("Accounts"), {SYSTEM_ADMIN}),
     ("org:role_list", "person-badge", _("Roles"), {SECURITY_ADMIN}),

@@ -57,6 +57,12 @@ PERMISSIONS = {
     "patrol.places": POLICE,
     "patrol.plan": {LEADER, OFFICER},
     "patrol.run": POLICE | {VOLUNTEER},
+    # special guarding (专项守护): leader and officer lay out assets, segments, teams, fixed points and shifts;
+    # the police, the liaisons of the enterprises beside a segment and the volunteers of its team see them;
+    # whoever is on a shift checks in (the police may record it for them)
+    "guarding.view": POLICE | {LIAISON, VOLUNTEER},
+    "guarding.plan": {LEADER, OFFICER},
+    "guarding.guard": POLICE | {VOLUNTEER},
     "audit.view": {AUDITOR},
     "user.manage": {SYSTEM_ADMIN},
     "role.assign": {SECURITY_ADMIN},

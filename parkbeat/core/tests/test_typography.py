@@ -89,6 +89,7 @@ TITLES = {
     "volunteer_vetted": ("Volunteer nomination approved: %(name)s", "Volunteer nomination rejected: %(name)s"),
     "volunteer_support_due": ("%(kind)s of volunteer %(name)s expires on %(date)s",),
     "patrol_missed": ("Patrol %(plan)s missed %(count)s checkpoint(s)",),
+    "guarding_gap": ("Guarding gap: %(segment)s of %(asset)s from %(start)s",),
 }
 
 

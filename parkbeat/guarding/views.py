@@ -1,0 +1,355 @@
+"""Special guarding pages: declared on the core bases; reads through selectors, writes through services."""
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from parkbeat.core.permissions import POLICE, can, has_role, require
+from parkbeat.core.services import ConflictError
+from parkbeat.core.views import PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView, ServiceUpdateView
+from parkbeat.guarding import geo, selectors, services
+from parkbeat.guarding.filters import AssetFilterSet
+from parkbeat.guarding.forms import AssetForm, AssignForm, FixedPointForm, ShiftForm, SplitForm, VersionForm
+from parkbeat.guarding.models import GuardedAsset, GuardShift
+from parkbeat.guarding.tables import AssetTable
+from parkbeat.volunteers.models import VolunteerTeam
+
+GRID_HOURS = 72
+
+
+def _errors(exc):
+    return " ".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+class AssetListView(ScopedListView):
+    model = GuardedAsset
+    required_perm = "guarding.view"
+    filterset_class = AssetFilterSet
+    table_class = AssetTable
+    template_name = "guarding/asset_list.html"
+    partial_template_name = "includes/list_results.html"
+
+    def get_base_queryset(self):
+        return selectors.asset_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_add": can(self.request.user, "guarding.plan")}
+
+
+class AssetDetailView(ScopedDetailView):
+    """The line on a map with its segments coloured by team, fixed points, the segments × hours grid for a
+    window (72 hours from now unless ?from= says otherwise), the gaps and who has not checked in."""
+
+    model = GuardedAsset
+    required_perm = "guarding.view"
+    template_name = "guarding/asset_detail.html"
+    context_object_name = "asset"
+
+    def get_queryset(self):
+        return selectors.asset_list(user=self.request.user).defer(None).select_related("park")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        asset, user, now = self.object, self.request.user, timezone.now()
+        segments = list(selectors.segment_list(user=user).filter(asset=asset).order_by("order"))
+        try:
+            lo, _hi = selectors.parse_window(self.request.GET.get("from"), None, now=now,
+                                             default=timedelta(hours=GRID_HOURS))
+        except ValidationError as exc:
+            messages.error(self.request, _errors(exc))
+            lo = now.replace(minute=0, second=0, microsecond=0)
+        grid = selectors.coverage_grid(asset, segments, lo, GRID_HOURS, now=now)
+        colours = selectors.team_colours(segments)
+        points = asset.geometry["coordinates"]
+        ctx.update({
+            "segments": [{"segment": s, "colour": colours.get(s.team_id, selectors.UNASSIGNED)} for s in segments],
+            "grid": grid, "window_from": lo, "window_to": lo + timedelta(hours=GRID_HOURS),
+            "earlier": timezone.localtime(lo - timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M"),
+            "later": timezone.localtime(lo + timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M"),
+            "coverage": selectors.asset_coverage(asset, segments, now, now + timedelta(hours=1), now=now),
+            "fixed_points": list(selectors.fixed_point_list(user=user).filter(asset=asset))
+            if has_role(user, *POLICE) else [],
+            "can_plan": can(user, "guarding.plan", asset),
+            "map_data": {
+                "line": points,
+                "segments": [{"id": s.pk, "label": str(s), "colour": colours.get(s.team_id, selectors.UNASSIGNED),
+                              "team": s.team.name if s.team else "", "points": geo.substring(points, s.from_m, s.to_m)}
+                             for s in segments],
+            },
+            "MAP_TILE_URL": settings.MAP_TILE_URL,
+        })
+        legend, seen = [], set()
+        for s in segments:
+            if s.team_id and s.team_id not in seen:
+                seen.add(s.team_id)
+                legend.append((s.team, colours[s.team_id]))
+        ctx["teams_legend"] = legend
+        ctx["teams"] = VolunteerTeam.objects.filter(park_id=asset.park_id).order_by("name") if ctx["can_plan"] else []
+        ctx["shifts"] = (selectors.shift_list(user=user).filter(segment__asset=asset, ends_at__gt=lo,
+                                                                starts_at__lt=lo + timedelta(hours=GRID_HOURS))
+                         .order_by("starts_at", "segment__order")[:300])
+        ctx["map_data"]["points"] = [{"name": p.name, "lon": float(p.lon), "lat": float(p.lat)}
+                                     for p in ctx["fixed_points"]]
+        return ctx
+
+
+class AssetCreateView(ServiceFormView):
+    required_perm = "guarding.plan"
+    form_class = AssetForm
+    template_name = "guarding/form.html"
+    page_title = gettext_lazy("New guarded asset")
+    success_message = gettext_lazy("Guarded asset saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "multipart": True, "cancel_url": reverse("guarding:asset_list")}
+
+    def perform(self, form):
+        data = form.field_data()
+        data["geometry"] = form.cleaned_data["geometry"]
+        return services.asset_create(actor=self.request.user, **data)
+
+
+class AssetUpdateView(ServiceUpdateView):
+    required_perm = "guarding.plan"
+    form_class = AssetForm
+    template_name = "guarding/form.html"
+    page_title = gettext_lazy("Edit guarded asset")
+    success_message = gettext_lazy("Guarded asset saved.")
+    update_service = staticmethod(services.asset_update)
+    object_kwarg = "asset"
+
+    def load_object(self):
+        asset = selectors.get_visible(GuardedAsset.objects.visible_to(self.request.user), self.kwargs["pk"])
+        require(self.request.user, self.required_perm, asset)
+        return asset
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "object": self.edited, "multipart": True,
+                "cancel_url": self.edited.get_absolute_url()}
+
+
+class AssetChildMixin:
+    """The asset of the URL in the user's scope (404) that the user may plan (403)."""
+
+    @cached_property
+    def asset(self):
+        asset = selectors.get_visible(GuardedAsset.objects.visible_to(self.request.user), self.kwargs["pk"])
+        require(self.request.user, "guarding.plan", asset)
+        return asset
+
+
+class AssetSplitView(AssetChildMixin, ServiceFormView):
+    required_perm = "guarding.plan"
+    form_class = SplitForm
+    template_name = "guarding/split.html"
+    page_title = gettext_lazy("Split into segments")
+    success_message = gettext_lazy("The line is split into segments.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "asset": self.asset}
+
+    def get_initial(self):
+        return {"version": self.asset.version}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "asset": self.asset, "object": self.asset,
+                "has_segments": self.asset.segments.exists(), "cancel_url": self.asset.get_absolute_url()}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.asset_split(actor=self.request.user, asset=self.asset, every_m=data.get("every_m") or None,
+                             pieces=data.get("rows"), expected_version=data["version"])
+        return self.asset
+
+
+class SegmentAssignView(PermissionRequiredMixin, TemplateView):
+    """POST team, version: give the segment to a team."""
+
+    required_perm = "guarding.plan"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        segment = selectors.get_visible(selectors.segment_list(user=request.user), pk)
+        require(request.user, self.required_perm, segment)
+        form = AssignForm(request.POST, segment=segment)
+        if not form.is_valid():
+            messages.error(request, _("Choose a team of this park and try again."))
+            return redirect(segment.asset)
+        try:
+            services.segment_assign(actor=request.user, segment=segment, team=form.cleaned_data["team"],
+                                    expected_version=form.cleaned_data["version"])
+        except (ValidationError, ConflictError) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Team assigned."))
+        return redirect(segment.asset)
+
+
+class FixedPointCreateView(AssetChildMixin, ServiceFormView):
+    required_perm = "guarding.plan"
+    form_class = FixedPointForm
+    template_name = "guarding/form.html"
+    page_title = gettext_lazy("New fixed point")
+    success_message = gettext_lazy("Fixed point saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "asset": self.asset}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "object": self.asset, "cancel_url": self.asset.get_absolute_url()}
+
+    def perform(self, form):
+        return services.fixed_point_create(actor=self.request.user, asset=self.asset, **form.field_data())
+
+
+# ---------------------------------------------------------------- shifts
+class ShiftCreateView(ServiceFormView):
+    """GET ?segment=<id>: a shift on that segment (starts at ?start= when the grid's cell was clicked)."""
+
+    required_perm = "guarding.plan"
+    form_class = ShiftForm
+    template_name = "guarding/form.html"
+    page_title = gettext_lazy("New guard shift")
+    success_message = gettext_lazy("Shift saved.")
+
+    @cached_property
+    def segment(self):
+        value = self.request.GET.get("segment") or self.request.POST.get("segment")
+        segment = selectors.get_visible(selectors.segment_list(user=self.request.user), value)
+        require(self.request.user, self.required_perm, segment)
+        return segment
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "segment": self.segment}
+
+    def get_initial(self):
+        start = self.request.GET.get("start")
+        return {"starts_at": start, "ends_at": None} if start else {}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "object": self.segment.asset, "segment": self.segment,
+                "cancel_url": self.segment.asset.get_absolute_url()}
+
+    def perform(self, form):
+        data = form.field_data()
+        return services.shift_create(actor=self.request.user, segment=self.segment,
+                                     people=form.cleaned_data["people"], **data)
+
+
+class ShiftDetailView(ScopedDetailView):
+    model = GuardShift
+    required_perm = "guarding.view"
+    template_name = "guarding/shift_detail.html"
+    context_object_name = "shift"
+
+    def get_queryset(self):
+        return selectors.shift_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        shift, user = self.object, self.request.user
+        ctx["roster"] = list(shift.roster.select_related("user", "checked_in_by").order_by("id"))
+        ctx["can_plan"] = can(user, "guarding.plan", shift)
+        ctx["can_record"] = can(user, "guarding.guard", shift) and has_role(user, *POLICE)
+        ctx["mine"] = next((row for row in ctx["roster"] if row.user_id == user.pk), None)
+        return ctx
+
+
+class ShiftUpdateView(ServiceUpdateView):
+    required_perm = "guarding.plan"
+    form_class = ShiftForm
+    template_name = "guarding/form.html"
+    page_title = gettext_lazy("Edit guard shift")
+    success_message = gettext_lazy("Shift saved.")
+    object_kwarg = "shift"
+
+    def load_object(self):
+        shift = selectors.get_visible(selectors.shift_list(user=self.request.user), self.kwargs["pk"])
+        require(self.request.user, self.required_perm, shift)
+        return shift
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "segment": self.edited.segment}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "object": self.edited.segment.asset, "segment": self.edited.segment,
+                "cancel_url": self.edited.get_absolute_url()}
+
+    def perform(self, form):
+        return services.shift_update(actor=self.request.user, shift=self.load_object(), data=form.field_data(),
+                                     people=list(form.cleaned_data["people"]),
+                                     expected_version=form.cleaned_data["version"])
+
+
+class ShiftCancelView(PermissionRequiredMixin, TemplateView):
+    """POST version: remove the shift (the page asks to confirm first)."""
+
+    required_perm = "guarding.plan"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        shift = selectors.get_visible(selectors.shift_list(user=request.user), pk)
+        require(request.user, self.required_perm, shift)
+        form = VersionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Reload the page and try again."))
+            return redirect(shift)
+        asset = shift.segment.asset
+        try:
+            services.shift_cancel(actor=request.user, shift=shift, expected_version=form.cleaned_data["version"])
+        except (ValidationError, ConflictError) as exc:
+            messages.error(request, _errors(exc))
+            return redirect(shift)
+        messages.success(request, _("Shift cancelled."))
+        return redirect(asset)
+
+
+class ShiftCheckInView(PermissionRequiredMixin, TemplateView):
+    """POST (person=<user id> for the police recording someone's arrival): check in now."""
+
+    required_perm = "guarding.guard"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        shift = selectors.get_visible(selectors.shift_list(user=request.user), pk)
+        person = None
+        if request.POST.get("person"):
+            row = shift.roster.filter(user_id=request.POST["person"]).select_related("user").first()
+            if row is None:
+                raise Http404
+            person = row.user
+        try:
+            _row, created = services.shift_checkin(actor=request.user, shift=shift, person=person)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, _("Checked in.") if created else _("Already checked in."))
+        back = request.POST.get("next")
+        return redirect("guarding:my_shifts" if back == "mine" else shift.get_absolute_url())
+
+
+class MyShiftsView(PermissionRequiredMixin, TemplateView):
+    """"My guard shifts" on the phone: the shifts I am on that have not ended, with a check-in button."""
+
+    required_perm = "guarding.guard"
+    template_name = "guarding/my_shifts.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "items": selectors.my_shifts(self.request.user)}
