@@ -25,6 +25,8 @@ NAV = [
     ("patrols:run_list", "shield-check", _("Patrol runs"), {LEADER, OFFICER, AUXILIARY, VOLUNTEER}),
     ("patrols:plan_list", "calendar2-range", _("Patrol plans"), {LEADER, OFFICER, AUXILIARY, VOLUNTEER}),
     ("patrols:checkpoint_list", "qr-code", _("Checkpoints"), {LEADER, OFFICER, AUXILIARY}),
+    ("patrols:coverage", "clipboard-data", _("Patrol coverage"), {LEADER, OFFICER, AUXILIARY}),
+    ("patrols:map", "map", _("Patrol map"), {LEADER, OFFICER, AUXILIARY}),
     ("guarding:asset_list", "bezier2", _("Special guarding"), {LEADER, OFFICER, AUXILIARY, LIAISON, VOLUNTEER}),
     ("guarding:my_shifts", "person-check", _("My guard shifts"), {VOLUNTEER}),
     ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parkbeat.patrols import views
+from parkbeat.patrols import coverage_views, views
 
 app_name = "patrols"
 urlpatterns = [
@@ -27,4 +27,7 @@ urlpatterns = [
     path("runs/<int:pk>/finding/", views.RunFindingView.as_view(), name="run_finding"),
     path("runs/<int:pk>/join/", views.RunJoinView.as_view(), name="run_join"),
     path("runs/<int:pk>/finish/", views.RunFinishView.as_view(), name="run_finish"),
+    path("coverage/", coverage_views.CoverageView.as_view(), name="coverage"),
+    path("map/", coverage_views.CoverageMapView.as_view(), name="map"),
+    path("map/live/", coverage_views.CoverageLiveView.as_view(), name="map_live"),
 ]
