@@ -26,8 +26,8 @@ class GuardedAssetSerializer(RoleWritableFieldsMixin, VersionedSerializer):
 
 
 class GuardSegmentSerializer(RoleWritableFieldsMixin, VersionedSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
-    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None, allow_null=True)
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Segment
@@ -51,6 +51,11 @@ class SplitSerializer(StrictSerializer):
     every_m = serializers.IntegerField(required=False, min_value=1, help_text=_("Segments of this many metres."))
     pieces = SplitPieceSerializer(many=True, required=False,
                                   help_text=_("Or explicit segments that cover the whole line, none twice."))
+
+
+class SplitResultSerializer(serializers.Serializer):
+    asset_version = serializers.IntegerField()
+    segments = GuardSegmentSerializer(many=True)
 
 
 class ShiftPersonSerializer(ModelSerializer):
@@ -115,6 +120,12 @@ class MissingPersonSerializer(serializers.Serializer):
     user = serializers.IntegerField()
     name = serializers.CharField()
     shift_started_at = serializers.DateTimeField()
+
+
+class GapsSerializer(serializers.Serializer):
+    window_from = serializers.DateTimeField(source="from")
+    window_to = serializers.DateTimeField(source="to")
+    gaps = GapSerializer(many=True, help_text=_("Stretches of time with nobody on shift, per segment."))
 
 
 class CoverageSerializer(serializers.Serializer):

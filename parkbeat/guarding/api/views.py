@@ -13,8 +13,9 @@ from parkbeat.core.api_permissions import require_perm
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.guarding import selectors, services
 from parkbeat.guarding.api.serializers import (CheckInSerializer, CoverageSerializer, FixedPointSerializer,
-                                               GapSerializer, GuardedAssetSerializer, GuardSegmentSerializer,
-                                               GuardShiftSerializer, SplitSerializer)
+                                               GapsSerializer, GuardedAssetSerializer, GuardSegmentSerializer,
+                                               GuardShiftSerializer, SplitResultSerializer,
+                                               SplitSerializer)
 from parkbeat.guarding.filters import AssetFilterSet, SegmentFilterSet, ShiftFilterSet
 from parkbeat.guarding.models import FixedPoint, GuardedAsset, GuardShift, Segment
 from parkbeat.volunteers.models import VolunteerTeam
@@ -58,7 +59,7 @@ class AssetViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
         serializer.instance = services.asset_update(actor=self.request.user, asset=serializer.instance, data=data,
                                                     expected_version=version)
 
-    @extend_schema(request=SplitSerializer, responses=GuardSegmentSerializer(many=True))
+    @extend_schema(request=SplitSerializer, responses=SplitResultSerializer)
     @action(detail=True, methods=["post"])
     def split(self, request, pk=None):
         """Split the line anew: every `every_m` metres, or into explicit `pieces` covering it exactly."""
@@ -80,7 +81,8 @@ class AssetViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
                                "team": teams.get(piece.get("team"))})
         segments = services.asset_split(actor=request.user, asset=asset, every_m=data.get("every_m"), pieces=pieces,
                                         expected_version=data["version"])
-        return Response(GuardSegmentSerializer(segments, many=True, context={"request": request}).data)
+        return Response(SplitResultSerializer({"asset_version": asset.version, "segments": segments},
+                                              context={"request": request}).data)
 
     def _segments(self, asset):
         return list(Segment.objects.visible_to(self.request.user).filter(asset=asset).order_by("order"))
@@ -105,7 +107,7 @@ class AssetViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
                                 "name": r.user.display_name, "shift_started_at": r.shift.starts_at}
                                for r in found["not_checked_in"]]}).data)
 
-    @extend_schema(parameters=WINDOW, responses=GapSerializer(many=True))
+    @extend_schema(parameters=WINDOW, responses=GapsSerializer)
     @action(detail=True, methods=["get"])
     def gaps(self, request, pk=None):
         """The stretches of the window with nobody on shift, per segment (of those you see)."""
@@ -113,9 +115,9 @@ class AssetViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
         lo, hi = _window(request)
         segments = self._segments(asset)
         by_id = {s.pk: s for s in segments}
-        return Response(GapSerializer([
+        return Response(GapsSerializer({"from": lo, "to": hi, "gaps": [
             {"segment": sid, "segment_label": str(by_id[sid]), "team": by_id[sid].team_id, "start": s, "end": e}
-            for sid, s, e in selectors.asset_gaps(asset, segments, lo, hi)], many=True).data)
+            for sid, s, e in selectors.asset_gaps(asset, segments, lo, hi)]}).data)
 
 
 class SegmentViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
