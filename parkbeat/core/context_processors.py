@@ -21,6 +21,8 @@ NAV = [
     ("disputes:dispute_figures", "bar-chart", _("Dispute figures"), {LEADER, OFFICER, AUXILIARY, MEDIATOR}),
     ("volunteers:volunteer_list", "person-badge", _("Volunteers"), {LEADER, OFFICER, AUXILIARY, LIAISON}),
     ("volunteers:my_volunteer", "person-vcard", _("My volunteer record"), {VOLUNTEER}),
+    ("volunteers:my_service", "award", _("My volunteer service"), {VOLUNTEER}),
+    ("volunteers:ranking", "trophy", _("Volunteer ranking"), {LEADER, OFFICER, AUXILIARY, LIAISON}),
     ("patrols:field_home", "signpost-split", _("My patrols"), {LEADER, OFFICER, AUXILIARY, VOLUNTEER}),
     ("patrols:run_list", "shield-check", _("Patrol runs"), {LEADER, OFFICER, AUXILIARY, VOLUNTEER}),
     ("patrols:plan_list", "calendar2-range", _("Patrol plans"), {LEADER, OFFICER, AUXILIARY, VOLUNTEER}),

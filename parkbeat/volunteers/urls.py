@@ -1,11 +1,17 @@
 from django.urls import path
 
-from parkbeat.volunteers import views
+from parkbeat.volunteers import service_views, views
 
 app_name = "volunteers"
 urlpatterns = [
     path("", views.VolunteerListView.as_view(), name="volunteer_list"),
     path("mine/", views.MyVolunteerView.as_view(), name="my_volunteer"),
+    path("mine/service/", service_views.MyServiceView.as_view(), name="my_service"),
+    path("<int:pk>/service/", service_views.VolunteerServiceView.as_view(), name="volunteer_service"),
+    path("rankings/", service_views.RankingView.as_view(), name="ranking"),
+    path("rankings/print/", service_views.RankingPrintView.as_view(), name="ranking_print"),
+    path("rankings/pdf/", service_views.RankingPdfView.as_view(), name="ranking_pdf"),
+    path("rankings/export/", service_views.RankingExportView.as_view(), name="ranking_export"),
     path("<int:pk>/", views.VolunteerDetailView.as_view(), name="volunteer_detail"),
     path("<int:pk>/edit/", views.VolunteerUpdateView.as_view(), name="volunteer_update"),
     path("<int:pk>/vet/", views.VetView.as_view(), name="volunteer_vet"),

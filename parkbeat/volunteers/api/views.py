@@ -1,10 +1,12 @@
 """Thin viewsets: scoping from ScopedViewSetMixin, every write through volunteers.services."""
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.api_permissions import require_perm
@@ -17,6 +19,8 @@ from parkbeat.volunteers.api.serializers import (CaptainSerializer, EventSeriali
                                                  VolunteerTeamSerializer, VolunteerUpdateSerializer)
 from parkbeat.volunteers.filters import VolunteerFilterSet, VolunteerTeamFilterSet
 from parkbeat.volunteers.models import SupportRecord, Training, Volunteer, VolunteerTeam
+from parkbeat.volunteers.api.hours import (PERIOD_PARAMETERS, PeriodQuerySerializer, RankingQuerySerializer,
+                                           VolunteerHoursSerializer, VolunteerRankingSerializer)
 
 # Administrators, mediators and agency staff: 403 on the lists, as on the pages; records stay 404 out of scope.
 VOLUNTEER_LIST = require_perm("volunteer.view", actions={"list"})
@@ -80,6 +84,22 @@ class VolunteerViewSet(ScopedViewSetMixin, viewsets.GenericViewSet, mixins.ListM
         service(actor=request.user, volunteer=volunteer, note=data.pop("note"), at=data.pop("at"),
                 late_reason=data.pop("late_reason"), expected_version=data.pop("version"), **data)
         return self._detail(request, volunteer.pk)
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=VolunteerHoursSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def hours(self, request, pk=None):
+        """Hours served in the period (from completed patrol runs, as they happened), bonuses and points. The
+        volunteer in the user's scope, or a member of the team the user captains; 404 otherwise."""
+        from parkbeat.volunteers import hours
+        from parkbeat.volunteers.service_views import service_volunteer_get
+
+        query = PeriodQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        volunteer, _full = service_volunteer_get(user=request.user, pk=pk)
+        start, end = query.validated_data["start"], query.validated_data["end"]
+        return Response({"volunteer": volunteer.pk, "start": start, "end": end,
+                         **hours.person_service(volunteer, start, end),
+                         "reliability": hours.reliability(volunteer, start, end)})
 
     @extend_schema(request=EventSerializer, responses=VolunteerDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -201,3 +221,29 @@ class SupportRecordViewSet(_RecordViewSet):
     def create(self, request):
         """Record insurance or an allowance (police of the volunteer's park)."""
         return super().create(request)
+
+
+class VolunteerRankingView(APIView):
+    """Rankings by hours served and points for a period, by person or by team, over what the user sees."""
+
+    permission_classes = [require_perm("volunteer.view")]
+
+    @extend_schema(parameters=[*PERIOD_PARAMETERS,
+                               OpenApiParameter("by", OpenApiTypes.STR, enum=["person", "team"]),
+                               OpenApiParameter("team", OpenApiTypes.INT, description=_(
+                                   "By person: only this team's members (a team out of scope: 404)."))],
+                   responses=VolunteerRankingSerializer)
+    def get(self, request):
+        """Ranked by points (equal points, equal rank); hours from completed patrol runs as they happened."""
+        from parkbeat.volunteers import hours
+
+        query = RankingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        by = data["by"]
+        rows = hours.ranking(user=request.user, start=data["start"], end=data["end"], by=by)
+        if data.get("team") and by == "person":
+            team = selectors.team_get(user=request.user, pk=data["team"])
+            rows = rows.filter(team=team)
+        return Response({"start": data["start"], "end": data["end"], "by": by,
+                         "points_per_hour": hours.POINTS_PER_HOUR, "results": hours.ranking_rows(rows, by)})
