@@ -5,7 +5,7 @@ Invariants kept here: a line is a WGS-84 LineString of at least two points; the 
 exactly (no stretch left out, none twice); a shift lies in its asset's period and no person is on two
 shifts at once; a check-in lies within its shift. Every change leaves an audit event in its transaction.
 """
-from datetime import datetime, timedelta
+from datetime import datetime, time as dt_time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -193,7 +193,16 @@ def fixed_point_create(*, actor, asset, name, lon, lat, night_start, night_end, 
                        officer=officer, night_start=night_start, night_end=night_end)
     if night_start is not None and night_start == night_end:
         raise ValidationError({"night_end": _("The night window ends at another time than it starts.")})
-    return model_create(actor=actor, obj=point)
+    point.full_clean()
+    with transaction.atomic():
+        point.save()
+        record(actor=actor, verb="create", obj=point, after=_snap(point, ["asset", "park", *FIXED_POINT_FIELDS]))
+    return point
+
+
+def _snap(obj, fields):
+    """The audit snapshot, with times of day as text (the trail stores JSON)."""
+    return {k: v.isoformat() if isinstance(v, dt_time) else v for k, v in snapshot(obj, fields).items()}
 
 
 def fixed_point_update(*, actor, point, data, expected_version=None):
@@ -204,8 +213,20 @@ def fixed_point_update(*, actor, point, data, expected_version=None):
     start, end = data.get("night_start", point.night_start), data.get("night_end", point.night_end)
     if start == end:
         raise ValidationError({"night_end": _("The night window ends at another time than it starts.")})
-    obj, _changed = model_update(actor=actor, obj=point, data=data, expected_version=expected_version)
-    return obj
+    fields = [name for name, value in data.items() if getattr(point, name) != value]
+    if not fields:
+        if expected_version is not None and expected_version != point.version:
+            raise ConflictError(_("This record was changed by someone else. Reload it and try again."))
+        return point
+    before = _snap(point, fields)
+    for name in fields:
+        setattr(point, name, data[name])
+    point.full_clean()
+    with transaction.atomic():
+        claim_next_version(point, expected_version)
+        point.save(update_fields=[*fields, "updated_at"])
+        record(actor=actor, verb="update", obj=point, before=before, after=_snap(point, fields))
+    return point
 
 
 # ---------------------------------------------------------------- shifts
