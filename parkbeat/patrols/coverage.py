@@ -22,9 +22,20 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connections
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, Window
+from django.db import connections
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, ExtractHour, Lag
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
@@ -213,8 +224,8 @@ def coverage(*, user, period, park=None, now=None):
             "id": cp.pk, "name": cp.name, "park": cp.park_id, "park_name": cp.park.name, "kind": cp.kind,
             "lon": float(cp.lon), "lat": float(cp.lat), "visits": cp.visits, "night_visits": cp.night_visits,
             "night_share": share(cp.night_visits, cp.visits), "last_visit": cp.last_visit, "missed": cp.missed,
-            "longest_gap_seconds": longest_gap(period, cp.first_visit, cp.last_visit,
-                                                                   between.get(cp.pk), now), "level": level(cp.visits, cp.missed, period.days)})
+            "longest_gap_seconds": longest_gap(period, cp.first_visit, cp.last_visit, between.get(cp.pk), now),
+            "level": level(cp.visits, cp.missed, period.days)})
     parks = park_coverage(user=user, period=period, park=park)
     totals = {key: sum(p[key] for p in parks) for key in ("checkpoints", "visited", "visits", "night_visits",
                                                            "missed")}

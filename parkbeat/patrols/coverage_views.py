@@ -3,7 +3,6 @@ patrol map (park outlines, checkpoints coloured by coverage, running patrols' po
 from datetime import timedelta
 
 import django_filters
-from django import forms
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.http import JsonResponse
@@ -19,9 +18,12 @@ from parkbeat.core.forms import FilterForm
 from parkbeat.core.permissions import POLICE
 from parkbeat.core.tables import local_time
 from parkbeat.core.views import PermissionRequiredMixin, ScopedListView
-from parkbeat.org.models import Park
 from parkbeat.patrols import coverage
-from parkbeat.patrols.coverage_tables import CheckpointCoverageTable, ParkCoverageTable, TeamCoverageTable
+from parkbeat.patrols.coverage_tables import (
+    CheckpointCoverageTable,
+    ParkCoverageTable,
+    TeamCoverageTable,
+)
 from parkbeat.patrols.models import CheckIn, Checkpoint, PatrolRun, TrackPoint
 
 MAP_CHECKPOINTS = 2000  # drawn at most; the page says so beyond
@@ -120,7 +122,8 @@ class CoverageView(PeriodMixin, ScopedListView):
         for key in ("page", "page_size", "sort", "export"):
             query.pop(key, None)
         ctx.update(self.period_context())
-        ctx.update({"park_table": ParkCoverageTable(parks, user=user), "team_table": TeamCoverageTable(teams, user=user),
+        ctx.update({"park_table": ParkCoverageTable(parks, user=user),
+                    "team_table": TeamCoverageTable(teams, user=user),
                     "parks": parks, "teams": teams, "totals": totals, "results_id": "coverage-results",
                     "map_url": reverse("patrols:map") + (f"?{query.urlencode()}" if query else "")})
         return ctx
@@ -161,7 +164,8 @@ class CoverageMapView(PeriodMixin, PermissionRequiredMixin, TemplateView):
         figures = coverage.checkpoint_coverage(user=user, period=self.period, park=self.park)
         rows = list(figures.values("pk", "name", "park_id", "lon", "lat", "visits", "missed", "last_visit")
                     [:MAP_CHECKPOINTS])
-        park_rows = list(coverage.scope_parks(user, self.park).order_by("name").values("id", "name", "boundary")[:MAP_CHECKPOINTS])
+        park_rows = list(coverage.scope_parks(user, self.park).order_by("name")
+                         .values("id", "name", "boundary")[:MAP_CHECKPOINTS])
         points = [{"id": r["pk"], "name": r["name"], "lon": float(r["lon"]), "lat": float(r["lat"]),
                    "visits": r["visits"], "missed": r["missed"], "last": local_time(r["last_visit"]),
                    "level": coverage.level(r["visits"], r["missed"], self.period.days)} for r in rows]

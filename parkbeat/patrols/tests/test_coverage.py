@@ -108,3 +108,32 @@ def test_the_figures_are_a_fixed_handful_of_queries(world, week):
     with CaptureQueriesContext(connection) as again:
         coverage.coverage(user=world.leader, period=PERIOD, now=AFTER)
     assert len(again) == len(queries) == 5  # the gaps, per checkpoint, per park, missed, teams
+
+
+def test_the_command_prints_the_same_figures(world, week, tmp_path):
+    import io as _io
+    import json
+
+    from django.core.management import CommandError, call_command
+    from openpyxl import load_workbook
+
+    out = _io.StringIO()
+    call_command("patrol_coverage", "--as", world.officer.username, "--from", "2026-11-02", "--to", "2026-11-08",
+                 stdout=out)
+    printed = json.loads(out.getvalue())
+    assert printed["totals"]["visits"] == 5 and printed["totals"]["missed"] == 1
+    assert {c["name"]: c["visits"] for c in printed["checkpoints"]} == {"东大门": 3, "一号仓库": 2, "变电站": 0}
+
+    target = tmp_path / "coverage.xlsx"
+    call_command("patrol_coverage", "--as", world.other_officer.username, "--from", "2026-11-02", "--to",
+                 "2026-11-08", "--xlsx", str(target), stdout=_io.StringIO())
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert {row[1] for row in rows[1:]} == {world.other_park.name}
+
+    for args in (["--as", world.volunteer.username, "--from", "2026-11-02", "--to", "2026-11-08"],
+                 ["--as", world.officer.username, "--from", "2026-11-08", "--to", "2026-11-02"],
+                 ["--as", world.officer.username, "--from", "x", "--to", "2026-11-02"],
+                 ["--as", world.other_officer.username, "--from", "2026-11-02", "--to", "2026-11-08", "--park",
+                  world.park.code]):
+        with pytest.raises(CommandError):
+            call_command("patrol_coverage", *args, stdout=_io.StringIO())
