@@ -53,3 +53,55 @@ def scan_flags(scan, earlier, *, mode, position=None, repeat_minutes=REPEAT_MINU
         if distance > radius_m:
             flags.append("far")
     return flags, distance
+
+
+# ---------------------------------------------------------------- GCJ-02 (the offset coordinates of maps in China)
+# Chinese map services (AMap, Tencent, a phone's built-in map) give positions in GCJ-02, WGS-84 shifted by a
+# published polynomial of up to a few hundred metres; outside China the two coincide.
+_GCJ_A = 6378245.0  # the semi-major axis and eccentricity² the offset is defined with (Krasovsky 1940)
+_GCJ_EE = 0.00669342162296594323
+
+
+def _outside_china(lon, lat):
+    return not (72.004 <= lon <= 137.8347 and 0.8293 <= lat <= 55.8271)
+
+
+def _gcj_offset(lon, lat):
+    """(Δlon, Δlat) in degrees that GCJ-02 adds to the WGS-84 point (lon, lat)."""
+    x, y = lon - 105.0, lat - 35.0
+    common = 20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)
+    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+            + (common + 20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)
+               + 160.0 * math.sin(y / 12.0 * math.pi) + 320.0 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0)
+    dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+            + (common + 20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)
+               + 150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0)
+    rad = math.radians(lat)
+    magic = 1 - _GCJ_EE * math.sin(rad) ** 2
+    dlat = dlat * 180.0 / ((_GCJ_A * (1 - _GCJ_EE)) / (magic * math.sqrt(magic)) * math.pi)
+    dlon = dlon * 180.0 / (_GCJ_A / math.sqrt(magic) * math.cos(rad) * math.pi)
+    return dlon, dlat
+
+
+def wgs84_to_gcj02(lon, lat):
+    """The GCJ-02 (lon, lat) of a WGS-84 point; unchanged outside China."""
+    lon, lat = float(lon), float(lat)
+    if _outside_china(lon, lat):
+        return lon, lat
+    dlon, dlat = _gcj_offset(lon, lat)
+    return lon + dlon, lat + dlat
+
+
+def gcj02_to_wgs84(lon, lat, *, tolerance=1e-7):
+    """The WGS-84 (lon, lat) of a GCJ-02 point (iterated to within ~1 cm); unchanged outside China."""
+    lon, lat = float(lon), float(lat)
+    if _outside_china(lon, lat):
+        return lon, lat
+    wlon, wlat = lon, lat
+    for _ in range(30):
+        glon, glat = wgs84_to_gcj02(wlon, wlat)
+        step_lon, step_lat = lon - glon, lat - glat
+        wlon, wlat = wlon + step_lon, wlat + step_lat
+        if max(abs(step_lon), abs(step_lat)) < tolerance:
+            break
+    return wlon, wlat

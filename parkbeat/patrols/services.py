@@ -5,7 +5,9 @@ within its run (after the start, before the finish) and is stored once per clien
 gamed is stored with its flags and not counted; each plan window's missed checkpoints are recorded once.
 Every change leaves an audit event in its transaction.
 """
+import math
 from datetime import datetime, time as dt_time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -551,3 +553,211 @@ def patrols_sweep(*, now=None, lookback=timedelta(days=2)):
                 missed += _record_missed(plan, opens, closes)
     return {"closed": closed, "missed": missed}
 
+
+
+# ---------------------------------------------------------------- tracks
+TRACK_BATCH_MAX = 1000
+TRACK_SLACK_M = 20  # GPS jitter forgiven on top of both points' accuracy before a speed counts as implausible
+TRACK_ACCURACY_CAP_M = 100
+
+
+def track_speed_limit(mode):
+    """The fastest plausible speed of a run in `mode`, metres per second (settings, km/h)."""
+    kmh = {Mode.FOOT: getattr(settings, "PATROL_TRACK_FOOT_KMH", 25),
+           Mode.VEHICLE: getattr(settings, "PATROL_TRACK_VEHICLE_KMH", 120)}[mode]
+    return kmh / 3.6
+
+
+def auto_checkin_metres():
+    return getattr(settings, "PATROL_AUTO_CHECKIN_METERS", 30)
+
+
+def track_device_key(actor, device=""):
+    """The stored device key: the sending user's id, then the device's own name, so that two users' devices
+    never share a key (a point is unique per device and instant)."""
+    device = "".join(ch for ch in (device or "").strip() if ch.isprintable())
+    return f"u{actor.pk}:{device}"[:100] if device else f"u{actor.pk}"
+
+
+def _track_reading(point):
+    """(at, lon, lat, accuracy) of a point of the batch, or the reason it is refused."""
+    at, lon, lat, accuracy = point.get("at"), point.get("lon"), point.get("lat"), point.get("accuracy")
+    if isinstance(at, str):
+        from django.utils.dateparse import parse_datetime
+        at = parse_datetime(at)
+    if not isinstance(at, datetime) or timezone.is_naive(at):
+        return "invalid_time"
+    try:
+        lon, lat = float(lon), float(lat)
+        accuracy = None if accuracy is None else float(accuracy)
+    except (TypeError, ValueError):
+        return "invalid_position"
+    if not (math.isfinite(lon) and math.isfinite(lat)) or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return "out_of_range"
+    if accuracy is not None and not (math.isfinite(accuracy) and accuracy >= 0):
+        return "invalid_accuracy"
+    return at, lon, lat, accuracy
+
+
+def _too_fast(mode, earlier, later):
+    """Whether moving from `earlier` to `later` ((at, lon, lat, accuracy)) is faster than the mode allows,
+    forgiving both points' accuracy and some jitter."""
+    metres = geo.haversine_m(earlier[1], earlier[2], later[1], later[2])
+    slack = TRACK_SLACK_M + sum(min(a or 0, TRACK_ACCURACY_CAP_M) for a in (earlier[3], later[3]))
+    seconds = (later[0] - earlier[0]).total_seconds()
+    return metres - slack > track_speed_limit(mode) * max(seconds, 0)
+
+
+TRACK_REASONS = {
+    "invalid_time": _("Give the time the position was taken, with its time zone."),
+    "invalid_position": _("Give the longitude and latitude as numbers."),
+    "invalid_accuracy": _("The accuracy is a number of metres, zero or more."),
+    "out_of_range": _("Give a longitude from −180 to 180 and a latitude from −90 to 90 (WGS-84)."),
+    "future": _("The time cannot lie in the future."),
+    "before_start": _("The position was taken before the run started."),
+    "after_finish": _("The position was taken after the run finished."),
+    "out_of_order": _("The position is older than the one before it in the batch."),
+    "too_fast": _("Reached faster than the mode allows."),
+}
+
+
+def track_ingest(*, actor, run, points, device="", coords="wgs84"):
+    """Store a batch of a device's GPS positions on `run`: [{at, lon, lat, accuracy?}] in the order taken.
+
+    `coords` "gcj02" converts the positions (a Chinese map's) to WGS-84 first. Each point is checked on its
+    own and refused with a reason (position out of range, taken in the future beyond the clock skew, before
+    the run started or after it finished, older than the point before it, or faster than the run's mode
+    allows from the last point kept); a batch's first point is judged against the device's last stored
+    point, which may itself be a bad fix, so it is kept with `speed_ok` False instead of refused. The kept
+    points go in with one insert; those the device sent before are skipped, so a resent batch stores nothing
+    twice. One audit event for the batch. A kept point within PATROL_AUTO_CHECKIN_METERS of a route
+    checkpoint the run has not yet reached checks in there (method "gps", through checkin_record).
+
+    Returns {"accepted": n, "duplicates": n, "rejected": [{"index", "reason", "message"}]}.
+    """
+    from parkbeat.core.events import CLOCK_SKEW
+    from parkbeat.patrols.models import TrackPoint
+
+    _require_run(actor, run)
+    if coords not in ("wgs84", "gcj02"):
+        raise ValidationError({"coords": _("Give the coordinates as wgs84 or gcj02.")})
+    points = list(points or ())
+    if len(points) > TRACK_BATCH_MAX:
+        raise ValidationError({"points": _("Send at most %(n)s points at a time.") % {"n": TRACK_BATCH_MAX}})
+    key = track_device_key(actor, device)
+    now = timezone.now()
+    rejected, readings = [], []
+    for index, point in enumerate(points):
+        reading = _track_reading(point if isinstance(point, dict) else {})
+        if isinstance(reading, str):
+            rejected.append((index, reading))
+            continue
+        at = reading[0]
+        if at > now + CLOCK_SKEW:
+            rejected.append((index, "future"))
+        elif at < run.started_at:
+            rejected.append((index, "before_start"))
+        elif run.finished_at is not None and at > run.finished_at:
+            rejected.append((index, "after_finish"))
+        else:
+            if coords == "gcj02":
+                reading = (at, *geo.gcj02_to_wgs84(reading[1], reading[2]), reading[3])
+            readings.append((index, reading))
+    known = set(TrackPoint.objects.filter(device=key, at__in=[r[0] for _i, r in readings])
+                .values_list("at", flat=True)) if readings else set()
+    anchor = None  # the last point kept (or already stored) of this batch
+    if readings:
+        earliest = min(r[0] for _i, r in readings)
+        before = (TrackPoint.objects.filter(device=key, at__lt=earliest).order_by("-at")
+                  .values_list("at", "lon", "lat", "accuracy_m").first())
+        stored_anchor = None if before is None else (before[0], float(before[1]), float(before[2]), before[3])
+    rows, duplicates, seen = [], 0, set()
+    for index, reading in readings:
+        at = reading[0]
+        if at in known or at in seen:
+            duplicates += 1
+            if anchor is None or at > anchor[0]:
+                anchor = reading
+            continue
+        if anchor is not None and at <= anchor[0]:
+            rejected.append((index, "out_of_order"))
+            continue
+        speed_ok = True
+        if anchor is not None:
+            if _too_fast(run.mode, anchor, reading):
+                rejected.append((index, "too_fast"))
+                continue
+        elif stored_anchor is not None and _too_fast(run.mode, stored_anchor, reading):
+            speed_ok = False
+        seen.add(at)
+        anchor = reading
+        accuracy = reading[3]
+        rows.append(TrackPoint(run=run, device=key, at=at, recorded_at=now, lon=Decimal(f"{reading[1]:.6f}"),
+                               lat=Decimal(f"{reading[2]:.6f}"), speed_ok=speed_ok,
+                               accuracy_m=None if accuracy is None else min(round(accuracy), 1_000_000)))
+    rejected.sort()
+    with transaction.atomic():
+        _track_insert(rows)
+        # a point stored by a concurrent resend in between is skipped by the insert: counted once, as stored
+        accepted = TrackPoint.objects.filter(device=key, at__in=[r.at for r in rows], recorded_at=now).count() \
+            if rows else 0
+        duplicates += len(rows) - accepted
+        record(actor=actor, verb="import", obj=run,
+               after={"track_points": accepted, "duplicates": duplicates, "rejected": len(rejected),
+                      "device": key, "coords": coords},
+               note=_("Track: %(accepted)s points kept, %(duplicates)s sent before, %(rejected)s refused") % {
+                   "accepted": accepted, "duplicates": duplicates, "rejected": len(rejected)})
+        _track_checkins(actor, run, [r for r in rows if r.speed_ok])
+    return {"accepted": accepted, "duplicates": duplicates,
+            "rejected": [{"index": i, "reason": reason, "message": str(TRACK_REASONS[reason])}
+                         for i, reason in rejected]}
+
+
+TRACK_COLUMNS = ("run", "device", "at", "recorded_at", "lon", "lat", "accuracy_m", "speed_ok")
+
+
+def _track_insert(rows):
+    """One insert statement for the batch, skipping points already stored: PostgreSQL takes the whole batch
+    in one INSERT … ON CONFLICT DO NOTHING; SQLite (at most 999 parameters a statement) one prepared
+    INSERT OR IGNORE run over every row (executemany)."""
+    from django.db import connection
+
+    from parkbeat.patrols.models import TrackPoint
+
+    if not rows:
+        return
+    if connection.vendor != "sqlite":
+        TrackPoint.objects.bulk_create(rows, ignore_conflicts=True, batch_size=len(rows))
+        return
+    fields = [TrackPoint._meta.get_field(name) for name in TRACK_COLUMNS]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT OR IGNORE INTO {quote(TrackPoint._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+                                 for row in rows])
+
+
+def _track_checkins(actor, run, rows):
+    """Check in at each route checkpoint the run has not reached that a kept point lies near (the first such
+    point), through checkin_record: idempotent per checkpoint (client key "gps:<id>"), flagged as usual."""
+    if not rows:
+        return
+    radius = auto_checkin_metres()
+    done = set(run.checkins.filter(counted=True).values_list("checkpoint_id", flat=True))
+    done |= {int(k[4:]) for k in run.checkins.filter(client_key__startswith="gps:").values_list("client_key", flat=True)
+             if k[4:].isdigit()}
+    waiting = [c for c in run.route.ordered_checkpoints() if c.is_active and c.pk not in done]
+    for row in rows:
+        for checkpoint in list(waiting):
+            if geo.haversine_m(row.lon, row.lat, checkpoint.lon, checkpoint.lat) > radius:
+                continue
+            waiting.remove(checkpoint)
+            try:
+                checkin_record(actor=actor, run=run, code=tokens.short_code(checkpoint), at=row.at, lon=row.lon,
+                               lat=row.lat, client_key=f"gps:{checkpoint.pk}", method=CheckIn.Method.GPS,
+                               checkpoint=checkpoint)
+            except ValidationError:
+                continue  # a check-in its own rules refuse (entered too late): the point is kept all the same
+        if not waiting:
+            return

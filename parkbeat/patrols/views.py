@@ -20,7 +20,7 @@ from parkbeat.core.services import ConflictError
 from parkbeat.core.views import (PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView,
                                  ServiceUpdateView)
 from parkbeat.org.models import Park
-from parkbeat.patrols import selectors, services, tokens
+from parkbeat.patrols import selectors, services, tokens, track
 from parkbeat.patrols.filters import CheckpointFilterSet, PlanFilterSet, RouteFilterSet, RunFilterSet
 from parkbeat.patrols.forms import (CheckpointForm, FindingForm, PlanForm, RouteForm, RunStartForm, ScanForm,
                                     VersionForm)
@@ -411,6 +411,7 @@ class RunDetailView(ScopedDetailView):
         ctx["participants"] = run.participants.order_by("full_name", "username")
         ctx["is_participant"] = run.participants.filter(pk=self.request.user.pk).exists()
         ctx["may_act"] = run.is_open and (ctx["is_participant"] or can(self.request.user, "patrol.run", run))
+        ctx["track_map"] = track.run_map_data(run, ctx)
         return ctx
 
 

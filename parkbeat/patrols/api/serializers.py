@@ -6,7 +6,8 @@ from parkbeat.core.serializers import (ModelSerializer, RoleWritableFieldsMixin,
                                        StrictSerializer, VersionedSerializer)
 from parkbeat.incidents.models import Incident
 from parkbeat.org.models import Park, User
-from parkbeat.patrols.models import CheckIn, Checkpoint, Finding, MissedCheck, Mode, PatrolPlan, PatrolRun, Route
+from parkbeat.patrols.models import (CheckIn, Checkpoint, Finding, MissedCheck, Mode, PatrolPlan, PatrolRun, Route,
+                                     TrackPoint)
 
 class CheckpointSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     park = ScopedPrimaryKeyField(queryset=Park.objects.all())
@@ -186,3 +187,44 @@ class FindingCreateSerializer(StrictSerializer):
     lat = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
                                    min_value=-90, max_value=90)
 
+
+
+class TrackPointInputSerializer(StrictSerializer):
+    at = serializers.DateTimeField(help_text=_("When the position was taken (with its offset; Asia/Shanghai "
+                                               "otherwise)."))
+    lon = serializers.FloatField(help_text=_("Longitude, in the system named by coords."))
+    lat = serializers.FloatField(help_text=_("Latitude, in the system named by coords."))
+    accuracy = serializers.FloatField(required=False, allow_null=True, min_value=0,
+                                      help_text=_("The position's accuracy in metres, as the phone reports it."))
+
+
+class TrackIngestSerializer(StrictSerializer):
+    device = serializers.CharField(required=False, allow_blank=True, max_length=60, default="",
+                                   help_text=_("The sending device's own key (kept beside your user id); a resent "
+                                               "point of the same device and time is stored once."))
+    coords = serializers.ChoiceField(choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")], default="wgs84",
+                                     required=False,
+                                     help_text=_("gcj02 for positions from a Chinese map (converted to WGS-84)."))
+    points = serializers.ListField(child=TrackPointInputSerializer(), allow_empty=False, max_length=1000,
+                                   help_text=_("At most 1000 positions, in the order they were taken."))
+
+
+class TrackRejectionSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("The point's place in the batch, from 0."))
+    reason = serializers.ChoiceField(choices=[(k, k) for k in (
+        "invalid_time", "invalid_position", "invalid_accuracy", "out_of_range", "future", "before_start",
+        "after_finish", "out_of_order", "too_fast")])
+    message = serializers.CharField()
+
+
+class TrackIngestResultSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField(help_text=_("Points stored now."))
+    duplicates = serializers.IntegerField(help_text=_("Points this device had sent before (not stored again)."))
+    rejected = TrackRejectionSerializer(many=True)
+
+
+class TrackPointSerializer(ModelSerializer):
+    class Meta:
+        model = TrackPoint
+        fields = ["id", "device", "at", "recorded_at", "lon", "lat", "accuracy_m", "speed_ok"]
+        read_only_fields = fields

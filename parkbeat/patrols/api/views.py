@@ -1,21 +1,24 @@
 """Patrols over the API: scoped reads; every write through patrols.services; scans idempotent by header."""
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.api_permissions import require_perm
 from parkbeat.core.idempotency import idempotency_parameter, idempotent, request_fingerprint
 from parkbeat.core.permissions import require
-from parkbeat.patrols import selectors, services, tokens
+from parkbeat.patrols import selectors, services, tokens, track
 from parkbeat.patrols.api.serializers import (CheckInSerializer, CheckpointCodeSerializer, CheckpointSerializer,
                                               FindingCreateSerializer, FindingSerializer, PlanSerializer,
                                               PatrolRouteSerializer, RunDetailSerializer, RunFinishSerializer,
                                               RunSerializer, RunStartSerializer, ScanSerializer,
-                                              VersionBodySerializer)
+                                              TrackIngestResultSerializer, TrackIngestSerializer,
+                                              TrackPointSerializer, VersionBodySerializer)
 from parkbeat.patrols.filters import CheckpointFilterSet, PlanFilterSet, RouteFilterSet, RunFilterSet
 from parkbeat.patrols.models import CheckIn, Checkpoint, PatrolPlan, PatrolRun, Route
 from parkbeat.volunteers.models import VolunteerTeam
@@ -245,3 +248,34 @@ class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
 
+
+    def _track_run(self, request):
+        """The run, if the user sees it; a volunteer who could join it but is not on it is told no (403)."""
+        try:
+            return self.get_object()
+        except Http404:
+            if selectors.joinable_runs(request.user).filter(pk=self.kwargs["pk"]).exists():
+                raise PermissionDenied(_("You are not allowed to do this here.")) from None
+            raise
+
+    @extend_schema(methods=["get"], summary=_("The run's GPS track"), responses=TrackPointSerializer(many=True),
+                   description=_("Every stored position of the run, oldest first (all devices)."))
+    @extend_schema(methods=["post"], summary=_("Send GPS positions of the run"), request=TrackIngestSerializer,
+                   responses=TrackIngestResultSerializer,
+                   description=_("A batch of up to 1000 positions of one device (participants of the run, or "
+                                 "the police of its park; a device signs in with its bearer token). Each point "
+                                 "is kept or refused on its own, with the reason; a point the device sent "
+                                 "before is counted as a duplicate, never stored twice. A kept point near a "
+                                 "checkpoint not yet reached checks in there (method gps)."))
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def track(self, request, pk=None):
+        run = self._track_run(request)
+        if request.method == "GET":
+            return Response(TrackPointSerializer(track.track_points(run), many=True).data)
+        body = TrackIngestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        device = data["device"] or (f"token{request.auth.pk}" if getattr(request.auth, "pk", None) else "")
+        result = services.track_ingest(actor=request.user, run=run, points=data["points"], device=device,
+                                       coords=data["coords"])
+        return Response(result)

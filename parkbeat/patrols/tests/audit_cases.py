@@ -3,7 +3,7 @@
 (actor attribute on World, action(world), verb or verbs, object type, number of events); an action
 returning (object, do) has its object made first and only do()'s events counted.
 """
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 
 from parkbeat.patrols import services as s
@@ -61,4 +61,9 @@ CASES = {
     "patrols.services:finding_report": ("officer", _with(_run, lambda w, r: s.finding_report(
         actor=w.officer, run=r, kind="fire_safety", description="消防通道堆放纸箱")),
         ["create", "create"], None, 2),
+    # one event for the whole batch (positions far from every checkpoint: no check-in)
+    "patrols.services:track_ingest": ("officer", _with(_run, lambda w, r: s.track_ingest(
+        actor=w.officer, run=r, device="phone-1", points=[
+            {"at": r.started_at + timedelta(seconds=10 * i), "lon": 113.2 + 0.0001 * i, "lat": 27.9}
+            for i in range(1, 4)])), "import", "patrols.PatrolRun", 1),
 }
