@@ -1,7 +1,8 @@
 """Hours served, points and rankings of volunteers: declarations the database computes.
 
 Hours are never typed in. They come from HOUR_SOURCES, each a queryset of rows (hour_user, hour_start, hour_end):
-the time a person served, as it happened. Another source (guarding shifts) is one more entry in the list. For a
+the time a person served, as it happened: completed patrol runs and ended guard shifts; another source is one
+more entry in the list. Reliability is counted only where a person was assigned (guard shifts). For a
 period [start, end) each row counts only its part inside the period (a run across midnight on the 1st counts in
 both months), so any period sums exactly. Points are POINTS_PER_HOUR × hours plus each BONUS_SOURCES row × its
 points: one table, here.
@@ -59,6 +60,16 @@ def _patrol_rows():
                       hour_end=Least("patrolrun__finished_at", "patrolrun__window_end")))
 
 
+def _guarding_rows():
+    """Each person who checked in to a guard shift that has ended, from their arrival (not before the shift
+    starts) to the shift's end: a shift still under way credits nothing yet, as a running patrol."""
+    from parkbeat.guarding.models import ShiftPerson
+
+    return (ShiftPerson.objects.filter(checked_in_at__isnull=False, shift__ends_at__lte=timezone.now())
+            .annotate(hour_user=F("user_id"), hour_start=Greatest("checked_in_at", "shift__starts_at"),
+                      hour_end=F("shift__ends_at")))
+
+
 def _finding_rows():
     """Each finding reported on a patrol (every finding is reported as an incident), by who reported it."""
     from parkbeat.patrols.models import Finding
@@ -68,6 +79,7 @@ def _finding_rows():
 
 HOUR_SOURCES = [
     HourSource("patrol", _("Patrols"), _patrol_rows),
+    HourSource("guarding", _("Guard shifts"), _guarding_rows),
 ]
 POINTS_PER_HOUR = 10
 BONUS_SOURCES = [
@@ -181,13 +193,15 @@ def _credited_users(**where):
 
 
 def annotate_service(queryset, start, end, *, users):
-    """`queryset` with `seconds`, `seconds_<source>`, `<bonus>` counts and `points` for [start, end)."""
-    fields = {"seconds": seconds_expression(start, end, users=users)}
-    if len(HOUR_SOURCES) > 1:
-        fields.update({f"seconds_{s.name}": seconds_expression(start, end, users=users, sources={s.name})
-                       for s in HOUR_SOURCES})
+    """`queryset` with `seconds_<source>` per hour source, their total `seconds`, `<bonus>` counts and `points`
+    for [start, end)."""
+    fields = {f"seconds_{s.name}": seconds_expression(start, end, users=users, sources={s.name})
+              for s in HOUR_SOURCES}
     fields.update({b.name: bonus_expression(b, start, end, users=users) for b in BONUS_SOURCES})
-    queryset = queryset.annotate(**fields)
+    total = None
+    for source in HOUR_SOURCES:
+        total = F(f"seconds_{source.name}") if total is None else total + F(f"seconds_{source.name}")
+    queryset = queryset.annotate(**fields).annotate(seconds=total)
     points = F("seconds") * Value(POINTS_PER_HOUR / 3600.0)
     for bonus in BONUS_SOURCES:
         points = points + F(bonus.name) * Value(float(bonus.points))
@@ -244,9 +258,7 @@ def person_service(volunteer, start, end):
         return _empty()
     users = Value(volunteer.user_id)
     row = annotate_service(Volunteer.objects.filter(pk=volunteer.pk), start, end, users=users)
-    fields = ["seconds", "points", *(b.name for b in BONUS_SOURCES)]
-    if len(HOUR_SOURCES) > 1:
-        fields += [f"seconds_{s.name}" for s in HOUR_SOURCES]
+    fields = ["seconds", "points", *(b.name for b in BONUS_SOURCES), *(f"seconds_{s.name}" for s in HOUR_SOURCES)]
     values = row.values(*fields).get()
     return _shaped(values)
 
@@ -258,8 +270,7 @@ def _empty():
 
 def _shaped(values):
     seconds = float(values["seconds"] or 0)
-    by_source = ({s.name: float(values[f"seconds_{s.name}"] or 0) for s in HOUR_SOURCES}
-                 if len(HOUR_SOURCES) > 1 else {HOUR_SOURCES[0].name: seconds})
+    by_source = {s.name: round(float(values[f"seconds_{s.name}"] or 0), 3) for s in HOUR_SOURCES}
     return {"seconds": round(seconds, 3), "hours": hours(seconds), "by_source": by_source,
             "bonuses": {b.name: int(values[b.name] or 0) for b in BONUS_SOURCES},
             "points": float(values["points"] or 0)}
@@ -286,6 +297,32 @@ def run_history(*, viewer, volunteer, limit=20):
     return list(runs[:limit])
 
 
+def shift_history(*, viewer, volunteer, limit=20):
+    """The guard shifts the volunteer's account was put on that have ended (as the viewer may see them), newest
+    first, each with whether they checked in and the seconds it credits."""
+    from parkbeat.guarding.models import GuardShift, ShiftPerson
+
+    if volunteer.user_id is None:
+        return []
+    now = timezone.now()
+    visible = GuardShift.objects.visible_to(viewer).filter(ends_at__lte=now).values("pk")
+    rows = (ShiftPerson.objects.filter(user_id=volunteer.user_id, shift__in=visible)
+            .select_related("shift", "shift__segment").order_by("-shift__starts_at", "-id")
+            .annotate(credited=Seconds("shift__ends_at", Greatest("checked_in_at", "shift__starts_at"))))
+    return list(rows[:limit])
+
+
+def upcoming_shifts(*, viewer, volunteer, limit=10):
+    """The guard shifts the volunteer's account is put on that have not ended yet, soonest first."""
+    from parkbeat.guarding.models import GuardShift, ShiftPerson
+
+    if volunteer.user_id is None:
+        return []
+    visible = GuardShift.objects.visible_to(viewer).filter(ends_at__gt=timezone.now()).values("pk")
+    return list(ShiftPerson.objects.filter(user_id=volunteer.user_id, shift__in=visible)
+                .select_related("shift", "shift__segment").order_by("shift__starts_at", "id")[:limit])
+
+
 def upcoming_windows(*, team, now=None, days=7, limit=10):
     """The next windows of the active patrol plans that call for `team`, soonest first."""
     from parkbeat.patrols.models import PatrolPlan
@@ -301,9 +338,24 @@ def upcoming_windows(*, team, now=None, days=7, limit=10):
 
 
 def reliability(volunteer, start, end):
-    """Reliability only where the person was assigned: no shift assignment exists yet (patrols are joined,
-    not assigned), so there is no figure, and the pages say so."""
-    return None
+    """Only where the person was assigned: the guard shifts they were put on that ended in [start, end).
+    A shift they never checked in to is a no-show. None when they had no such shift (patrols are joined, not
+    assigned, and count for nothing here); else {"assigned", "attended", "no_shows", "rate"} in one query.
+    Late declines are not counted: a person taken off a shift leaves no row to count."""
+    from django.db.models import Count, Q
+
+    from parkbeat.guarding.models import ShiftPerson
+
+    if volunteer.user_id is None:
+        return None
+    until = min(end, timezone.now())
+    counts = (ShiftPerson.objects.filter(user_id=volunteer.user_id, shift__ends_at__gte=start,
+                                         shift__ends_at__lt=until)
+              .aggregate(assigned=Count("pk"), attended=Count("pk", filter=Q(checked_in_at__isnull=False))))
+    if not counts["assigned"]:
+        return None
+    return {**counts, "no_shows": counts["assigned"] - counts["attended"],
+            "rate": round(counts["attended"] / counts["assigned"], 3)}
 
 
 def points_rules():

@@ -44,6 +44,9 @@ def service_context(viewer, volunteer, *, full):
     history = hours.run_history(viewer=viewer, volunteer=volunteer)
     for run in history:
         run.credited_hours = hours.hours(run.credited)
+    shifts = hours.shift_history(viewer=viewer, volunteer=volunteer)
+    for place in shifts:
+        place.credited_hours = hours.hours(place.credited) if place.checked_in_at else 0
     return {
         "volunteer": volunteer,
         "full": full,
@@ -53,6 +56,8 @@ def service_context(viewer, volunteer, *, full):
         "month_start": month, "year_start": year,
         "history": history,
         "upcoming": hours.upcoming_windows(team=volunteer.team, now=now),
+        "shifts": shifts,
+        "upcoming_shifts": hours.upcoming_shifts(viewer=viewer, volunteer=volunteer),
         "trainings": selectors.trainings_of(user=viewer, volunteer=volunteer) if full else None,
         "support": selectors.support_of(user=viewer, volunteer=volunteer) if full else None,
         "reliability": hours.reliability(volunteer, year, now),

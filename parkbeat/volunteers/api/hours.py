@@ -41,6 +41,15 @@ class RankingQuerySerializer(PeriodQuerySerializer):
 
 class HoursBySourceSerializer(serializers.Serializer):
     patrol = serializers.FloatField(help_text=_("Seconds served on completed patrol runs."))
+    guarding = serializers.FloatField(help_text=_("Seconds served on guard shifts that have ended, from arrival."))
+
+
+class ReliabilitySerializer(serializers.Serializer):
+    assigned = serializers.IntegerField(help_text=_("Guard shifts the person was put on that ended in the period."))
+    attended = serializers.IntegerField(help_text=_("Of those, the shifts they checked in to."))
+    no_shows = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text=_(
+        "attended / assigned, 0 to 1; null when no shift was assigned (no figure is made up)."))
 
 
 class HoursBonusesSerializer(serializers.Serializer):
@@ -56,8 +65,8 @@ class VolunteerHoursSerializer(serializers.Serializer):
     by_source = HoursBySourceSerializer()
     bonuses = HoursBonusesSerializer()
     points = serializers.FloatField()
-    reliability = serializers.FloatField(allow_null=True, help_text=_(
-        "Null: no assigned shifts yet (reliability is counted only where a person was assigned)."))
+    reliability = ReliabilitySerializer(help_text=_(
+        "Counted only where the person was assigned (guard shifts); with none, `rate` is null."))
 
 
 class RankingRowSerializer(serializers.Serializer):

@@ -99,7 +99,8 @@ class VolunteerViewSet(ScopedViewSetMixin, viewsets.GenericViewSet, mixins.ListM
         start, end = query.validated_data["start"], query.validated_data["end"]
         return Response({"volunteer": volunteer.pk, "start": start, "end": end,
                          **hours.person_service(volunteer, start, end),
-                         "reliability": hours.reliability(volunteer, start, end)})
+                         "reliability": hours.reliability(volunteer, start, end)
+                         or {"assigned": 0, "attended": 0, "no_shows": 0, "rate": None}})
 
     @extend_schema(request=EventSerializer, responses=VolunteerDetailSerializer)
     @action(detail=True, methods=["post"])

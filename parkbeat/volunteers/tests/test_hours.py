@@ -135,7 +135,7 @@ def test_team_sums_and_points(crew, world):
     assert [(p.name, p.points, p.rank) for p in people] == [("队员李", 35.0, 1), ("队长张", 20.0, 2),
                                                             ("电子王", 15.0, 3)]
     assert hours.person_service(crew.mate, T(1, 0), T(30, 0)) == {
-        "seconds": 9000.0, "hours": 2.5, "by_source": {"patrol": 9000.0}, "bonuses": {"findings": 2},
+        "seconds": 9000.0, "hours": 2.5, "by_source": {"patrol": 9000.0, "guarding": 0.0}, "bonuses": {"findings": 2},
         "points": 35.0}
 
 
@@ -164,3 +164,47 @@ def test_command_refuses_a_bad_period(db):
         call_command("volunteer_hours", "--from", "2026-13-01", "--to", "2026-11-30")
     with pytest.raises(CommandError, match="366"):
         call_command("volunteer_hours", "--from", "2024-01-01", "--to", "2026-11-30")
+
+
+# ---------------------------------------------------------------- guard shifts: a second hour source, reliability
+def guard_shift(world, start, end, arrivals):
+    """A shift of the first segment of a guarded line in park A; `arrivals` maps each user to when they
+    checked in (None: never)."""
+    from parkbeat.guarding.models import GuardShift, ShiftPerson
+    from parkbeat.guarding.tests import helpers as g
+
+    segment = getattr(world, "_segment", None)
+    if segment is None:
+        segment = world._segment = g.split(world, g.asset(world))[0]
+    shift = GuardShift.objects.create(segment=segment, park=world.park, starts_at=start, ends_at=end,
+                                      created_by=world.officer)
+    for user, at in arrivals.items():
+        ShiftPerson.objects.create(shift=shift, user=user, checked_in_at=at, checked_in_recorded_at=at)
+    return shift
+
+
+def test_guard_shifts_credit_from_arrival_to_the_end_once_ended(crew, world):
+    now = timezone.now()
+    guard_shift(world, now - timedelta(hours=8), now - timedelta(hours=4),
+                {world.volunteer: now - timedelta(hours=7), crew.mate_user: now - timedelta(hours=9)})
+    guard_shift(world, now - timedelta(hours=1), now + timedelta(hours=3), {world.volunteer: now - timedelta(hours=1)})
+    crew.run([world.volunteer], now - timedelta(hours=3), now - timedelta(hours=2))
+    service = hours.person_service(crew.captain, now - timedelta(days=1), now)
+    assert service["by_source"] == {"patrol": 3600.0, "guarding": 3 * 3600.0}  # the shift under way: nothing yet
+    assert service["seconds"] == 4 * 3600 and service["points"] == 40.0
+    assert hours.person_service(crew.mate, now - timedelta(days=1), now)["seconds"] == 4 * 3600  # not before start
+    teams = {t.name: t.seconds for t in hours.team_ranking(user=world.officer, start=now - timedelta(days=1), end=now)}
+    assert teams[world.team.name] == 8 * 3600
+
+
+def test_reliability_only_where_assigned(crew, world):
+    now = timezone.now()
+    assert hours.reliability(crew.captain, now - timedelta(days=1), now) is None
+    crew.run([world.volunteer], now - timedelta(hours=3), now - timedelta(hours=2))  # joined, never assigned
+    assert hours.reliability(crew.captain, now - timedelta(days=1), now) is None
+    guard_shift(world, now - timedelta(hours=8), now - timedelta(hours=6), {world.volunteer: now - timedelta(hours=8)})
+    guard_shift(world, now - timedelta(hours=5), now - timedelta(hours=4), {world.volunteer: None})
+    guard_shift(world, now - timedelta(hours=1), now + timedelta(hours=1), {world.volunteer: None})  # not over yet
+    assert hours.reliability(crew.captain, now - timedelta(days=1), now) == {
+        "assigned": 2, "attended": 1, "no_shows": 1, "rate": 0.5}
+    assert hours.person_service(crew.captain, now - timedelta(days=1), now)["by_source"]["guarding"] == 7200.0

@@ -134,8 +134,8 @@ def test_ranking_refused_to_roles_without_volunteers(world, page_as, api_as):
 def test_api_hours_of_a_volunteer(crew, world, api_as):
     body = api_as(world.officer).get(f"/api/v1/volunteers/{crew.mate.pk}/hours/", period_query()).json()
     assert body["seconds"] == 7200.0 and body["hours"] == 2.0 and body["points"] == 20.0
-    assert body["by_source"] == {"patrol": 7200.0} and body["bonuses"] == {"findings": 0}
-    assert body["reliability"] is None
+    assert body["by_source"] == {"patrol": 7200.0, "guarding": 0.0} and body["bonuses"] == {"findings": 0}
+    assert body["reliability"] == {"assigned": 0, "attended": 0, "no_shows": 0, "rate": None}
 
 
 def test_api_hours_scope(crew, world, api_as):
@@ -176,3 +176,19 @@ def test_the_schema_lists_the_endpoints(api_as, world):
     schema = api_as(world.officer).get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/volunteers/{id}/hours/" in schema["paths"]
     assert "/api/v1/volunteer-rankings/" in schema["paths"]
+
+
+def test_guard_shifts_and_reliability_on_the_page_and_api(crew, world, page_as, api_as):
+    from parkbeat.volunteers.tests.test_hours import guard_shift
+
+    now = timezone.now()
+    guard_shift(world, now - timedelta(hours=8), now - timedelta(hours=6), {crew.mate_user: now - timedelta(hours=8)})
+    guard_shift(world, now - timedelta(hours=5), now - timedelta(hours=4), {crew.mate_user: None})
+    guard_shift(world, now + timedelta(hours=5), now + timedelta(hours=9), {crew.mate_user: None})
+    page = page_as(crew.mate_user).get(reverse("volunteers:my_service")).content.decode()
+    assert "Arrived for 1 of 2 guard shifts this year; 1 missed." in page
+    assert "did not arrive" in page and 'id="upcoming-shifts"' in page and 'id="hours-year">4.0<' in page
+    body = api_as(world.officer).get(f"/api/v1/volunteers/{crew.mate.pk}/hours/").json()
+    assert body["reliability"] == {"assigned": 2, "attended": 1, "no_shows": 1, "rate": 0.5}
+    assert body["by_source"]["guarding"] == 7200.0 or timezone.localtime(now - timedelta(hours=8)).month != \
+        timezone.localtime(now).month
