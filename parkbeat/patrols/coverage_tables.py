@@ -3,7 +3,6 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.home import span_text
 from parkbeat.core.tables import Table, WhenColumn
 from parkbeat.patrols import coverage
 
@@ -65,7 +64,7 @@ class CheckpointCoverageTable(Table):
         return WhenColumn().render(value) if value else "—"
 
     def render_longest_gap(self, record):
-        return span_text(self.gap(record))
+        return f"{hours(self.gap(record)):g}"
 
     def value_longest_gap(self, record):
         return hours(self.gap(record))

@@ -48,7 +48,7 @@ def _keep(queryset, name, value):
 class CoverageFilterSet(ListFilterSet):
     park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=gettext_lazy("Park"))
     date_from = django_filters.DateFilter(method=_keep, label=gettext_lazy("From"))
-    date_to = django_filters.DateFilter(method=_keep, label=gettext_lazy("Until"))
+    date_to = django_filters.DateFilter(method=_keep, label=gettext_lazy("To"))
 
     class Meta:
         model = Checkpoint

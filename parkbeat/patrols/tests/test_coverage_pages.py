@@ -30,7 +30,7 @@ def test_the_page_shows_parks_teams_and_checkpoints_of_the_period(world, week, p
     table = response.context["table"]
     rows = {r.record.name: r.record for r in response.context["table_rows"]}
     assert {name: cp.visits for name, cp in rows.items()} == {"东大门": 3, "一号仓库": 2, "变电站": 0}
-    assert table.value_longest_gap(rows["变电站"]) == 168.0
+    assert table.value_longest_gap(rows["变电站"]) == 168.0 == float(table.render_longest_gap(rows["变电站"]))
 
 
 def test_the_checkpoint_table_sorts_by_visits(world, week, page_as):
@@ -127,3 +127,9 @@ def test_the_navigation_offers_the_pages_to_the_police_only(world, page_as):
     assert reverse("patrols:map") in officer
     volunteer = page_as(world.volunteer).get(reverse("home")).content.decode()
     assert reverse("patrols:coverage") not in volunteer and reverse("patrols:map") not in volunteer
+
+
+def test_a_filter_change_fetches_only_the_results(world, week, page_as):
+    response = page_as(world.officer).get(reverse("patrols:coverage") + PERIOD_QUERY, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "coverage-parks" in html and "coverage-checkpoints" in html and "<form" not in html
