@@ -1,6 +1,7 @@
 """The patrols' demo: for each demo park five checkpoints inside its outline and a route through them, a day
 foot plan and a night vehicle plan; in park 1, twelve days of finished runs with their check-ins, one run that
-missed its third checkpoint, a finding reported as an incident (recorded and notified as the sweep does) and one gamed scan flagged.
+missed its third checkpoint, a finding reported as an incident (recorded and notified as the sweep does), one gamed
+scan flagged, and each run's GPS track.
 
 Written through the services, so the audit trail, the flags and the missed checks are the real ones.
 """
@@ -12,7 +13,7 @@ from shapely.geometry import shape
 
 from parkbeat.core.demo import at as at_time
 from parkbeat.patrols import services, tokens
-from parkbeat.patrols.models import Checkpoint, Mode, PatrolRun
+from parkbeat.patrols.models import Checkpoint, Mode, PatrolRun, TrackPoint
 
 REQUIRES = ("org", "enterprises", "volunteers", "incidents")
 
@@ -69,6 +70,7 @@ def seed_runs(now, plan, officer, volunteer):
     week ago reports a broken fence."""
     route_points = plan.route.ordered_checkpoints()
     counts = {"patrol runs": 0, "check-ins": 0, "missed checkpoints": 0, "flagged scans": 0}
+    tracks = []
     for days in range(12, 0, -1):
         day = (now - timedelta(days=days)).date()
         started = at_time(day, 9, 10 + days % 20)
@@ -76,11 +78,13 @@ def seed_runs(now, plan, officer, volunteer):
                                  at=started)
         at = started
         stops = [c for i, c in enumerate(route_points) if not (days == 5 and i == 2)]
+        waypoints = [(started, stops[0].lon - Decimal("0.0012"), stops[0].lat)]
         for index, checkpoint in enumerate(stops):
             at += timedelta(minutes=8 + (days * 3 + index) % 8)
             services.checkin_record(actor=volunteer or officer, run=run, code=tokens.checkpoint_token(checkpoint),
                                     at=at, lon=checkpoint.lon, lat=checkpoint.lat, client_key=f"demo-{run.pk}-{index}")
             counts["check-ins"] += 1
+            waypoints.append((at, checkpoint.lon, checkpoint.lat))
             if days == 3 and index == 1:  # the same checkpoint again two minutes later: flagged, not counted
                 services.checkin_record(actor=volunteer or officer, run=run,
                                         code=tokens.checkpoint_token(checkpoint), at=at + timedelta(minutes=2),
@@ -94,9 +98,30 @@ def seed_runs(now, plan, officer, volunteer):
             counts["findings"] = 1
         services.run_finish(actor=officer, run=run, at=at + timedelta(minutes=5))
         counts["patrol runs"] += 1
+        tracks.append((run, waypoints))
         if days == 5:
             counts["missed checkpoints"] += services._record_missed(plan, run.window_start, run.window_end)
+    seed_tracks(tracks, device=services.track_device_key(volunteer or officer, "demo-phone"))
     return counts
+
+
+def seed_tracks(tracks, *, device, every=timedelta(seconds=90)):
+    """A GPS track for each run [(run, [(at, lon, lat)] of its way)]: a position every `every` on the straight
+    line between the places it passed, a few metres of jitter; one insert for all of them (a few hundred)."""
+    rows = []
+    for run, waypoints in tracks:
+        for (t0, lon0, lat0), (t1, lon1, lat1) in zip(waypoints, waypoints[1:]):
+            at = t0
+            while at < t1:
+                share = (at - t0) / (t1 - t0)
+                jitter = Decimal(((len(rows) * 7919) % 11) - 5) / Decimal(200000)  # ±2.5e-5°: about ±2.5 m
+                rows.append(TrackPoint(run=run, device=device, at=at, recorded_at=at,
+                                       lon=(lon0 + (lon1 - lon0) * Decimal(share) + jitter).quantize(Decimal("0.000001")),
+                                       lat=(lat0 + (lat1 - lat0) * Decimal(share) - jitter).quantize(Decimal("0.000001")),
+                                       accuracy_m=8 + len(rows) % 7))
+                at += every
+    services._track_insert(rows)
+    return len(rows)
 
 
 def seed(ctx):

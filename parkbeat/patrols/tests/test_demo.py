@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from parkbeat.core.demo import DemoContext
 from parkbeat.patrols import demo
-from parkbeat.patrols.models import CheckIn, Finding, MissedCheck, PatrolRun
+from parkbeat.patrols.models import CheckIn, Finding, MissedCheck, PatrolRun, TrackPoint
 
 
 def test_the_demo_seeds_runs_with_one_missed_checkpoint_one_flagged_scan_and_one_finding(world):
@@ -19,3 +19,9 @@ def test_the_demo_seeds_runs_with_one_missed_checkpoint_one_flagged_scan_and_one
     assert list(CheckIn.objects.filter(counted=False).values_list("flags", flat=True)) == [["repeat"]]
     assert Finding.objects.get().incident.park == world.park
     assert PatrolRun.objects.filter(status=PatrolRun.Status.FINISHED).count() == 12
+    # each run its track, in its time, a few hundred points in all
+    assert 200 <= TrackPoint.objects.count() <= 800
+    assert set(TrackPoint.objects.values_list("run", flat=True)) == set(PatrolRun.objects.values_list("pk", flat=True))
+    for run in PatrolRun.objects.all():
+        times = list(run.track_points.values_list("at", flat=True))
+        assert run.started_at <= min(times) and max(times) <= run.finished_at

@@ -282,3 +282,33 @@ def test_a_volunteer_not_on_the_run_is_refused_and_another_station_sees_nothing(
     services.run_join(actor=teammate, run=run)
     assert api_as(teammate).post(url(run), body(run, 1), format="json").status_code == 200
     assert TrackPoint.objects.filter(run=run).count() == 2
+
+
+# ---------------------------------------------------------------- properties
+point_strategy = st.fixed_dictionaries({
+    "s": st.integers(-120, 3000),  # seconds after the run started (before it, in the future: refused)
+    "lon": st.one_of(st.floats(113.19, 113.21, allow_nan=False), st.sampled_from([-181.0, 180.5, 200.0])),
+    "lat": st.one_of(st.floats(27.89, 27.91, allow_nan=False), st.sampled_from([-91.0, 95.0])),
+    "accuracy": st.one_of(st.none(), st.floats(0, 80)),
+})
+examples = iter(range(10**6))
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.lists(point_strategy, max_size=40), coords=st.sampled_from(["wgs84", "gcj02"]))
+def test_every_point_is_accounted_for_and_a_resend_changes_nothing(world, run, raw, coords):
+    device = f"prop-{next(examples)}"  # each example its own device: examples share the database
+    points = [{"at": run.started_at + timedelta(seconds=p["s"]), "lon": p["lon"], "lat": p["lat"],
+               "accuracy": p["accuracy"]} for p in raw]
+    stored_before = TrackPoint.objects.count()
+
+    first = services.track_ingest(actor=world.volunteer, run=run, points=points, device=device, coords=coords)
+    stored = list(TrackPoint.objects.order_by("id").values_list("id", "at", "lon", "lat"))
+    second = services.track_ingest(actor=world.volunteer, run=run, points=points, device=device, coords=coords)
+
+    for result in (first, second):
+        assert result["accepted"] + result["duplicates"] + len(result["rejected"]) == len(points)
+        assert len({r["index"] for r in result["rejected"]}) == len(result["rejected"])
+    assert len(stored) == stored_before + first["accepted"]
+    assert second["accepted"] == 0 and second["rejected"] == first["rejected"]
+    assert list(TrackPoint.objects.order_by("id").values_list("id", "at", "lon", "lat")) == stored

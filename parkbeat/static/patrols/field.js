@@ -108,4 +108,61 @@
   window.addEventListener("online", flush);
   showQueue(load());
   flush();
+
+  // The GPS track, while the run is running and the phone gives positions: kept in the same way (this
+  // browser's storage until the server has them) and sent in batches with this browser's device key; the
+  // server stores a point once per device and time, so a batch resent after a lost answer changes nothing.
+  var trackKey = "pb-patrol-track-" + root.dataset.run, trackApi = api.replace(/scans\/$/, "track/");
+  var trackBox = null, trackSending = false, lastAt = 0, BATCH = 500, KEEP = 20000, EVERY_MS = 5000;
+  function trackLoad() { try { return JSON.parse(localStorage.getItem(trackKey) || "[]"); } catch (e) { return []; } }
+  function trackSave(items) {
+    try { localStorage.setItem(trackKey, JSON.stringify(items.slice(-KEEP))); } catch (e) { /* storage full */ }
+    if (trackBox) {
+      trackBox.classList.toggle("d-none", !items.length);
+      trackBox.textContent = items.length + " " + (root.dataset.msgTrackWaiting || "");
+    }
+  }
+  function deviceKey() {
+    var key = localStorage.getItem("pb-device-key");
+    if (!key) { key = newKey().replace("scan-", "web-"); localStorage.setItem("pb-device-key", key); }
+    return key;
+  }
+  function trackFlush() {
+    var items = trackLoad();
+    if (trackSending || !items.length) { return; }
+    trackSending = true;
+    var batch = items.slice(0, BATCH);
+    fetch(trackApi, {method: "POST", credentials: "same-origin",
+                     headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf()},
+                     body: JSON.stringify({device: deviceKey(), coords: "wgs84", points: batch})})
+      .then(function (response) {
+        if (response.status >= 500 || [0, 401, 403, 429].indexOf(response.status) >= 0) { throw new Error("retry"); }
+        // sent, or refused as a whole (400, 404: a resend cannot mend it): these points leave the queue
+        trackSave(trackLoad().slice(batch.length));
+        if (batch.length === BATCH) { setTimeout(trackFlush, 500); }
+      })
+      .catch(function () { /* offline: kept, sent later */ })
+      .then(function () { trackSending = false; });
+  }
+  if (form && navigator.geolocation && window.fetch) {
+    trackBox = document.createElement("div");
+    trackBox.className = "small text-muted mb-2 d-none";
+    trackBox.id = "track-queue";
+    trackBox.setAttribute("role", "status");
+    queueBox.after(trackBox);
+    trackSave(trackLoad());
+    navigator.geolocation.watchPosition(function (p) {
+      if (p.timestamp - lastAt < EVERY_MS) { return; }
+      lastAt = p.timestamp;
+      var items = trackLoad();
+      items.push({at: new Date(p.timestamp).toISOString(), lon: +p.coords.longitude.toFixed(6),
+                  lat: +p.coords.latitude.toFixed(6), accuracy: Math.round(p.coords.accuracy || 0)});
+      trackSave(items);
+      if (items.length >= 20) { trackFlush(); }
+    }, function () { /* no position: the scans work without it */ },
+    {enableHighAccuracy: true, maximumAge: 5000, timeout: 30000});
+    setInterval(trackFlush, 30000);
+    window.addEventListener("online", trackFlush);
+    trackFlush();
+  }
 }());
