@@ -1,8 +1,9 @@
 """The guarding demo: a 3 km power cable being laid across park 1, split into four segments beside the
-enterprises of the park's volunteer teams, each team on its own segment; day and night shifts covering the
-whole guarding period (today 00:00 to 08:00 three days on) but for ONE uncovered interval ahead, tomorrow night
-20:00–02:00 on the first segment; two officers' fixed points for the night. Shifts already over are checked in,
-the ones under way too except on the second segment (so "not checked in yet" shows).
+enterprises of the park's volunteer teams, each team on its own segment; 12-hour day and night shifts (08:00 and
+20:00) covering the whole guarding period (from the start of the shift under way for three days) but for ONE
+uncovered interval ahead, 20:00–02:00 on the first segment the first night at least a day off; two officers'
+fixed points for the night. The shifts under way are checked in except on the second segment (so "not checked
+in yet" shows). The same rows and events whatever the time of day it is seeded.
 
 Written through the services, so the audit trail is the real one. No alert is sent here: the periodic task
 tells of the gap once it is within the lead time.
@@ -42,24 +43,19 @@ def _teams(park, accounts):
     return teams[:SEGMENTS]
 
 
-def _boundaries(start, end):
-    """Shift edges: 08:00 and 20:00 each day from `start` (a midnight) to `end`."""
-    edges, day = [start], start.date()
-    while edges[-1] < end:
-        for hour in (8, 20):
-            moment = at_time(day, hour)
-            if edges[-1] < moment <= end:
-                edges.append(moment)
-        day += timedelta(days=1)
-    return edges
+def _current_edge(now):
+    """The start of the 12-hour shift under way: the last 08:00 or 20:00 (Asia/Shanghai) not after `now`."""
+    today = timezone.localtime(now).date()
+    edges = [at_time(today - timedelta(days=1), 20), at_time(today, 8), at_time(today, 20)]
+    return max(edge for edge in edges if edge <= now)
 
 
 def seed(ctx):
     accounts = ctx.shared["accounts"]
     park = ctx.shared["demo_parks"][0]
     leader, officer = accounts["leader"], accounts["officer1"]
-    today = timezone.localtime(ctx.now).date()
-    starts_at, ends_at = at_time(today, 0), at_time(today + timedelta(days=3), 8)
+    starts_at = _current_edge(ctx.now)
+    ends_at = starts_at + timedelta(days=3)
     cable = services.asset_create(actor=leader, park=park, name="园区主干道10千伏电缆敷设", kind="cable",
                                   geometry=_line(park), starts_at=starts_at, ends_at=ends_at,
                                   description="施工期间沿线24小时看护，防盗防破坏")
@@ -69,20 +65,20 @@ def seed(ctx):
         {"from_m": cuts[k], "to_m": cuts[k + 1], "enterprise": teams[k].enterprise if k < len(teams) else None,
          "team": teams[k] if k < len(teams) else None} for k in range(SEGMENTS)])
     people = [accounts.get("volunteer1") or officer, accounts["auxiliary1"], officer, leader]
-    gap = (at_time(today + timedelta(days=1), 20), at_time(today + timedelta(days=2), 2))
-    edges = _boundaries(starts_at, ends_at)
+    edges = [starts_at + timedelta(hours=12 * k) for k in range(7)]
+    gap_start = next(e for e in edges if e >= starts_at + timedelta(hours=24) and timezone.localtime(e).hour == 20)
     for segment, person in zip(segments, people):
         for start, end in zip(edges, edges[1:]):
-            if segment.order == 1 and start == gap[0]:
-                start = gap[1]  # the one uncovered interval ahead: nobody until 02:00
+            if segment.order == 1 and start == gap_start:
+                start += timedelta(hours=6)  # the one uncovered interval ahead: nobody until 02:00
             shift = services.shift_create(actor=leader, segment=segment, starts_at=start, ends_at=end, people=[person])
-            if start <= ctx.now and not (segment.order == 2 and end > ctx.now):
+            if start == starts_at and segment.order != 2:
                 services.shift_checkin(actor=person, shift=shift, at=min(start + timedelta(minutes=5), ctx.now))
     for name, fraction in (("西段岗亭", 0.2), ("东段岗亭", 0.8)):
         lon, lat = _point_at(cable, fraction)
         services.fixed_point_create(actor=leader, asset=cable, name=name, lon=lon, lat=lat, officer=officer,
                                     night_start=time(22, 0), night_end=time(6, 0))
-    ahead = [g for g in selectors.asset_gaps(cable, segments, ctx.now, ends_at)]
+    ahead = selectors.asset_gaps(cable, segments, ctx.now, ends_at)
     return {"guarded assets": 1, "guard segments": len(segments),
             "guard shifts": GuardShift.objects.filter(segment__asset=cable).count(), "uncovered intervals ahead": len(ahead)}
 
