@@ -11,9 +11,9 @@ Who is credited: the user account of a volunteer record that was vetted in (acti
 nomination or a rejected one). A team's and an enterprise's hours are those of the accounts of its members
 (a person in two teams counts in both).
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from django.db.models import F, FloatField, Func, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, Greatest, Least, Rank
@@ -192,6 +192,17 @@ def _credited_users(**where):
     return Volunteer.objects.filter(status__in=CREDITED, user__isnull=False, **where).values("user_id")
 
 
+class RoundTenth(Func):
+    """A float rounded to one decimal in the database (PostgreSQL rounds numeric only: cast there and back)."""
+
+    function = "ROUND"
+    template = "ROUND(%(expressions)s, 1)"
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="ROUND((%(expressions)s)::numeric, 1)::float8", **extra)
+
+
 def annotate_service(queryset, start, end, *, users):
     """`queryset` with `seconds_<source>` per hour source, their total `seconds`, `<bonus>` counts and `points`
     for [start, end)."""
@@ -205,7 +216,7 @@ def annotate_service(queryset, start, end, *, users):
     points = F("seconds") * Value(POINTS_PER_HOUR / 3600.0)
     for bonus in BONUS_SOURCES:
         points = points + F(bonus.name) * Value(float(bonus.points))
-    return queryset.annotate(points=Func(points, Value(1), function="ROUND", output_field=FloatField()))
+    return queryset.annotate(points=RoundTenth(points))
 
 
 # ---------------------------------------------------------------- reads

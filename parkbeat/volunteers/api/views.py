@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.api_permissions import require_perm
 from parkbeat.volunteers import selectors, services
+from parkbeat.volunteers.api.hours import (PERIOD_PARAMETERS, PeriodQuerySerializer, RankingQuerySerializer,
+                                           VolunteerHoursSerializer, VolunteerRankingSerializer)
 from parkbeat.volunteers.api.serializers import (CaptainSerializer, EventSerializer, NominationSerializer,
                                                  SupportRecordCreateSerializer, SupportRecordSerializer,
                                                  TeamCreateSerializer, TeamUpdateSerializer, TrainingCreateSerializer,
@@ -19,8 +21,6 @@ from parkbeat.volunteers.api.serializers import (CaptainSerializer, EventSeriali
                                                  VolunteerTeamSerializer, VolunteerUpdateSerializer)
 from parkbeat.volunteers.filters import VolunteerFilterSet, VolunteerTeamFilterSet
 from parkbeat.volunteers.models import SupportRecord, Training, Volunteer, VolunteerTeam
-from parkbeat.volunteers.api.hours import (PERIOD_PARAMETERS, PeriodQuerySerializer, RankingQuerySerializer,
-                                           VolunteerHoursSerializer, VolunteerRankingSerializer)
 
 # Administrators, mediators and agency staff: 403 on the lists, as on the pages; records stay 404 out of scope.
 VOLUNTEER_LIST = require_perm("volunteer.view", actions={"list"})

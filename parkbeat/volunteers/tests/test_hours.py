@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from parkbeat.core.roles import Role
-from parkbeat.patrols import services as patrol_services
 from parkbeat.incidents.models import Incident
+from parkbeat.patrols import services as patrol_services
 from parkbeat.patrols.models import PatrolRun
 from parkbeat.patrols.tests.helpers import route
 from parkbeat.testing import UserFactory, VolunteerTeamFactory, assign
