@@ -312,3 +312,23 @@ def test_every_point_is_accounted_for_and_a_resend_changes_nothing(world, run, r
     assert len(stored) == stored_before + first["accepted"]
     assert second["accepted"] == 0 and second["rejected"] == first["rejected"]
     assert list(TrackPoint.objects.order_by("id").values_list("id", "at", "lon", "lat")) == stored
+
+
+# ---------------------------------------------------------------- the run's page
+def test_the_run_page_maps_the_track_with_the_checkpoints_or_says_there_is_none(world, run, page_as):
+    import json
+
+    page = page_as(world.officer)
+    empty = page.get(run.get_absolute_url()).content.decode()
+    first = run.route.ordered_checkpoints()[0]
+    services.track_ingest(actor=world.volunteer, run=run, device="phone-1",
+                          points=walk(run, 12, lon=float(first.lon) - 0.001, lat=float(first.lat)))
+    html = page.get(run.get_absolute_url()).content.decode()
+
+    assert "No GPS track for this run yet." in empty and 'id="run-map"' not in empty and "run_map.js" not in empty
+    assert 'id="run-map"' in html and "patrols/run_map.js" in html and "leaflet.js" in html
+    data = json.loads(html.split('<script id="run-map-data" type="application/json">')[1].split("</script>")[0])
+    assert data["points"] == 12 and len(data["tracks"]) == 1 and len(data["tracks"][0]) == 12
+    assert data["tracks"][0][0] == [float(first.lat), round(float(first.lon) - 0.001, 6)]
+    assert [c["reached"] for c in data["checkpoints"]] == [True, False, False]
+    assert [(c["name"], c["method"], c["counted"]) for c in data["checkins"]] == [(first.name, "gps", True)]
