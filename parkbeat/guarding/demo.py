@@ -80,7 +80,8 @@ def seed(ctx):
                                     night_start=time(22, 0), night_end=time(6, 0))
     ahead = selectors.asset_gaps(cable, segments, ctx.now, ends_at)
     return {"guarded assets": 1, "guard segments": len(segments),
-            "guard shifts": GuardShift.objects.filter(segment__asset=cable).count(), "uncovered intervals ahead": len(ahead)}
+            "guard shifts": GuardShift.objects.filter(segment__asset=cable).count(),
+            "uncovered intervals ahead": len(ahead)}
 
 
 def _point_at(asset, fraction):

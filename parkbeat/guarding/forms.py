@@ -6,6 +6,7 @@ from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedMode
 from parkbeat.core.permissions import LEADER, OFFICER
 from parkbeat.guarding import geo
 from parkbeat.guarding.models import FixedPoint, GuardedAsset, GuardShift
+from parkbeat.guarding.services import shift_people
 from parkbeat.org.models import Park, User
 
 PLANNERS = (LEADER, OFFICER)
@@ -15,9 +16,10 @@ MAX_GEOJSON_BYTES = 2 * 1024 * 1024
 class AssetForm(VersionedModelForm):
     """The line comes as a .geojson file, or pasted / drawn as GeoJSON text (the file wins when both come)."""
 
-    geometry_text = forms.CharField(label=_("Line (GeoJSON)"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                    help_text=_('A LineString of [longitude, latitude] points (WGS-84), e.g. '
-                                                '{"type": "LineString", "coordinates": [[113.1, 27.8], [113.11, 27.8]]}'))
+    geometry_text = forms.CharField(
+        label=_("Line (GeoJSON)"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_('A LineString of [longitude, latitude] points (WGS-84), e.g. '
+                    '{"type": "LineString", "coordinates": [[113.1, 27.8], [113.11, 27.8]]}'))
     geometry_file = forms.FileField(label=_("or a .geojson file"), required=False)
 
     class Meta:
@@ -90,7 +92,8 @@ class SplitForm(BootstrapFormMixin, forms.Form):
             raise ValidationError(_("Fill in one of the two: every so many metres, or explicit segments."))
         if text:
             rows = []
-            names = {e.name: e for e in Enterprise.objects.filter(park_id=self.asset.park_id).only("id", "name", "park_id")}
+            names = {e.name: e for e in Enterprise.objects.filter(park_id=self.asset.park_id)
+                     .only("id", "name", "park_id")}
             for number, line in enumerate(text.splitlines(), start=1):
                 line = line.strip()
                 if not line:
@@ -123,14 +126,10 @@ class AssignForm(BootstrapFormMixin, forms.Form):
 
 
 def park_people(park):
-    """Who may be put on a shift in `park`: its police, its station's leaders, the volunteers of its teams."""
-    from django.db.models import Q
+    """Who may be put on a shift in `park` (services.shift_people), by name."""
+    from parkbeat.org.models import RoleAssignment
 
-    from parkbeat.org.models import Role, RoleAssignment
-
-    ids = RoleAssignment.objects.filter(
-        Q(role__in=[Role.PARK_OFFICER, Role.AUXILIARY], park=park) | Q(role=Role.STATION_LEADER, unit_id=park.station_id)
-        | Q(role=Role.VOLUNTEER, team__park=park)).values("user_id")
+    ids = RoleAssignment.objects.filter(shift_people(park)).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "username")
 
 

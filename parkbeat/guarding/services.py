@@ -90,8 +90,9 @@ def asset_update(*, actor, asset, data, expected_version=None):
             data[key] = _aware(data[key])
     starts_at, ends_at = data.get("starts_at", asset.starts_at), data.get("ends_at", asset.ends_at)
     _check_period(starts_at, ends_at)
-    outside = (GuardShift.objects.filter(segment__asset=asset).filter(Q(starts_at__lt=starts_at) | Q(ends_at__gt=ends_at))
-               .select_related("segment").order_by("starts_at").first())
+    outside = (GuardShift.objects.filter(segment__asset=asset)
+               .filter(Q(starts_at__lt=starts_at) | Q(ends_at__gt=ends_at)).select_related("segment")
+               .order_by("starts_at").first())
     if outside is not None:
         raise ValidationError({"starts_at" if outside.starts_at < starts_at else "ends_at": _(
             "The shift %(shift)s on %(segment)s would lie outside the new period: move or cancel it first.") % {
@@ -143,7 +144,8 @@ def asset_split(*, actor, asset, every_m=None, pieces=None, expected_version=Non
     if (every_m is None) == (pieces is None):
         raise ValidationError({"every_m": _("Split either every so many metres or by explicit segments.")})
     if pieces is None:
-        rows = [{"from_m": s, "to_m": e, "enterprise": None, "team": None} for s, e in split_every(asset.length_m, every_m)]
+        rows = [{"from_m": s, "to_m": e, "enterprise": None, "team": None}
+                for s, e in split_every(asset.length_m, every_m)]
     else:
         rows = [{"enterprise": None, "team": None, **row} for row in pieces]
         check_pieces(asset.length_m, [(row["from_m"], row["to_m"]) for row in rows])
@@ -230,13 +232,19 @@ def fixed_point_update(*, actor, point, data, expected_version=None):
 
 
 # ---------------------------------------------------------------- shifts
-def _eligible(user, park):
-    """The police of the park, its station's leaders and the volunteers of its teams may be put on a shift."""
-    from parkbeat.org.models import Role, RoleAssignment
+def shift_people(park):
+    """The role assignments of who may be put on a shift in `park`: its police, its station's leaders and the
+    volunteers of its teams."""
+    from parkbeat.org.models import Role
 
-    return user.is_active and RoleAssignment.objects.filter(user=user).filter(
-        Q(role__in=[Role.PARK_OFFICER, Role.AUXILIARY], park=park) | Q(role=Role.STATION_LEADER, unit_id=park.station_id)
-        | Q(role=Role.VOLUNTEER, team__park=park)).exists()
+    return (Q(role__in=[Role.PARK_OFFICER, Role.AUXILIARY], park=park)
+            | Q(role=Role.STATION_LEADER, unit_id=park.station_id) | Q(role=Role.VOLUNTEER, team__park=park))
+
+
+def _eligible(user, park):
+    from parkbeat.org.models import RoleAssignment
+
+    return user.is_active and RoleAssignment.objects.filter(user=user).filter(shift_people(park)).exists()
 
 
 def _check_shift(segment, starts_at, ends_at, people, exclude_pk=None):

@@ -15,7 +15,8 @@ from django.views.generic import TemplateView
 
 from parkbeat.core.permissions import POLICE, can, has_role, require
 from parkbeat.core.services import ConflictError
-from parkbeat.core.views import PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView, ServiceUpdateView
+from parkbeat.core.views import (PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView,
+                                 ServiceUpdateView)
 from parkbeat.guarding import geo, selectors, services
 from parkbeat.guarding.filters import AssetFilterSet
 from parkbeat.guarding.forms import AssetForm, AssignForm, FixedPointForm, ShiftForm, SplitForm, VersionForm
@@ -287,7 +288,8 @@ class ShiftUpdateView(ServiceUpdateView):
         return {**super().get_form_kwargs(), "segment": self.edited.segment}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "object": self.edited.segment.asset, "segment": self.edited.segment,
+        segment = self.edited.segment
+        return {**super().get_context_data(**kwargs), "object": segment.asset, "segment": segment,
                 "cancel_url": self.edited.get_absolute_url()}
 
     def perform(self, form):

@@ -75,7 +75,8 @@ class AssetViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
             for piece in data["pieces"]:
                 for key, found in (("enterprise", enterprises), ("team", teams)):
                     if piece.get(key) and piece[key] not in found:
-                        raise ValidationError({"pieces": [_("No such %(what)s: %(id)s.") % {"what": key, "id": piece[key]}]})
+                        raise ValidationError({"pieces": [_("No such %(what)s: %(id)s.") % {
+                            "what": key, "id": piece[key]}]})
                 pieces.append({"from_m": piece["from_m"], "to_m": piece["to_m"],
                                "enterprise": enterprises.get(piece.get("enterprise")),
                                "team": teams.get(piece.get("team"))})

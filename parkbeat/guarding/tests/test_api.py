@@ -49,7 +49,8 @@ def test_split_by_api_with_a_gap_is_400_and_with_pieces_is_200(world, api_as):
     assert bad.status_code == 400 and "1000–1100 m" in bad.json()["pieces"][0]
     assert good.status_code == 200
     assert good.json()["asset_version"] == 2
-    assert [(s["from_m"], s["to_m"], s["team"]) for s in good.json()["segments"]] == [(0, 1000, world.team.pk), (1000, 3000, None)]
+    assert [(s["from_m"], s["to_m"], s["team"]) for s in good.json()["segments"]] == [
+        (0, 1000, world.team.pk), (1000, 3000, None)]
 
 
 @pytest.mark.parametrize("query,field", [
