@@ -251,6 +251,7 @@ def ranking_rows(rows, by):
     for row in rows:
         item = {"rank": row.rank, "id": row.pk, "name": row.name, "hours": hours(row.seconds),
                 "seconds": round(float(row.seconds or 0), 3),
+                "by_source": {s.name: round(float(getattr(row, f"seconds_{s.name}") or 0), 3) for s in HOUR_SOURCES},
                 "bonuses": {b.name: int(getattr(row, b.name) or 0) for b in BONUS_SOURCES},
                 "points": float(row.points or 0)}
         if by == "team":

@@ -78,6 +78,7 @@ class RankingRowSerializer(serializers.Serializer):
     enterprise = serializers.CharField(required=False, help_text=_("By team: the enterprise's name, or empty."))
     seconds = serializers.FloatField()
     hours = serializers.FloatField()
+    by_source = HoursBySourceSerializer()
     bonuses = HoursBonusesSerializer()
     points = serializers.FloatField()
 

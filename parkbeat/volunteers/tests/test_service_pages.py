@@ -104,6 +104,15 @@ def test_ranking_page_print_and_export(crew, world, page_as):
     assert world.team.name in printed.content.decode()
     exported = client.get(reverse("volunteers:ranking_export"), period_query())
     assert exported.status_code == 200 and exported["Content-Type"].startswith("application/vnd.openxml")
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    assert len(rows[0]) == 6  # the headers in the page language
+    assert rows[1:] == [(1, "队员李", world.team.name, 2, 0, 20), (1, "队长张", world.team.name, 2, 0, 20),
+                        (3, "电子王", crew.team2.name, 0, 0, 0)]
     assert AuditEvent.objects.filter(verb="export", object_type="volunteers.Volunteer").count() == 1
     pdf = client.get(reverse("volunteers:ranking_pdf"), period_query())
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -192,3 +201,18 @@ def test_guard_shifts_and_reliability_on_the_page_and_api(crew, world, page_as, 
     assert body["reliability"] == {"assigned": 2, "attended": 1, "no_shows": 1, "rate": 0.5}
     assert body["by_source"]["guarding"] == 7200.0 or timezone.localtime(now - timedelta(hours=8)).month != \
         timezone.localtime(now).month
+
+
+def test_api_the_captain_reads_a_members_hours_not_another_teams(crew, world, api_as):
+    client = api_as(world.volunteer)  # the team's captain
+    assert client.get(f"/api/v1/volunteers/{crew.mate.pk}/hours/").json()["seconds"] == 7200.0
+    assert client.get(f"/api/v1/volunteers/{crew.vol2.pk}/hours/").status_code == 404
+
+
+def test_api_ranking_for_the_liaison_and_by_source(crew, world, api_as):
+    body = api_as(world.liaison).get("/api/v1/volunteer-rankings/", period_query()).json()
+    assert {r["name"] for r in body["results"]} == {"队长张", "队员李"}
+    assert body["results"][0]["by_source"] == {"patrol": 7200.0, "guarding": 0.0}
+    teams = api_as(world.liaison).get("/api/v1/volunteer-rankings/", {**period_query(), "by": "team"}).json()
+    assert [(r["name"], r["hours"], r["enterprise"]) for r in teams["results"]] == [
+        (world.team.name, 4.0, world.enterprise.name)]
