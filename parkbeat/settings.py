@@ -411,6 +411,10 @@ if PARKBEAT_BACK_ENTRY_DAYS < 0:
 PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS = env_int("PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS", 30)
 if PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS < 1:
     raise ImproperlyConfigured("PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS must be at least 1")
+# Special guarding: the team captain and the park's officers are told this many hours before a gap opens.
+GUARDING_ALERT_LEAD_HOURS = env_int("PARKBEAT_GUARDING_ALERT_LEAD_HOURS", 2)
+if not 1 <= GUARDING_ALERT_LEAD_HOURS <= 72:
+    raise ImproperlyConfigured("PARKBEAT_GUARDING_ALERT_LEAD_HOURS must be from 1 to 72")
 
 # ---------------------------------------------------------------- audit and personal data (SECURITY C4, C5)
 # Retention of the audit trail: at least 180 days, reveals of personal data at least 3 years (the

@@ -33,7 +33,7 @@ EARLY_CHECKIN = timedelta(minutes=30)  # a person may check in this long before 
 
 def lead_time():
     """How long before an uncovered interval starts the alert goes out (settings.GUARDING_ALERT_LEAD_HOURS)."""
-    return timedelta(hours=float(getattr(settings, "GUARDING_ALERT_LEAD_HOURS", 2)))
+    return timedelta(hours=settings.GUARDING_ALERT_LEAD_HOURS)
 
 
 def _shown(moment):

@@ -7,7 +7,7 @@ from parkbeat.guarding.services import guarding_alerts, lead_time
 
 class Command(BaseCommand):
     help = ("Tell each segment's team captain and the park's officers of every uncovered guarding interval that "
-            "starts within the lead time (GUARDING_ALERT_LEAD_HOURS, default 2), once per gap. Safe to repeat.")
+            "starts within the lead time (PARKBEAT_GUARDING_ALERT_LEAD_HOURS, default 2), once per gap. Safe to repeat.")
 
     def add_arguments(self, parser):
         parser.add_argument("--hours", type=float, default=None, help="Lead time in hours (default: the setting).")
