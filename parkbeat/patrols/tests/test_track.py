@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from parkbeat.audit.models import AuditEvent
@@ -332,3 +332,14 @@ def test_the_run_page_maps_the_track_with_the_checkpoints_or_says_there_is_none(
     assert data["tracks"][0][0] == [float(first.lat), round(float(first.lon) - 0.001, 6)]
     assert [c["reached"] for c in data["checkpoints"]] == [True, False, False]
     assert [(c["name"], c["method"], c["counted"]) for c in data["checkins"]] == [(first.name, "gps", True)]
+
+
+def test_the_schema_documents_the_track_with_summaries(world, api_as):
+    with translation.override("en"):
+        schema = api_as(world.officer).get("/api/schema/?format=json&lang=en").json()
+
+    track = schema["paths"]["/api/v1/patrol-runs/{id}/track/"]
+    assert track["post"]["summary"] == "Send GPS positions of the run"
+    assert track["get"]["summary"] == "The run's GPS track"
+    body = track["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][body]["properties"]) == {"device", "coords", "points"}
