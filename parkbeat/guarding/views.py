@@ -19,9 +19,10 @@ from parkbeat.core.views import (PermissionRequiredMixin, ScopedDetailView, Scop
                                  ServiceUpdateView)
 from parkbeat.guarding import geo, selectors, services
 from parkbeat.guarding.filters import AssetFilterSet
-from parkbeat.guarding.forms import AssetForm, AssignForm, FixedPointForm, ShiftForm, SplitForm, VersionForm
+from parkbeat.guarding.forms import PLANNERS, AssetForm, AssignForm, FixedPointForm, ShiftForm, SplitForm, VersionForm
 from parkbeat.guarding.models import GuardedAsset, GuardShift
 from parkbeat.guarding.tables import AssetTable
+from parkbeat.org.models import Park
 from parkbeat.volunteers.models import VolunteerTeam
 
 GRID_HOURS = 72
@@ -29,6 +30,16 @@ GRID_HOURS = 72
 
 def _errors(exc):
     return " ".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+def _centre(park=None):
+    """Where the drawing map opens: the park's outline centre (or none: the map's default view)."""
+    if park is None or not park.boundary:
+        return None
+    from shapely.geometry import shape
+
+    point = shape(park.boundary).representative_point()
+    return (round(point.x, 6), round(point.y, 6))
 
 
 class AssetListView(ScopedListView):
@@ -114,7 +125,9 @@ class AssetCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "multipart": True, "cancel_url": reverse("guarding:asset_list")}
+        return {**super().get_context_data(**kwargs), "multipart": True, "draw": True,
+                "draw_centre": _centre(Park.objects.visible_to(self.request.user, roles=PLANNERS).first()),
+                "MAP_TILE_URL": settings.MAP_TILE_URL, "cancel_url": reverse("guarding:asset_list")}
 
     def perform(self, form):
         data = form.field_data()
@@ -140,7 +153,8 @@ class AssetUpdateView(ServiceUpdateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "object": self.edited, "multipart": True,
+        return {**super().get_context_data(**kwargs), "object": self.edited, "multipart": True, "draw": True,
+                "draw_centre": _centre(self.edited.park), "MAP_TILE_URL": settings.MAP_TILE_URL,
                 "cancel_url": self.edited.get_absolute_url()}
 
 

@@ -55,6 +55,12 @@ def test_a_line_is_created_from_a_geojson_file(world, page_as):
     assert line.length_m == 3000
 
 
+def test_the_create_page_offers_the_drawing_map(world, page_as):
+    html = page_as(world.officer).get(reverse("guarding:asset_create")).content.decode()
+
+    assert 'id="draw-map"' in html and "guarding/draw_line.js" in html and 'id="id_geometry_text"' in html
+
+
 def test_a_pasted_line_that_is_no_linestring_is_a_form_error(world, page_as):
     response = page_as(world.officer).post(reverse("guarding:asset_create"), {
         "park": world.park.pk, "name": "光缆", "kind": "cable", "starts_at": "2026-12-01T00:00",
