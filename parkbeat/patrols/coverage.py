@@ -19,7 +19,7 @@ window query. Python only reads the grouped rows back.
 """
 import math
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
@@ -49,6 +49,7 @@ from parkbeat.volunteers.models import VolunteerTeam
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NIGHT_FROM, NIGHT_UNTIL = 20, 6  # hours on the Asia/Shanghai clock
 MAX_PERIOD = timedelta(days=366)
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # a period lies within (as the incident figures)
 DEFAULT_DAYS = 7
 GOOD_VISITS_PER_DAY = 1
 NONE, LOW, GOOD = "none", "low", "good"
@@ -67,6 +68,12 @@ class Period:
 
     def as_dict(self):
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def within_bounds(moment):
+    """Whether a date or time lies from 2000-01-01 to 2100-12-31 (Asia/Shanghai)."""
+    day = timezone.localtime(moment, SHANGHAI).date() if isinstance(moment, datetime) else moment
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def period_of_days(first, last):

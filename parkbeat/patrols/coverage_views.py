@@ -35,6 +35,11 @@ class CoveragePeriodForm(FilterForm):
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
+        for name, value in (("date_from", start), ("date_to", end)):
+            if value and not coverage.within_bounds(value):
+                self.add_error(name, _("Choose a date from 2000-01-01 to 2100-12-31."))
+                data.pop(name, None)
+        start, end = data.get("date_from"), data.get("date_to")
         if start and end and (end - start) + timedelta(days=1) > coverage.MAX_PERIOD:
             self.add_error("date_to", _("Choose a period of at most %(days)s days.") % {
                 "days": coverage.MAX_PERIOD.days})

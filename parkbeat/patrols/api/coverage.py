@@ -30,6 +30,9 @@ class PatrolCoverageQuerySerializer(StrictSerializer):
 
     def validate(self, attrs):
         start, end = attrs.pop("from_", None), attrs.get("to")  # "from" keeps the source it was declared with
+        for name, value in (("from", start), ("to", end)):
+            if value is not None and not coverage.within_bounds(value):
+                raise serializers.ValidationError({name: [_("Choose a date from 2000-01-01 to 2100-12-31.")]})
         if start is None and end is None:
             default = coverage.last_days(coverage.DEFAULT_DAYS)
             start, end = default.start, min(default.end, timezone.now())

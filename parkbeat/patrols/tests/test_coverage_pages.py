@@ -88,9 +88,11 @@ def test_a_period_too_long_or_backwards_is_an_error_and_the_default_week_applies
     long = client.get(reverse("patrols:coverage") + "?date_from=2024-01-01&date_to=2026-01-01")
     backwards = client.get(reverse("patrols:coverage") + "?date_from=2026-11-08&date_to=2026-11-02")
 
+    ancient = client.get(reverse("patrols:coverage") + "?date_from=0993-01-01")
+    assert "date_from" in ancient.context["filter"].errors
     assert "date_to" in long.context["filter"].errors
     assert "date_to" in backwards.context["filter"].errors
-    for response in (long, backwards):
+    for response in (long, backwards, ancient):
         period = response.context["period"]
         assert period.end - period.start == timedelta(days=7)
 
