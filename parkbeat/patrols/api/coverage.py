@@ -123,7 +123,7 @@ class PatrolCoverageView(APIView):
 
     permission_classes = [require_perm("patrol.places")]
 
-    @extend_schema(operation_id="patrol_coverage", parameters=[
+    @extend_schema(operation_id="patrol_coverage", summary="巡防覆盖 / Patrol coverage", parameters=[
         OpenApiParameter("from", OpenApiTypes.DATETIME, description="Start, included (default: 7 days ago)"),
         OpenApiParameter("to", OpenApiTypes.DATETIME, description="End, excluded (at most 366 days after from)"),
         OpenApiParameter("park", OpenApiTypes.INT, description="One park of yours")],
