@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkbeat.core.bounds import happened, plausible
 from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
 from parkbeat.core.permissions import CASE_ROLES, LIAISON, VOLUNTEER
 from parkbeat.core.scoping import access_for, restrict
@@ -47,8 +48,8 @@ class GuardedAsset(VersionedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CABLE)
     geometry = models.JSONField(_("line (GeoJSON)"))
     length_m = models.PositiveIntegerField(_("length (m)"), editable=False)
-    starts_at = models.DateTimeField(_("guarded from"))
-    ends_at = models.DateTimeField(_("guarded until"))
+    starts_at = models.DateTimeField(_("guarded from"), validators=[plausible])
+    ends_at = models.DateTimeField(_("guarded until"), validators=[plausible])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -136,8 +137,8 @@ class GuardShift(VersionedModel):
 
     segment = models.ForeignKey(Segment, models.CASCADE, related_name="shifts", verbose_name=_("segment"))
     park = models.ForeignKey("org.Park", models.PROTECT, related_name="+", verbose_name=_("park"), editable=False)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[plausible])
+    ends_at = models.DateTimeField(_("ends at"), validators=[plausible])
     people = models.ManyToManyField(settings.AUTH_USER_MODEL, through="ShiftPerson", through_fields=("shift", "user"),
                                     related_name="guard_shifts",
                                     verbose_name=_("people"))
@@ -174,8 +175,8 @@ class ShiftPerson(ChoiceLabels):
     shift = models.ForeignKey(GuardShift, models.CASCADE, related_name="roster", verbose_name=_("guard shift"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="guard_shift_places",
                              verbose_name=_("person"))
-    checked_in_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
-    checked_in_recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("arrived at"), null=True, blank=True, validators=[happened])
+    checked_in_recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True, validators=[happened])
     checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                       related_name="+", verbose_name=_("recorded by"))
 

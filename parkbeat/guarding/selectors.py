@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from parkbeat.core.bounds import plausible
 from parkbeat.guarding import coverage
 from parkbeat.guarding.models import FixedPoint, GuardedAsset, GuardShift, Segment, ShiftPerson
 
@@ -80,6 +81,11 @@ def parse_window(start=None, end=None, *, now=None, default=DEFAULT_WINDOW, max_
         lo = (hi - default) if hi is not None else now.replace(minute=0, second=0, microsecond=0)
     if hi is None:
         hi = lo + default
+    for moment, field in ((lo, "from"), (hi, "to")):
+        try:
+            plausible(moment)  # a year 0993 or 9999 is a typing error, and has no offset the schema can carry
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from None
     if hi <= lo:
         raise ValidationError({"to": _("The window ends after it starts.")})
     if hi - lo > max_window:

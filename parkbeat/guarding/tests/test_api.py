@@ -58,6 +58,7 @@ def test_split_by_api_with_a_gap_is_400_and_with_pieces_is_200(world, api_as):
     ("?from=2026-12-03T20:00&to=2026-12-40T00:00", "to"),
     ("?from=2026-12-01T00:00%2B08:00&to=2027-01-05T00:00%2B08:00", "to"),
     ("?from=2026-12-03T20:00&to=2026-12-03T10:00", "to"),
+    ("?from=0993-01-15T01:47:52Z", "from"),
 ])
 @pytest.mark.parametrize("action", ["coverage", "gaps"])
 def test_a_malformed_or_too_long_window_is_400(world, api_as, query, field, action):
