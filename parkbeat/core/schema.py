@@ -161,7 +161,12 @@ ACTIONS = {"accept": "接警 / Accept", "arrive": "到场 / Arrive on scene", "c
            "ledger-import": "台账导入 / Ledger import", "ledger-template": "台账模板 / Ledger template",
            "on-duty": "在岗人员 / On duty", "answer": "答复 / Answer", "assign": "指派 / Assign", "start": "开始办理 / Start",
            "token": "取得令牌 / Get a token", "revoke": "吊销令牌 / Revoke the token",
-           "reveal": "查看完整个人信息（留痕） / Reveal personal data (audited)"}
+           "reveal": "查看完整个人信息（留痕） / Reveal personal data (audited)",
+           "code": "巡防点二维码 / Checkpoint code", "reissue": "重新生成二维码 / Issue a new code",
+           "retire": "停用 / Retire", "join": "加入巡逻 / Join the patrol", "finish": "结束巡逻 / Finish",
+           "scans": "打卡 / Check in", "findings": "巡逻发现 / Report a finding", "approve": "审核通过 / Approve",
+           "reject": "审核不通过 / Reject", "captain": "任命队长 / Set the captain", "track": "巡逻轨迹 / Track",
+           "hours": "服务时长 / Hours served", "gaps": "守护缺口 / Guarding gaps", "coverage": "覆盖情况 / Coverage"}
 
 
 def operation_summary(method, path, operation_id):

@@ -4,6 +4,9 @@ import pytest
 
 from parkbeat.patrols.tests.coverage_data import build
 
+# Routes whose permission tests live here (core/tests/test_url_coverage.py).
+COVERS = ["patrol-coverage"]
+
 URL = "/api/v1/patrol-coverage/"
 WEEK = {"from": "2026-11-02T00:00:00+08:00", "to": "2026-11-09T00:00:00+08:00"}
 

@@ -11,6 +11,9 @@ from openpyxl import load_workbook
 from parkbeat.patrols.models import CheckIn, PatrolRun, TrackPoint
 from parkbeat.patrols.tests.coverage_data import build
 
+# Routes whose permission tests live here (core/tests/test_url_coverage.py).
+COVERS = ["patrols:coverage", "patrols:map", "patrols:map_live"]
+
 PERIOD_QUERY = "?date_from=2026-11-02&date_to=2026-11-08"
 
 

@@ -12,6 +12,9 @@ from parkbeat.patrols import geo, services
 from parkbeat.patrols.models import CheckIn, Mode, TrackPoint
 from parkbeat.patrols.tests.helpers import all_week_plan
 
+# Routes whose permission tests live here (core/tests/test_url_coverage.py).
+COVERS = ["patrol-run-track"]
+
 LON, LAT = 113.2, 27.9  # far from the test checkpoints (113.100–113.106, 27.8)
 
 

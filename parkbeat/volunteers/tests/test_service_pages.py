@@ -8,6 +8,16 @@ from django.utils import timezone
 from parkbeat.audit.models import AuditEvent
 from parkbeat.volunteers.tests.test_hours import Crew
 
+# Routes whose permission tests live here (core/tests/test_url_coverage.py).
+COVERS = ["volunteers:my_service", "volunteers:volunteer_service", "volunteers:ranking", "volunteers:ranking_export",
+          "volunteers:ranking_print", "volunteers:ranking_pdf", "volunteer-hours", "volunteer-ranking"]
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(client, settings):
+    """The page texts asserted here are the English msgids (the interface itself is Chinese)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -123,6 +133,8 @@ def test_ranking_of_another_stations_team_is_404_on_page_export_and_api(crew, wo
     client = page_as(world.officer)
     assert client.get(reverse("volunteers:ranking"), query).status_code == 404
     assert client.get(reverse("volunteers:ranking_export"), query).status_code == 404
+    assert client.get(reverse("volunteers:ranking_print"), query).status_code == 404
+    assert client.get(reverse("volunteers:ranking_pdf"), query).status_code == 404
     assert not AuditEvent.objects.filter(verb="export").exists()
     assert api_as(world.officer).get("/api/v1/volunteer-rankings/", query).status_code == 404
 
@@ -135,7 +147,9 @@ def test_ranking_page_shows_a_bad_time_on_its_field(crew, world, page_as):
 
 
 def test_ranking_refused_to_roles_without_volunteers(world, page_as, api_as):
-    assert page_as(world.mediator).get(reverse("volunteers:ranking")).status_code == 403
+    for name in ("volunteers:ranking", "volunteers:ranking_export", "volunteers:ranking_print",
+                 "volunteers:ranking_pdf", "volunteers:my_service"):
+        assert page_as(world.mediator).get(reverse(name)).status_code == 403, name
     assert api_as(world.mediator).get("/api/v1/volunteer-rankings/").status_code == 403
 
 
