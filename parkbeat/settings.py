@@ -416,6 +416,21 @@ GUARDING_ALERT_LEAD_HOURS = env_int("PARKBEAT_GUARDING_ALERT_LEAD_HOURS", 2)
 if not 1 <= GUARDING_ALERT_LEAD_HOURS <= 72:
     raise ImproperlyConfigured("PARKBEAT_GUARDING_ALERT_LEAD_HOURS must be from 1 to 72")
 
+# ---------------------------------------------------------------- Patrols
+# A checkpoint's QR code is refused once older than PATROL_QR_MAX_AGE_DAYS (reissue the sheet); a run not in a
+# plan lasts PATROL_ADHOC_HOURS at most; a track point within PATROL_AUTO_CHECKIN_METERS of a checkpoint checks
+# the run in there; points faster than the mode's limit (km/h) from the last one are refused.
+PATROL_QR_MAX_AGE_DAYS = env_int("PARKBEAT_PATROL_QR_MAX_AGE_DAYS", 730)
+PATROL_ADHOC_HOURS = env_int("PARKBEAT_PATROL_ADHOC_HOURS", 4)
+PATROL_AUTO_CHECKIN_METERS = env_int("PARKBEAT_PATROL_AUTO_CHECKIN_METERS", 30)
+PATROL_TRACK_FOOT_KMH = env_int("PARKBEAT_PATROL_TRACK_FOOT_KMH", 25)
+PATROL_TRACK_VEHICLE_KMH = env_int("PARKBEAT_PATROL_TRACK_VEHICLE_KMH", 120)
+for _name, _low, _high in (("PATROL_QR_MAX_AGE_DAYS", 1, 3650), ("PATROL_ADHOC_HOURS", 1, 24),
+                           ("PATROL_AUTO_CHECKIN_METERS", 5, 500), ("PATROL_TRACK_FOOT_KMH", 5, 60),
+                           ("PATROL_TRACK_VEHICLE_KMH", 20, 250)):
+    if not _low <= globals()[_name] <= _high:
+        raise ImproperlyConfigured(f"PARKBEAT_{_name} must be from {_low} to {_high}")
+
 # ---------------------------------------------------------------- audit and personal data (SECURITY C4, C5)
 # Retention of the audit trail: at least 180 days, reveals of personal data at least 3 years (the
 # PostgreSQL trigger enforces the same floors). Longer is allowed, shorter refused here.
