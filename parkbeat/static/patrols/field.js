@@ -1,6 +1,7 @@
-/* The field page of a patrol run: scans from the camera (the browser's BarcodeDetector) or typed, kept in
-   this browser (localStorage) until the server has them, each with its own Idempotency-Key, so a scan sent
-   twice (a lost answer, the network back) is stored once. Without JavaScript the typed code posts the form. */
+/* The field page of a patrol run: scans from the camera (the browser's BarcodeDetector, or jsQR where there
+   is none) or typed, kept in this browser (localStorage) until the server has them, each with its own
+   Idempotency-Key, so a scan sent twice (a lost answer, the network back) is stored once. Without JavaScript
+   the typed code posts the form. */
 (function () {
   "use strict";
   var root = document.getElementById("patrol-field");
@@ -84,25 +85,57 @@
     });
   }
 
+  // The camera: the browser's BarcodeDetector where there is one, else jsQR (vendored, loaded by the field
+  // page) reading frames drawn on a canvas a few times a second. Either way the first ParkBeat code found
+  // stops the camera and is checked in as a typed one is.
   var button = document.getElementById("camera-scan"), video = document.getElementById("camera");
+  var SCAN_EVERY_MS = 250;
+  function isOurs(value) { return (value || "").indexOf("PB1:") === 0; }
+  function jsqrReader() {
+    var canvas = document.createElement("canvas"), context = canvas.getContext("2d", {willReadFrequently: true});
+    return function () {
+      var w = video.videoWidth, h = video.videoHeight;
+      if (!w || !h) { return Promise.resolve(null); }
+      var scale = Math.min(1, 800 / Math.max(w, h));  // a phone's 4K frame is slow to search: 800 px is enough
+      canvas.width = Math.round(w * scale); canvas.height = Math.round(h * scale);
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      var image = context.getImageData(0, 0, canvas.width, canvas.height);
+      var code = window.jsQR(image.data, image.width, image.height, {inversionAttempts: "dontInvert"});
+      return Promise.resolve(code && isOurs(code.data) ? code.data : null);
+    };
+  }
+  function detectorReader() {
+    var detector = new window.BarcodeDetector({formats: ["qr_code"]});
+    return function () {
+      return detector.detect(video).then(function (codes) {
+        var hit = codes.filter(function (c) { return isOurs(c.rawValue); })[0];
+        return hit ? hit.rawValue : null;
+      });
+    };
+  }
   if (button) {
     button.addEventListener("click", function () {
-      if (!("BarcodeDetector" in window) || !navigator.mediaDevices) { say(root.dataset.msgNocamera, "secondary"); return; }
-      var detector = new window.BarcodeDetector({formats: ["qr_code"]}), stream = null;
-      navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}}).then(function (s) {
+      var native = "BarcodeDetector" in window, reader;
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || (!native && !window.jsQR)) {
+        say(root.dataset.msgNocamera, "secondary"); return;
+      }
+      try { reader = native ? detectorReader() : jsqrReader(); } catch (e) { reader = window.jsQR ? jsqrReader() : null; }
+      if (!reader) { say(root.dataset.msgNocamera, "secondary"); return; }
+      var stream = null;
+      function stop() {
+        if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
+        video.srcObject = null; video.classList.add("d-none"); button.disabled = false;
+      }
+      button.disabled = true;
+      navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false}).then(function (s) {
         stream = s; video.srcObject = s; video.classList.remove("d-none"); return video.play();
       }).then(function tick() {
-        return detector.detect(video).then(function (codes) {
-          var hit = codes.filter(function (c) { return (c.rawValue || "").indexOf("PB1:") === 0; })[0];
-          if (!hit) { return new Promise(function (r) { setTimeout(r, 250); }).then(tick); }
-          stream.getTracks().forEach(function (t) { t.stop(); });
-          video.classList.add("d-none");
-          withPosition(function (position) { enqueue(hit.rawValue, position); });
+        return reader().then(function (value) {
+          if (!value) { return new Promise(function (r) { setTimeout(r, SCAN_EVERY_MS); }).then(tick); }
+          stop();
+          withPosition(function (position) { enqueue(value, position); });
         });
-      }).catch(function () {
-        if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
-        video.classList.add("d-none"); say(root.dataset.msgNocamera, "secondary");
-      });
+      }).catch(function () { stop(); say(root.dataset.msgNocamera, "secondary"); });
     });
   }
   window.addEventListener("online", flush);
