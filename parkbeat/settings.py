@@ -415,6 +415,10 @@ if PARKBEAT_VOLUNTEER_SUPPORT_REMIND_DAYS < 1:
 GUARDING_ALERT_LEAD_HOURS = env_int("PARKBEAT_GUARDING_ALERT_LEAD_HOURS", 2)
 if not 1 <= GUARDING_ALERT_LEAD_HOURS <= 72:
     raise ImproperlyConfigured("PARKBEAT_GUARDING_ALERT_LEAD_HOURS must be from 1 to 72")
+# A guard shift declined less than this many hours before it starts is marked as a late decline.
+GUARDING_LATE_DECLINE_HOURS = env_int("PARKBEAT_GUARDING_LATE_DECLINE_HOURS", 12)
+if not 0 <= GUARDING_LATE_DECLINE_HOURS <= 168:
+    raise ImproperlyConfigured("PARKBEAT_GUARDING_LATE_DECLINE_HOURS must be from 0 to 168")
 
 # ---------------------------------------------------------------- Patrols
 # A checkpoint's QR code is refused once older than PATROL_QR_MAX_AGE_DAYS (reissue the sheet); a run not in a

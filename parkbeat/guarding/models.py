@@ -170,7 +170,8 @@ class GuardShift(VersionedModel):
 
 
 class ShiftPerson(ChoiceLabels):
-    """One person on a shift, and when they arrived (checked in) and when and by whom that was recorded."""
+    """One person on a shift, and when they arrived (checked in) and when and by whom that was recorded; or when
+    and why they declined it ahead of time (late: less than GUARDING_LATE_DECLINE_HOURS before the start)."""
 
     shift = models.ForeignKey(GuardShift, models.CASCADE, related_name="roster", verbose_name=_("guard shift"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="guard_shift_places",
@@ -179,6 +180,10 @@ class ShiftPerson(ChoiceLabels):
     checked_in_recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True, validators=[happened])
     checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                       related_name="+", verbose_name=_("recorded by"))
+    # A decline before the shift starts keeps the row (the history) but the person no longer covers it.
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True, validators=[happened])
+    declined_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
+    declined_late = models.BooleanField(_("declined late"), default=False)
 
     class Meta:
         verbose_name = _("person on a shift")

@@ -53,7 +53,9 @@ def my_shifts(user, now=None):
     rows = (ShiftPerson.objects.filter(user=user, shift__ends_at__gt=now)
             .select_related("shift__segment__asset", "shift__segment__team").order_by("shift__starts_at")[:50])
     return [{"shift": row.shift, "row": row, "started": row.shift.starts_at <= now,
-             "can_check_in": row.checked_in_at is None and row.shift.starts_at - timedelta(minutes=30) <= now}
+             "can_check_in": row.checked_in_at is None and row.declined_at is None
+             and row.shift.starts_at - timedelta(minutes=30) <= now,
+             "can_decline": row.checked_in_at is None and row.declined_at is None and row.shift.starts_at > now}
             for row in rows]
 
 
@@ -102,8 +104,9 @@ def _windows(asset, segments, lo, hi):
 
 
 def _staffed_shifts(segment_ids, lo, hi):
-    """(segment id, start, end) of the shifts with at least one person overlapping [lo, hi)."""
-    staffed = Exists(ShiftPerson.objects.filter(shift_id=OuterRef("pk")))
+    """(segment id, start, end) of the shifts with at least one person (who has not declined) overlapping
+    [lo, hi)."""
+    staffed = Exists(ShiftPerson.objects.filter(shift_id=OuterRef("pk"), declined_at__isnull=True))
     return list(GuardShift.objects.filter(segment_id__in=segment_ids, starts_at__lt=hi, ends_at__gt=lo)
                 .filter(staffed).values_list("segment_id", "starts_at", "ends_at"))
 
@@ -122,9 +125,32 @@ def asset_coverage(asset, segments, lo, hi, now=None):
     shifts = _staffed_shifts([w[0] for w in windows], lo, hi)
     gaps, covered = coverage.compute_gaps(windows, shifts), coverage.compute_covered(windows, shifts)
     missing = (ShiftPerson.objects.filter(shift__segment__in=segments, shift__starts_at__lte=now,
-                                          shift__ends_at__gt=now, checked_in_at__isnull=True)
+                                          shift__ends_at__gt=now, checked_in_at__isnull=True,
+                                          declined_at__isnull=True)
                .select_related("user", "shift__segment").order_by("shift__starts_at", "id"))
     return {"gaps": gaps, "covered": covered, "not_checked_in": list(missing)}
+
+
+def no_shows(segments, since, now=None):
+    """The roster rows of the shifts on `segments` that ended in [since, now) with the person neither checked
+    in nor declining: the no-shows, latest shift first."""
+    now = now or timezone.now()
+    return list(ShiftPerson.objects.filter(shift__segment__in=segments, shift__ends_at__gte=since,
+                                           shift__ends_at__lte=now, checked_in_at__isnull=True,
+                                           declined_at__isnull=True)
+                .select_related("user", "shift__segment").order_by("-shift__ends_at", "id")[:200])
+
+
+def sees_attendance(user, segments):
+    """The police of the park and the captains of the segments' teams see who did not come."""
+    from parkbeat.core.permissions import POLICE, has_role
+    from parkbeat.volunteers.models import Volunteer
+
+    if has_role(user, *POLICE):
+        return True
+    teams = {s.team_id for s in segments if s.team_id}
+    return bool(teams) and Volunteer.objects.filter(user=user, is_captain=True, team_id__in=teams,
+                                                    status=Volunteer.Status.ACTIVE).exists()
 
 
 def team_colours(segments):

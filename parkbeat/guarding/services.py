@@ -270,7 +270,8 @@ def _check_shift(segment, starts_at, ends_at, people, exclude_pk=None):
     if refused:
         raise ValidationError({"people": _("Not of this park: %(names)s.") % {"names": "、".join(refused)}})
     for person in people:
-        other = (GuardShift.objects.filter(people=person, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        other = (GuardShift.objects.filter(roster__user=person, roster__declined_at__isnull=True,
+                                           starts_at__lt=ends_at, ends_at__gt=starts_at)
                  .exclude(pk=exclude_pk).select_related("segment__asset").order_by("starts_at").first())
         if other is not None:
             raise ValidationError({"people": _(
@@ -355,6 +356,8 @@ def shift_checkin(*, actor, shift, person=None, at=None, late_reason=""):
         raise ValidationError({"person": _("%(person)s is not on this shift.") % {"person": person}})
     if row.checked_in_at is not None:
         return row, False
+    if row.declined_at is not None:
+        raise ValidationError({"person": _("%(person)s has declined this shift.") % {"person": person}})
     when = event_time(at, actor=actor, field="at", reason=late_reason,
                       after=[(shift.starts_at - EARLY_CHECKIN, _("half an hour before the shift"))])
     if when.at >= shift.ends_at:
@@ -371,6 +374,82 @@ def shift_checkin(*, actor, shift, person=None, at=None, late_reason=""):
         record(actor=actor, verb="update", obj=shift,
                after={"checked_in": person.pk, "checked_in_at": when.at.isoformat()}, note=note)
     return row, True
+
+
+def late_decline_time():
+    """A decline less than this long before the shift starts is late (settings.GUARDING_LATE_DECLINE_HOURS)."""
+    return timedelta(hours=settings.GUARDING_LATE_DECLINE_HOURS)
+
+
+def shift_decline(*, actor, shift, reason, now=None):
+    """The actor, on the shift, declines it ahead of time (until it starts) with a reason: the row is kept
+    with when and why (late when less than the late-decline time before the start), the person no longer
+    covers the segment, and the team captain and the park's officers are told. A second decline returns the
+    first. Returns (row, created)."""
+    if not has_role(actor, "volunteer", *POLICE):
+        raise PermissionDenied(_("You are not on this shift."))
+    row = shift.roster.filter(user=actor).first()
+    if row is None:
+        raise PermissionDenied(_("You are not on this shift."))
+    if row.declined_at is not None:
+        return row, False
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you cannot come.")})
+    if len(reason) > 200:
+        raise ValidationError({"reason": _("At most 200 characters.")})
+    if row.checked_in_at is not None:
+        raise ValidationError(_("You have already checked in to this shift."))
+    now = now or timezone.now()
+    if now >= shift.starts_at:
+        raise ValidationError(_("The shift has started: it can only be declined before it starts."))
+    late = shift.starts_at - now < late_decline_time()
+    from parkbeat.notifications.models import Notification
+    from parkbeat.notifications.services import notify
+
+    with transaction.atomic():
+        updated = ShiftPerson.objects.filter(pk=row.pk, declined_at__isnull=True, checked_in_at__isnull=True).update(
+            declined_at=now, declined_reason=reason, declined_late=late)
+        row.refresh_from_db()
+        if not updated:  # a double submit: the first one stands
+            return row, False
+        record(actor=actor, verb="update", obj=shift,
+               after={"declined": actor.pk, "declined_at": now.isoformat(), "reason": reason, "late": late},
+               note=_("declined late") if late else "")
+        segment = shift.segment
+        left = shift.roster.filter(declined_at__isnull=True).count()
+        notify(recipients=[u for u in _recipients(segment) if u.pk != actor.pk], kind=Notification.Kind.GUARDING_GAP,
+               obj=shift,
+               title=_("Guarding gap: %(person)s declined %(segment)s of %(asset)s from %(start)s") % {
+                   "person": actor.display_name, "segment": segment, "asset": segment.asset.name,
+                   "start": _shown(shift.starts_at)},
+               body=(_("Reason: %(reason)s · declined late · %(left)s left on the shift") if late
+                     else _("Reason: %(reason)s · %(left)s left on the shift")) % {"reason": reason, "left": left},
+               dedupe_key=f"guarding-decline:{row.pk}")
+    return row, True
+
+
+def remind_guard_shifts(*, now=None, lead=timedelta(hours=2)):
+    """Tell each person on a shift that starts within `lead` (and who has not declined it or checked in) of
+    it, once per person and shift start. Safe to run twice. Returns how many were told now."""
+    from parkbeat.notifications.models import Notification
+    from parkbeat.notifications.services import notify
+
+    now = now or timezone.now()
+    rows = (ShiftPerson.objects.filter(shift__starts_at__gt=now, shift__starts_at__lte=now + lead,
+                                       declined_at__isnull=True, checked_in_at__isnull=True, user__is_active=True)
+            .select_related("user", "shift__segment__asset").order_by("shift__starts_at", "id"))
+    told = 0
+    for row in rows:
+        shift = row.shift
+        told += len(notify(
+            recipients=[row.user], kind=Notification.Kind.OTHER, obj=shift,
+            title=_("Guard shift soon: %(segment)s of %(asset)s from %(start)s") % {
+                "segment": shift.segment, "asset": shift.segment.asset.name, "start": _shown(shift.starts_at)},
+            body=_("Your shift is %(from)s to %(to)s. Check in when you arrive, or decline it before it starts.") % {
+                "from": _shown(shift.starts_at), "to": _shown(shift.ends_at)},
+            dedupe_key=f"guard-shift-reminder:{row.pk}:{shift.starts_at.isoformat()}"))
+    return told
 
 
 # ---------------------------------------------------------------- alerts

@@ -10,3 +10,11 @@ def send_guarding_alerts_task():
     from parkbeat.guarding.services import guarding_alerts
 
     return guarding_alerts()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def remind_guard_shifts_task():
+    """Every ten minutes: tell each person on a shift that starts within two hours of it, once."""
+    from parkbeat.guarding.services import remind_guard_shifts
+
+    return remind_guard_shifts()

@@ -17,4 +17,5 @@ urlpatterns = [
     path("shifts/<int:pk>/edit/", views.ShiftUpdateView.as_view(), name="shift_update"),
     path("shifts/<int:pk>/cancel/", views.ShiftCancelView.as_view(), name="shift_cancel"),
     path("shifts/<int:pk>/checkin/", views.ShiftCheckInView.as_view(), name="shift_checkin"),
+    path("shifts/<int:pk>/decline/", views.ShiftDeclineView.as_view(), name="shift_decline"),
 ]

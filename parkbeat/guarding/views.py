@@ -109,6 +109,8 @@ class AssetDetailView(ScopedDetailView):
         ctx["shifts"] = (selectors.shift_list(user=user).filter(segment__asset=asset, ends_at__gt=lo,
                                                                 starts_at__lt=lo + timedelta(hours=GRID_HOURS))
                          .order_by("starts_at", "segment__order")[:300])
+        ctx["no_shows"] = (selectors.no_shows(segments, now - timedelta(hours=GRID_HOURS), now=now)
+                           if selectors.sees_attendance(user, segments) else None)
         ctx["map_data"]["points"] = [{"name": p.name, "lon": float(p.lon), "lat": float(p.lat)}
                                      for p in ctx["fixed_points"]]
         return ctx
@@ -282,6 +284,8 @@ class ShiftDetailView(ScopedDetailView):
         ctx["can_plan"] = can(user, "guarding.plan", shift)
         ctx["can_record"] = can(user, "guarding.guard", shift) and has_role(user, *POLICE)
         ctx["mine"] = next((row for row in ctx["roster"] if row.user_id == user.pk), None)
+        ctx["ended"] = shift.ends_at <= timezone.now()
+        ctx["sees_attendance"] = selectors.sees_attendance(user, [shift.segment])
         return ctx
 
 
@@ -357,6 +361,26 @@ class ShiftCheckInView(PermissionRequiredMixin, TemplateView):
             raise
         else:
             messages.success(request, _("Checked in.") if created else _("Already checked in."))
+        back = request.POST.get("next")
+        return redirect("guarding:my_shifts" if back == "mine" else shift.get_absolute_url())
+
+
+class ShiftDeclineView(PermissionRequiredMixin, TemplateView):
+    """POST reason: decline my place on the shift before it starts (the page asks to confirm first)."""
+
+    required_perm = "guarding.guard"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        shift = selectors.get_visible(selectors.shift_list(user=request.user), pk)
+        try:
+            _row, created = services.shift_decline(actor=request.user, shift=shift,
+                                                   reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("You have declined the shift; the captain and the officers are told.")
+                             if created else _("Already declined."))
         back = request.POST.get("next")
         return redirect("guarding:my_shifts" if back == "mine" else shift.get_absolute_url())
 

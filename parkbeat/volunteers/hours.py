@@ -351,9 +351,11 @@ def upcoming_windows(*, team, now=None, days=7, limit=10):
 
 def reliability(volunteer, start, end):
     """Only where the person was assigned: the guard shifts they were put on that ended in [start, end).
-    A shift they never checked in to is a no-show. None when they had no such shift (patrols are joined, not
-    assigned, and count for nothing here); else {"assigned", "attended", "no_shows", "rate"} in one query.
-    Late declines are not counted: a person taken off a shift leaves no row to count."""
+    A shift they never checked in to nor declined is a no-show; one declined less than
+    GUARDING_LATE_DECLINE_HOURS before it started is a late decline (counted as assigned, beside the no-shows);
+    one declined in good time counts for nothing. None when they had no such shift (patrols are joined, not
+    assigned, and count for nothing here); else {"assigned", "attended", "no_shows", "rate"}, with
+    "late_declines" when there were any, in one query. A person taken off a shift leaves no row to count."""
     from django.db.models import Count, Q
 
     from parkbeat.guarding.models import ShiftPerson
@@ -363,11 +365,17 @@ def reliability(volunteer, start, end):
     until = min(end, timezone.now())
     counts = (ShiftPerson.objects.filter(user_id=volunteer.user_id, shift__ends_at__gte=start,
                                          shift__ends_at__lt=until)
-              .aggregate(assigned=Count("pk"), attended=Count("pk", filter=Q(checked_in_at__isnull=False))))
+              .exclude(declined_at__isnull=False, declined_late=False)
+              .aggregate(assigned=Count("pk"), attended=Count("pk", filter=Q(checked_in_at__isnull=False)),
+                         late_declines=Count("pk", filter=Q(declined_at__isnull=False))))
     if not counts["assigned"]:
         return None
-    return {**counts, "no_shows": counts["assigned"] - counts["attended"],
-            "rate": round(counts["attended"] / counts["assigned"], 3)}
+    late = counts.pop("late_declines")
+    result = {**counts, "no_shows": counts["assigned"] - counts["attended"] - late,
+              "rate": round(counts["attended"] / counts["assigned"], 3)}
+    if late:
+        result["late_declines"] = late
+    return result
 
 
 def points_rules():

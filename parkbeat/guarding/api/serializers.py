@@ -63,7 +63,8 @@ class ShiftPersonSerializer(ModelSerializer):
 
     class Meta:
         model = ShiftPerson
-        fields = ["user", "name", "checked_in_at", "checked_in_recorded_at", "checked_in_by"]
+        fields = ["user", "name", "checked_in_at", "checked_in_recorded_at", "checked_in_by", "declined_at",
+                  "declined_reason", "declined_late"]
         read_only_fields = fields
 
 
@@ -91,6 +92,10 @@ class CheckInSerializer(StrictSerializer):
                                       help_text=_("Someone else on the shift (the police recording an arrival)."))
     at = serializers.DateTimeField(required=False, allow_null=True, help_text=_("When they arrived, if not now."))
     late_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class DeclineSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=200, help_text=_("Why you cannot come."))
 
 
 class FixedPointSerializer(RoleWritableFieldsMixin, VersionedSerializer):

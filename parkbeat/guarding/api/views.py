@@ -12,7 +12,8 @@ from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.api_permissions import require_perm
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.guarding import selectors, services
-from parkbeat.guarding.api.serializers import (CheckInSerializer, CoverageSerializer, FixedPointSerializer,
+from parkbeat.guarding.api.serializers import (CheckInSerializer, CoverageSerializer, DeclineSerializer,
+                                               FixedPointSerializer,
                                                GapsSerializer, GuardedAssetSerializer, GuardSegmentSerializer,
                                                GuardShiftSerializer, SplitResultSerializer,
                                                SplitSerializer)
@@ -188,6 +189,17 @@ class ShiftViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
             person = row.user
         services.shift_checkin(actor=request.user, shift=shift, person=person, at=data.get("at"),
                                late_reason=data["late_reason"])
+        return Response(GuardShiftSerializer(self.get_queryset().get(pk=shift.pk), context={"request": request}).data)
+
+    @extend_schema(request=DeclineSerializer, responses=GuardShiftSerializer, summary="不能参加 / Decline")
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Decline your place on the shift before it starts, with a reason (the captain and officers are told);
+        a second decline changes nothing."""
+        shift = self.get_object()
+        body = DeclineSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.shift_decline(actor=request.user, shift=shift, reason=body.validated_data["reason"])
         return Response(GuardShiftSerializer(self.get_queryset().get(pk=shift.pk), context={"request": request}).data)
 
 

@@ -56,4 +56,7 @@ CASES = {
         actor=w.officer, shift=sh, expected_version=sh.version)), "delete", "guarding.GuardShift", 1),
     "guarding.services:shift_checkin": ("volunteer", _with(_shift, lambda w, sh: s.shift_checkin(
         actor=w.volunteer, shift=sh)), "update", "guarding.GuardShift", 1),
+    "guarding.services:shift_decline": ("volunteer", _with(lambda w: h.shift(w, _segments(w)[0], h.hour(5), h.hour(8)),
+                                                           lambda w, sh: s.shift_decline(
+        actor=w.volunteer, shift=sh, reason="家里有事")), "update", "guarding.GuardShift", 1),
 }

@@ -129,5 +129,6 @@ def test_every_guarding_endpoint_is_in_the_schema(world, api_as):
     assert {"/api/v1/guarded-assets/", "/api/v1/guarded-assets/{id}/", "/api/v1/guarded-assets/{id}/split/",
             "/api/v1/guarded-assets/{id}/coverage/", "/api/v1/guarded-assets/{id}/gaps/",
             "/api/v1/guard-segments/", "/api/v1/guard-segments/{id}/", "/api/v1/guard-shifts/",
-            "/api/v1/guard-shifts/{id}/", "/api/v1/guard-shifts/{id}/checkin/", "/api/v1/guard-fixed-points/",
+            "/api/v1/guard-shifts/{id}/", "/api/v1/guard-shifts/{id}/checkin/",
+            "/api/v1/guard-shifts/{id}/decline/", "/api/v1/guard-fixed-points/",
             "/api/v1/guard-fixed-points/{id}/"} == paths
