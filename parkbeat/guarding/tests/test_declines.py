@@ -175,3 +175,11 @@ def test_late_declines_count_beside_no_shows_in_reliability(world, crew, page_as
     assert result == {"assigned": 2, "attended": 0, "no_shows": 1, "late_declines": 1, "rate": 0.0}
     page = page_as(world.volunteer).get(reverse("volunteers:my_service")).content.decode()
     assert 'id="late-declines"' in page
+
+
+def test_the_periodic_task_sends_the_reminders(world, crew):
+    from parkbeat.guarding.tasks import remind_guard_shifts_task
+
+    h.shift(world, crew.second, h.hour(1), h.hour(3), people=[world.auxiliary])
+    assert remind_guard_shifts_task.call_local() == 1
+    assert remind_guard_shifts_task.call_local() == 0
