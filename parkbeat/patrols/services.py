@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.events import event_time
@@ -609,15 +610,15 @@ def _too_fast(mode, earlier, later):
 
 
 TRACK_REASONS = {
-    "invalid_time": _("Give the time the position was taken, with its time zone."),
-    "invalid_position": _("Give the longitude and latitude as numbers."),
-    "invalid_accuracy": _("The accuracy is a number of metres, zero or more."),
-    "out_of_range": _("Give a longitude from −180 to 180 and a latitude from −90 to 90 (WGS-84)."),
-    "future": _("The time cannot lie in the future."),
-    "before_start": _("The position was taken before the run started."),
-    "after_finish": _("The position was taken after the run finished."),
-    "out_of_order": _("The position is older than the one before it in the batch."),
-    "too_fast": _("Reached faster than the mode allows."),
+    "invalid_time": gettext_lazy("Give the time the position was taken, with its time zone."),
+    "invalid_position": gettext_lazy("Give the longitude and latitude as numbers."),
+    "invalid_accuracy": gettext_lazy("The accuracy is a number of metres, zero or more."),
+    "out_of_range": gettext_lazy("Give a longitude from −180 to 180 and a latitude from −90 to 90 (WGS-84)."),
+    "future": gettext_lazy("The time cannot lie in the future."),
+    "before_start": gettext_lazy("The position was taken before the run started."),
+    "after_finish": gettext_lazy("The position was taken after the run finished."),
+    "out_of_order": gettext_lazy("The position is older than the one before it in the batch."),
+    "too_fast": gettext_lazy("Reached faster than the mode allows."),
 }
 
 

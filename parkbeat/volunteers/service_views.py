@@ -29,7 +29,7 @@ def service_volunteer_get(*, user, pk):
         return selectors.volunteer_get(user=user, pk=pk), True
     except Http404:
         pass
-    if has_role(user, VOLUNTEER):
+    if has_role(user, VOLUNTEER) and str(pk).isdigit():
         volunteer = Volunteer.objects.select_related("team", "team__park", "team__enterprise").filter(pk=pk).first()
         if volunteer is not None and Volunteer.objects.filter(team_id=volunteer.team_id, user_id=user.pk,
                                                               is_captain=True,
@@ -129,8 +129,11 @@ class RankingMixin(PermissionRequiredMixin):
     def query(self):
         from urllib.parse import urlencode
 
+        # the period exactly as asked (a time of day stays one), else the days shown
         last = timezone.localtime(self.end - timezone.timedelta(microseconds=1)).date()
-        query = {"from": timezone.localtime(self.start).date().isoformat(), "to": last.isoformat(), "by": self.by}
+        given = self.request.GET
+        query = {"from": given.get("from") or timezone.localtime(self.start).date().isoformat(),
+                 "to": given.get("to") or last.isoformat(), "by": self.by}
         if self.team is not None:
             query["team"] = self.team.pk
         return urlencode(query)

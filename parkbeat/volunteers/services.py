@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parkbeat.audit.services import record
 from parkbeat.core.events import event_time
@@ -19,7 +20,7 @@ from parkbeat.volunteers.models import SupportRecord, Training, Volunteer, Volun
 Status = Volunteer.Status
 VOLUNTEER_EDIT_FIELDS = ("name", "mobile", "post", "duties")
 TEAM_EDIT_FIELDS = ("name",)
-STALE = _("This record was changed by someone else. Reload it and try again.")
+STALE = gettext_lazy("This record was changed by someone else. Reload it and try again.")
 
 
 def _check_not_in_team(team, resident_id, exclude_pk=None):
@@ -96,7 +97,7 @@ def volunteer_transition(*, actor, volunteer, to, note="", at=None, late_reason=
         lock_for_update(volunteer)  # decided on the committed state: of two vetters exactly one wins
         require(actor, "volunteer.vet", volunteer)
         if expected_version is not None and expected_version != volunteer.version:
-            raise ConflictError(STALE)
+            raise ConflictError(str(STALE))
         current = Status(volunteer.status)
         if to not in Volunteer.TRANSITIONS[current]:
             raise IllegalTransition(_("A volunteer who is “%(from)s” cannot become “%(to)s”.") % {

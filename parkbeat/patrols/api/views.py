@@ -178,7 +178,7 @@ class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def join(self, request, pk=None):
         """Join a running patrol (the police of its park, or a volunteer of a team its plan calls for)."""
-        run = get_object_or_404(selectors.joinable_runs(request.user), pk=pk)
+        run = selectors.get_visible(selectors.joinable_runs(request.user), pk)
         services.run_join(actor=request.user, run=run)
         return self._detail(request, run)
 
@@ -254,9 +254,8 @@ class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         try:
             return self.get_object()
         except Http404:
-            if selectors.joinable_runs(request.user).filter(pk=self.kwargs["pk"]).exists():
-                raise PermissionDenied(_("You are not allowed to do this here.")) from None
-            raise
+            selectors.get_visible(selectors.joinable_runs(request.user), self.kwargs["pk"])  # else 404
+            raise PermissionDenied(_("You are not allowed to do this here.")) from None
 
     @extend_schema(methods=["get"], summary=_("The run's GPS track"), responses=TrackPointSerializer(many=True),
                    description=_("Every stored position of the run, oldest first (all devices)."))

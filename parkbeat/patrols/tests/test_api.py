@@ -112,3 +112,10 @@ def test_the_command_runs_the_sweep(world, plan, capsys):
     call_command("sweep_patrols")
 
     assert "run(s) closed" in capsys.readouterr().out
+
+
+def test_a_run_id_that_is_not_a_number_is_404_not_an_error(world, api_as):
+    for user in (world.officer, world.volunteer):
+        client = api_as(user)
+        assert client.post("/api/v1/patrol-runs/abc/join/", {}, format="json").status_code == 404
+        assert client.get("/api/v1/patrol-runs/abc/track/").status_code == 404

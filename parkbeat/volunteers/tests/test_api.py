@@ -183,3 +183,8 @@ def test_list_filters_by_status_team_and_name(world, cast, api_as):
     assert [r["name"] for r in nominated] == ["候选王"]
     assert [r["name"] for r in named] == ["队员李"]
     assert foreign_team.status_code == 400 and "team" in foreign_team.json()
+
+
+def test_hours_of_an_id_that_is_not_a_number_is_404_for_every_role(world, api_as):
+    for user in (world.officer, world.volunteer, world.liaison):
+        assert api_as(user).get("/api/v1/volunteers/abc/hours/").status_code == 404
