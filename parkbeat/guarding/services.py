@@ -150,11 +150,11 @@ def asset_split(*, actor, asset, every_m=None, pieces=None, expected_version=Non
         rows = [{"enterprise": None, "team": None, **row} for row in pieces]
         check_pieces(asset.length_m, [(row["from_m"], row["to_m"]) for row in rows])
         rows.sort(key=lambda row: row["from_m"])
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         for key, label in (("enterprise", _("enterprise")), ("team", _("volunteer team"))):
-            if row[key] is not None and row[key].park_id != asset.park_id:
-                raise ValidationError({"pieces": _("The %(what)s %(name)s is in another park.") % {
-                    "what": label, "name": row[key].name}})
+            if row[key] is not None and row[key].park_id != asset.park_id:  # never named: it may not be yours
+                raise ValidationError({"pieces": _("Segment %(n)s: the %(what)s is not of this park.") % {
+                    "n": n, "what": label}})
     with transaction.atomic():
         lock_for_update(asset, expected_version)
         if GuardShift.objects.filter(segment__asset=asset).exists():
@@ -176,7 +176,7 @@ def segment_assign(*, actor, segment, team, expected_version=None):
     """Give the segment to a volunteer team of its park (None: to nobody)."""
     require(actor, "guarding.plan", segment)
     if team is not None and team.park_id != segment.park_id:
-        raise ValidationError({"team": _("The team %(team)s is in another park.") % {"team": team.name}})
+        raise ValidationError({"team": _("This team is not of this park.")})  # never named: it may not be yours
     obj, _changed = model_update(actor=actor, obj=segment, data={"team": team}, expected_version=expected_version)
     return obj
 
@@ -184,7 +184,7 @@ def segment_assign(*, actor, segment, team, expected_version=None):
 # ---------------------------------------------------------------- fixed points
 def _check_officer(officer, asset):
     if officer is not None and not (officer.is_active and is_visible(officer, asset, roles=POLICE)):
-        raise ValidationError({"officer": _("%(user)s is not of the police of this park.") % {"user": officer}})
+        raise ValidationError({"officer": _("This person is not of the police of this park.")})
 
 
 def fixed_point_create(*, actor, asset, name, lon, lat, night_start, night_end, officer=None):
@@ -266,13 +266,17 @@ def _check_shift(segment, starts_at, ends_at, people, exclude_pk=None):
     people = list({p.pk: p for p in people or ()}.values())
     if not people:
         raise ValidationError({"people": _("Put at least one person on the shift.")})
-    refused = [str(p) for p in people if not _eligible(p, asset.park)]
+    refused = [str(p.pk) for p in people if not _eligible(p, asset.park)]  # by id: their names may not be yours
     if refused:
-        raise ValidationError({"people": _("Not of this park: %(names)s.") % {"names": "、".join(refused)}})
+        raise ValidationError({"people": _("Not of this park: the people with id %(ids)s.") % {
+            "ids": "、".join(refused)}})
     for person in people:
         other = (GuardShift.objects.filter(roster__user=person, roster__declined_at__isnull=True,
                                            starts_at__lt=ends_at, ends_at__gt=starts_at)
                  .exclude(pk=exclude_pk).select_related("segment__asset").order_by("starts_at").first())
+        if other is not None and other.park_id != asset.park_id:  # another park's shift is not described
+            raise ValidationError({"people": _("%(person)s is already on another shift at that time.") % {
+                "person": person.display_name}})
         if other is not None:
             raise ValidationError({"people": _(
                 "%(person)s is already on another shift at that time: %(asset)s, %(segment)s, %(shift)s.") % {
@@ -363,9 +367,16 @@ def shift_checkin(*, actor, shift, person=None, at=None, late_reason=""):
     if when.at >= shift.ends_at:
         raise ValidationError({"at": _("The shift had already ended at this time.")})
     with transaction.atomic():
-        updated = ShiftPerson.objects.filter(pk=row.pk, checked_in_at__isnull=True).update(
+        # the shift's lock: a cancel or an edit dropping this person runs before or after, never across
+        try:
+            lock_for_update(shift)
+        except GuardShift.DoesNotExist:
+            raise ValidationError({"person": _("This shift was cancelled.")}) from None
+        updated = ShiftPerson.objects.filter(pk=row.pk, checked_in_at__isnull=True, declined_at__isnull=True).update(
             checked_in_at=when.at, checked_in_recorded_at=when.recorded_at, checked_in_by=actor)
-        row.refresh_from_db()
+        row = ShiftPerson.objects.filter(pk=row.pk).first()
+        if row is None:
+            raise ValidationError({"person": _("%(person)s is not on this shift.") % {"person": person}})
         if not updated:  # a double submit: the first one stands
             return row, False
         note = _("happened %(at)s") % {"at": _shown(when.at)} if when.at != when.recorded_at else ""
@@ -443,7 +454,7 @@ def remind_guard_shifts(*, now=None, lead=timedelta(hours=2)):
     for row in rows:
         shift = row.shift
         told += len(notify(
-            recipients=[row.user], kind=Notification.Kind.OTHER, obj=shift,
+            recipients=[row.user], kind=Notification.Kind.GUARD_SHIFT_SOON, obj=shift,
             title=_("Guard shift soon: %(segment)s of %(asset)s from %(start)s") % {
                 "segment": shift.segment, "asset": shift.segment.asset.name, "start": _shown(shift.starts_at)},
             body=_("Your shift is %(from)s to %(to)s. Check in when you arrive, or decline it before it starts.") % {

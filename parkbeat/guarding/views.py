@@ -349,6 +349,8 @@ class ShiftCheckInView(PermissionRequiredMixin, TemplateView):
         shift = selectors.get_visible(selectors.shift_list(user=request.user), pk)
         person = None
         if request.POST.get("person"):
+            if not request.POST["person"].isdigit():
+                raise Http404
             row = shift.roster.filter(user_id=request.POST["person"]).select_related("user").first()
             if row is None:
                 raise Http404

@@ -35,6 +35,7 @@ class Notification(ChoiceLabels):
         VOLUNTEER_VETTED = "volunteer_vetted", _("Volunteer vetting")
         VOLUNTEER_SUPPORT_DUE = "volunteer_support_due", _("Volunteer support expiring")
         PATROL_MISSED = "patrol_missed", _("Checkpoints missed")
+        GUARD_SHIFT_SOON = "guard_shift_soon", _("Guard shift soon")
         GUARDING_GAP = "guarding_gap", _("Guarding gap")
         OTHER = "other", _("Other")
 

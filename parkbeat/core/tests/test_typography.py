@@ -89,7 +89,9 @@ TITLES = {
     "volunteer_vetted": ("Volunteer nomination approved: %(name)s", "Volunteer nomination rejected: %(name)s"),
     "volunteer_support_due": ("%(kind)s of volunteer %(name)s expires on %(date)s",),
     "patrol_missed": ("Patrol %(plan)s missed %(count)s checkpoint(s)",),
-    "guarding_gap": ("Guarding gap: %(segment)s of %(asset)s from %(start)s",),
+    "guarding_gap": ("Guarding gap: %(segment)s of %(asset)s from %(start)s",
+                     "Guarding gap: %(person)s declined %(segment)s of %(asset)s from %(start)s"),
+    "guard_shift_soon": ("Guard shift soon: %(segment)s of %(asset)s from %(start)s",),
 }
 
 

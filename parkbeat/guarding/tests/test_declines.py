@@ -11,6 +11,9 @@ from parkbeat.guarding import selectors, services
 from parkbeat.guarding.models import ShiftPerson
 from parkbeat.guarding.tests import helpers as h
 from parkbeat.notifications.models import Notification
+
+# Routes whose permission tests live here (core/tests/test_url_coverage.py).
+COVERS = ["guarding:shift_decline", "guard-shift-decline"]
 from parkbeat.org.models import Role
 from parkbeat.testing import UserFactory, VolunteerFactory, assign
 from parkbeat.volunteers import hours

@@ -74,7 +74,8 @@ def test_a_split_with_an_enterprise_of_another_park_is_refused(world):
         services.asset_split(actor=world.officer, asset=line, pieces=[
             {"from_m": 0, "to_m": 3000, "enterprise": world.other_enterprise}])
 
-    assert "is in another park" in _message(exc, "pieces")
+    message = _message(exc, "pieces")
+    assert "not of this park" in message and world.other_enterprise.name not in message  # never named
 
 
 def test_a_line_with_shifts_is_not_split_again(world):

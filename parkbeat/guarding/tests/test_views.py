@@ -2,11 +2,19 @@
 a confirmation, planning a shift, and "my guard shifts" with its check-in button."""
 import json
 
+import pytest
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parkbeat.guarding.models import GuardedAsset, GuardShift, ShiftPerson
 from parkbeat.guarding.tests import helpers as h
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(client, settings):
+    """The page texts asserted here are the English msgids (the interface itself is Chinese)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def test_the_detail_page_shows_the_map_data_and_a_72_hour_grid(world, page_as):
