@@ -1,5 +1,6 @@
 """Root fixtures: one user per role over a two-station world, and API clients logged in as each."""
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from parkbeat.testing import World
@@ -26,6 +27,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
+    # A request leaves its language active in the thread (LocaleMiddleware never deactivates): each test
+    # starts from the default (Chinese), whatever the one before it asked for.
+    translation.deactivate()
     settings.HUEY = {**settings.HUEY, "immediate": True}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"  # attachments (part D): never into var/

@@ -257,9 +257,9 @@ class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             selectors.get_visible(selectors.joinable_runs(request.user), self.kwargs["pk"])  # else 404
             raise PermissionDenied(_("You are not allowed to do this here.")) from None
 
-    @extend_schema(methods=["get"], summary=_("The run's GPS track"), responses=TrackPointSerializer(many=True),
+    @extend_schema(methods=["get"], summary="巡逻轨迹 / The run's GPS track", responses=TrackPointSerializer(many=True),
                    description=_("Every stored position of the run, oldest first (all devices)."))
-    @extend_schema(methods=["post"], summary=_("Send GPS positions of the run"), request=TrackIngestSerializer,
+    @extend_schema(methods=["post"], summary="上报轨迹 / Send GPS positions of the run", request=TrackIngestSerializer,
                    responses=TrackIngestResultSerializer,
                    description=_("A batch of up to 1000 positions of one device (participants of the run, or "
                                  "the police of its park; a device signs in with its bearer token). Each point "

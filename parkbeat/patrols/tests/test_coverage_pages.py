@@ -53,7 +53,7 @@ def test_the_export_writes_the_checkpoints_as_shown(world, week, page_as):
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {"东大门", "一号仓库", "变电站"}
     assert by_name["一号仓库"][2:5] == (2, 2, 100)
-    assert by_name["变电站"][6:] == (1, 168, "Not visited")
+    assert by_name["变电站"][6:] == (1, 168, "未巡到")
 
 
 def test_an_officer_of_station_b_sees_nothing_of_station_a(world, week, page_as):
@@ -83,7 +83,7 @@ def test_roles_without_patrol_places_get_403(world, page_as, name):
 def test_an_empty_scope_says_so(world, page_as):
     response = page_as(world.officer2).get(reverse("patrols:coverage"))
     assert response.status_code == 200
-    assert "No checkpoint in this period and scope." in response.content.decode()
+    assert "该时间段和范围内没有巡防点。" in response.content.decode()
 
 
 def test_a_period_too_long_or_backwards_is_an_error_and_the_default_week_applies(world, week, page_as):

@@ -343,7 +343,7 @@ def test_the_schema_documents_the_track_with_summaries(world, api_as):
         schema = api_as(world.officer).get("/api/schema/?format=json&lang=en").json()
 
     track = schema["paths"]["/api/v1/patrol-runs/{id}/track/"]
-    assert track["post"]["summary"] == "Send GPS positions of the run"
-    assert track["get"]["summary"] == "The run's GPS track"
+    assert track["post"]["summary"] == "上报轨迹 / Send GPS positions of the run"
+    assert track["get"]["summary"] == "巡逻轨迹 / The run's GPS track"
     body = track["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert set(schema["components"]["schemas"][body]["properties"]) == {"device", "coords", "points"}
