@@ -1,4 +1,6 @@
-"""Navigation by role: each entry appears only to the roles that can use it."""
+"""Navigation by role: each entry appears only to the roles that can use it, and the entries of one area sit
+under one menu of the bar (a menu of a single entry is shown as that entry), so the police's two dozen entries
+fit one row."""
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,20 @@ NAV = [
     ("audit:event_list", "journal-text", _("Audit trail"), {AUDITOR}),
 ]
 
+# (label, icon, entries): an area's menu, placed where its first entry the user sees would stand
+GROUPS = [
+    (_("Parks and enterprises"), "buildings", ("org:park_list", "enterprises:enterprise_list",
+                                               "enterprises:visit_list", "enterprises:demand_list")),
+    (_("Incidents and disputes"), "broadcast", ("incidents:incident_list", "incidents:quick_report",
+                                                "disputes:dispute_list", "disputes:dispute_figures")),
+    (_("Volunteer police"), "person-badge", ("volunteers:volunteer_list", "volunteers:my_volunteer",
+                                             "volunteers:my_service", "volunteers:ranking")),
+    (_("Patrols and guarding"), "shield-check", ("patrols:field_home", "patrols:run_list", "patrols:plan_list",
+                                                 "patrols:checkpoint_list", "patrols:coverage", "patrols:map",
+                                                 "guarding:asset_list", "guarding:my_shifts")),
+]
+GROUP_OF = {name: index for index, (_label, _icon, names) in enumerate(GROUPS) for name in names}
+
 
 def reaches(user, url_name):
     """Whether the navigation offers `url_name` to `user` (the page cards follow the same roles)."""
@@ -51,10 +67,30 @@ def current_section(path, urls):
     return max(matches, key=len, default=None)
 
 
+def menu(items):
+    """The bar: entries outside any area as they are, an area's entries as one menu ({"label", "icon", "children",
+    "active"}) where its first entry stands, or as that entry alone when the user sees only one of them."""
+    members = {}
+    for item in items:
+        if item["name"] in GROUP_OF:
+            members.setdefault(GROUP_OF[item["name"]], []).append(item)
+    bar, placed = [], set()
+    for item in items:
+        index = GROUP_OF.get(item["name"])
+        if index is None or len(members[index]) == 1:
+            bar.append(item)
+        elif index not in placed:
+            placed.add(index)
+            label, icon, _names = GROUPS[index]
+            bar.append({"label": label, "icon": icon, "children": members[index],
+                        "active": any(member["active"] for member in members[index])})
+    return bar
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     access = access_for(user)
-    items = [{"url": reverse(name), "icon": icon, "label": label, "active": False}
+    items = [{"name": name, "url": reverse(name), "icon": icon, "label": label, "active": False}
              for name, icon, label, roles in NAV if access.roles & roles]
     active = current_section(request.path, [item["url"] for item in items])
     for item in items:
@@ -62,6 +98,7 @@ def navigation(request):
     return {
         "access": access,
         "nav_items": items,
+        "nav_menu": menu(items),
         "role_labels": [Role(r).label for r in sorted(access.roles)],
         "DEMO_MODE": settings.DEMO_MODE,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
