@@ -1,6 +1,6 @@
 """Volunteers on the workbench: for the station leader and the park officer, a panel of the nominations
 waiting for vetting and the insurance or allowances expiring soon; for a volunteer, their team and who is in
-it (names only)."""
+it (names only), their next patrol window and guard shift, and this month's hours and points."""
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from parkbeat.core.home import Panel
 from parkbeat.core.permissions import LEADER, OFFICER, VOLUNTEER
 from parkbeat.core.scoping import access_for
-from parkbeat.volunteers import selectors
+from parkbeat.volunteers import hours, selectors
 from parkbeat.volunteers.models import Volunteer, VolunteerTeam
 
 VOLUNTEERS = "volunteers:volunteer_list"
@@ -45,7 +45,20 @@ def team(*, user, now):
     for t in teams:
         t.active_members = members.get(t.pk, [])
     return {"id": "wb-team", "teams": teams, "title": _("My team"), "mine": reverse("volunteers:my_volunteer"),
-            "note": _("Duty shifts for volunteers come with the patrols.")}
+            **duty(user=user, now=now, teams=teams)}
+
+
+def duty(*, user, now, teams):
+    """What the volunteer does next and has served this month, from the same selectors as 我的义警服务."""
+    me = (Volunteer.objects.filter(user_id=user.pk, team__in=teams).select_related("team")
+          .order_by("-status", "-id").first())
+    if me is None:
+        return {"me": None}
+    windows = hours.upcoming_windows(team=me.team, now=now, limit=1)
+    shifts = hours.upcoming_shifts(viewer=user, volunteer=me, limit=1)
+    return {"me": me, "next_patrol": windows[0] if windows else None, "next_shift": shifts[0] if shifts else None,
+            "month": hours.person_service(me, hours.month_start(now), now),
+            "service": reverse("volunteers:my_service")}
 
 
 PANELS = (

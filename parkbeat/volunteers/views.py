@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.generic import TemplateView
 from parkbeat.core.permissions import VOLUNTEER, can, has_role, require
 from parkbeat.core.views import (PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView,
                                  ServiceUpdateView)
-from parkbeat.volunteers import selectors, services
+from parkbeat.volunteers import hours, selectors, services
 from parkbeat.volunteers.filters import VolunteerFilterSet, VolunteerTeamFilterSet
 from parkbeat.volunteers.forms import (CaptainForm, NominationForm, StatusForm, SupportForm, TeamForm, TrainingForm,
                                        VetForm, VolunteerForm)
@@ -67,8 +68,13 @@ def detail_context(user, volunteer):
         record.expired = record.expires_on < today
         record.soon = not record.expired and (record.expires_on - today).days <= days
     trainings = list(selectors.trainings_of(user=user, volunteer=volunteer))
+    now = timezone.now()
+    own = volunteer.user_id == user.pk
     return {
         "volunteer": volunteer,
+        "service_year": hours.person_service(volunteer, hours.year_start(now), now),
+        "service_url": reverse("volunteers:my_service") if own else reverse("volunteers:volunteer_service",
+                                                                             args=[volunteer.pk]),
         "transitions": selectors.transitions_of(user=user, volunteer=volunteer),
         "trainings": trainings,
         "support": support,
@@ -293,8 +299,6 @@ class TeamCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        from django.urls import reverse
-
         return {**super().get_context_data(**kwargs), "back": reverse("volunteers:team_list")}
 
     def perform(self, form):

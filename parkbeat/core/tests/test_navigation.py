@@ -119,3 +119,21 @@ def test_the_navbar_in_chromium_lights_one_entry(browser_page, live_server, worl
     screenshot(browser_page, "navbar-one-active", full_page=False)
     current.click()
     browser_page.wait_for_url("**" + reverse("enterprises:visit_list"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_a_volunteer_reaches_an_entry_through_the_menu_and_its_area(phone_page, live_server, world):
+    from parkbeat.core.tests.browser import login, screenshot
+
+    page = login(phone_page, live_server.url, world.volunteer.username, "Correct-Horse-9")
+    assert not page.locator("#mainnav").is_visible()
+    page.locator("button.navbar-toggler").click()
+    area = page.locator("#mainnav a.dropdown-toggle", has_text="巡防与守护")
+    area.wait_for(state="visible")
+    area.click()
+    entry = page.locator("#mainnav .dropdown-menu a", has_text="我的巡逻")
+    entry.wait_for(state="visible")
+    screenshot(page, "navbar-phone-volunteer")
+    entry.click()
+    page.wait_for_url("**" + reverse("patrols:field_home"))

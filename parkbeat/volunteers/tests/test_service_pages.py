@@ -80,6 +80,8 @@ def test_the_officer_opens_it_from_the_detail_page_and_another_station_gets_404(
     client = page_as(world.officer)
     detail = client.get(crew.mate.get_absolute_url()).content.decode()
     assert service_url(crew.mate) in detail
+    summary = detail.split('id="volunteer-service-summary"')[1].split("</div></div>")[0]
+    assert "2.0 h served, 20 points" in summary and service_url(crew.mate) in summary
     page = client.get(service_url(crew.mate)).content.decode()
     assert 'id="service-support"' in page and 'id="hours-year">2.0<' in page
     assert page_as(world.other_officer).get(service_url(crew.mate)).status_code == 404
@@ -97,6 +99,26 @@ def test_the_page_lists_the_teams_next_patrol_windows(crew, world, page_as):
     all_week_plan(world, route_=crew.route)
     page = page_as(crew.mate_user).get(reverse("volunteers:my_service")).content.decode()
     assert "全天巡逻" in page
+
+
+def test_the_workbench_tells_a_volunteer_their_next_patrol_and_this_months_hours(crew, world, page_as):
+    from parkbeat.patrols.tests.helpers import all_week_plan
+
+    panel = page_as(crew.mate_user).get(reverse("home")).content.decode()
+    assert 'id="wb-no-duty"' in panel and 'id="wb-next-patrol"' not in panel
+    all_week_plan(world, route_=crew.route)
+    panel = page_as(crew.mate_user).get(reverse("home")).content.decode()
+    assert 'id="wb-next-patrol"' in panel and "全天巡逻" in panel and 'id="wb-no-duty"' not in panel
+    served = panel.split('id="wb-month-service">')[1].split("</span>")[0]
+    if timezone.localtime().day > 1 or timezone.localtime().hour >= 3:  # the 2 h run lies inside this month
+        assert served == "This month: 2.0 h served, 20 points"
+    assert reverse("volunteers:my_service") in panel
+    # an account with no volunteer record keeps the team panel without a duty footer
+    from parkbeat.core.roles import Role
+    from parkbeat.testing import UserFactory, assign
+
+    lone = assign(UserFactory(username="t_lone_home"), Role.VOLUNTEER, team=world.team)
+    assert 'id="wb-team-duty"' not in page_as(lone).get(reverse("home")).content.decode()
 
 
 # ---------------------------------------------------------------- rankings
