@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedModelForm
@@ -125,16 +126,20 @@ class AssignForm(BootstrapFormMixin, forms.Form):
         self.fields["team"].queryset = VolunteerTeam.objects.filter(park_id=segment.park_id).order_by("name")
 
 
-def park_people(park):
-    """Who may be put on a shift in `park` (services.shift_people), by name."""
+def park_people(park, team=None):
+    """Who may be put on a shift in `park` (on a segment of `team`: of that team) (services.shift_people), by
+    name."""
     from parkbeat.org.models import RoleAssignment
 
-    ids = RoleAssignment.objects.filter(shift_people(park)).values("user_id")
+    ids = RoleAssignment.objects.filter(shift_people(park, team)).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "username")
 
 
 class ShiftForm(VersionedModelForm):
-    people = forms.ModelMultipleChoiceField(queryset=User.objects.none(), label=_("People"))
+    people = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), label=_("People"),
+        error_messages={"invalid_choice": _("Choose volunteers of the segment's team or the police of the park "
+                                            "(%(value)s is neither).")})
 
     class Meta:
         model = GuardShift
@@ -143,9 +148,17 @@ class ShiftForm(VersionedModelForm):
 
     def __init__(self, *args, segment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = park_people(segment.park)
+        people = park_people(segment.park, segment.team)
         if self.instance.pk:
-            self.fields["people"].initial = [row.user_id for row in self.instance.roster.all()]
+            on_it = [row.user_id for row in self.instance.roster.all()]
+            self.fields["people"].initial = on_it
+            # whoever is already on it stays choosable (the segment may have changed teams since)
+            people = User.objects.filter(Q(pk__in=people.values("pk")) | Q(pk__in=on_it)).order_by(
+                "full_name", "username")
+        self.fields["people"].queryset = people
+        if segment.team is not None:
+            self.fields["people"].help_text = _("Volunteers of %(team)s and the police of the park.") % {
+                "team": segment.team.name}
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 

@@ -2,8 +2,9 @@
 points, shifts and check-ins; and the alert pass that tells people of a gap before it opens.
 
 Invariants kept here: a line is a WGS-84 LineString of at least two points; the segments tile the line
-exactly (no stretch left out, none twice); a shift lies in its asset's period and no person is on two
-shifts at once; a check-in lies within its shift. Every change leaves an audit event in its transaction.
+exactly (no stretch left out, none twice); a shift lies in its asset's period, takes on a team's segment only
+that team's volunteers and the police of the park, and no person is on two shifts at once (their user rows
+locked while it is checked); a check-in lies within its shift. Every change leaves an audit event in its transaction.
 """
 from datetime import datetime, time as dt_time, timedelta
 
@@ -232,23 +233,35 @@ def fixed_point_update(*, actor, point, data, expected_version=None):
 
 
 # ---------------------------------------------------------------- shifts
-def shift_people(park):
+def shift_people(park, team=None):
     """The role assignments of who may be put on a shift in `park`: its police, its station's leaders and the
-    volunteers of its teams."""
+    volunteers of its teams; on a segment given to `team`, only that team's volunteers (with the police)."""
     from parkbeat.org.models import Role
 
+    volunteers = Q(role=Role.VOLUNTEER, team_id=team.pk) if team is not None else Q(role=Role.VOLUNTEER,
+                                                                                      team__park=park)
     return (Q(role__in=[Role.PARK_OFFICER, Role.AUXILIARY], park=park)
-            | Q(role=Role.STATION_LEADER, unit_id=park.station_id) | Q(role=Role.VOLUNTEER, team__park=park))
+            | Q(role=Role.STATION_LEADER, unit_id=park.station_id) | volunteers)
 
 
-def _eligible(user, park):
+def _eligible(user, park, team=None):
     from parkbeat.org.models import RoleAssignment
 
-    return user.is_active and RoleAssignment.objects.filter(user=user).filter(shift_people(park)).exists()
+    return user.is_active and RoleAssignment.objects.filter(user=user).filter(shift_people(park, team)).exists()
 
 
-def _check_shift(segment, starts_at, ends_at, people, exclude_pk=None):
-    """The shift's time and people, or the ValidationError naming what is wrong (a person already on another
+def _lock_people(people):
+    """Lock the people's user rows (FOR UPDATE, in id order so two planners never deadlock) for the rest of the
+    transaction: two shifts planned at once for one person are then checked for overlap one after the other."""
+    from parkbeat.org.models import User
+
+    ids = sorted({p.pk for p in people})
+    return list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _check_shift(segment, starts_at, ends_at, people, exclude_pk=None, kept=()):
+    """The shift's time and people, or the ValidationError naming what is wrong (someone not of the segment's
+    team nor the police of the park, unless already on the shift (`kept` ids); a person already on another
     shift at that time: the person and that shift)."""
     asset = segment.asset
     if not isinstance(starts_at, datetime):
@@ -270,6 +283,15 @@ def _check_shift(segment, starts_at, ends_at, people, exclude_pk=None):
     if refused:
         raise ValidationError({"people": _("Not of this park: the people with id %(ids)s.") % {
             "ids": "、".join(refused)}})
+    team = segment.team
+    if team is not None:
+        # of the park (so the planner sees them), but of another team: named, with the team that watches here
+        others = [p.display_name for p in people if p.pk not in kept and not _eligible(p, asset.park, team)]
+        if others:
+            raise ValidationError({"people": _(
+                "Not of %(team)s, the team that watches %(segment)s: %(names)s. Only its volunteers and the police "
+                "of the park can be put on its shifts.") % {"team": team.name, "segment": segment,
+                                                             "names": "、".join(others)}})
     for person in people:
         other = (GuardShift.objects.filter(roster__user=person, roster__declined_at__isnull=True,
                                            starts_at__lt=ends_at, ends_at__gt=starts_at)
@@ -290,6 +312,7 @@ def shift_create(*, actor, segment, starts_at, ends_at, people, note=""):
     starts_at, ends_at = _aware(starts_at), _aware(ends_at)
     with transaction.atomic():
         lock_for_update(segment)  # two planners on one segment: one after the other
+        _lock_people(people or ())  # ... and on two segments, for one person: one overlap check at a time
         people = _check_shift(segment, starts_at, ends_at, people)
         shift = GuardShift(segment=segment, park_id=segment.park_id, starts_at=starts_at, ends_at=ends_at,
                            note=(note or "").strip(), created_by=actor)
@@ -312,7 +335,8 @@ def shift_update(*, actor, shift, data, people=None, expected_version=None):
         lock_for_update(shift, expected_version)
         current = {row.user_id: row for row in shift.roster.select_related("user")}
         wanted = people if people is not None else [row.user for row in current.values()]
-        wanted = _check_shift(shift.segment, starts_at, ends_at, wanted, exclude_pk=shift.pk)
+        _lock_people(wanted)  # another planner putting one of them on another shift waits for this one
+        wanted = _check_shift(shift.segment, starts_at, ends_at, wanted, exclude_pk=shift.pk, kept=set(current))
         dropped = [row for uid, row in current.items() if uid not in {p.pk for p in wanted}]
         arrived = [str(row.user) for row in dropped if row.checked_in_at is not None]
         if arrived:

@@ -87,13 +87,13 @@ def test_coverage_lists_gaps_covered_and_who_has_not_checked_in(world, api_as):
 
 def test_overlapping_shift_by_api_is_400_naming_the_person(world, api_as):
     _line_, first, second = _line(world)
-    h.shift(world, first, h.hour(1), h.hour(4))
+    h.shift(world, first, h.hour(1), h.hour(4), people=[world.auxiliary])
 
     response = api_as(world.officer).post("/api/v1/guard-shifts/", {
         "segment": second.pk, "starts_at": h.hour(3).isoformat(), "ends_at": h.hour(6).isoformat(),
-        "people": [world.volunteer.pk]}, format="json")
+        "people": [world.auxiliary.pk]}, format="json")
 
-    assert response.status_code == 400 and world.volunteer.display_name in response.json()["people"][0]
+    assert response.status_code == 400 and world.auxiliary.display_name in response.json()["people"][0]
     assert GuardShift.objects.count() == 1
 
 

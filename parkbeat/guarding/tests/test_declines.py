@@ -98,7 +98,7 @@ def test_a_declined_person_cannot_check_in_and_is_free_for_another_shift(world, 
     services.shift_decline(actor=world.volunteer, shift=crew.shift, reason="家里有事")
     with pytest.raises(ValidationError):
         services.shift_checkin(actor=world.volunteer, shift=crew.shift, at=h.hour(20))
-    other = h.shift(world, crew.second, h.hour(21), h.hour(23), people=[world.volunteer])
+    other = h.shift(world, crew.first, h.hour(21), h.hour(23), people=[world.volunteer])
     assert other.pk
 
 
@@ -169,9 +169,9 @@ def test_no_shows_are_listed_on_the_shift_and_asset_pages(world, crew, page_as):
 def test_late_declines_count_beside_no_shows_in_reliability(world, crew, page_as):
     me = VolunteerFactory(team=world.team, user=world.volunteer, status=Volunteer.Status.ACTIVE,
                           resident_id="110105194912310021")
-    late = h.shift(world, crew.second, h.hour(-6), h.hour(-4), people=[world.volunteer])
-    early = h.shift(world, crew.second, h.hour(-10), h.hour(-8), people=[world.volunteer])
-    h.shift(world, crew.second, h.hour(-14), h.hour(-12), people=[world.volunteer])  # missed
+    late = h.shift(world, crew.first, h.hour(-6), h.hour(-4), people=[world.volunteer])
+    early = h.shift(world, crew.first, h.hour(-10), h.hour(-8), people=[world.volunteer])
+    h.shift(world, crew.first, h.hour(-14), h.hour(-12), people=[world.volunteer])  # missed
     services.shift_decline(actor=world.volunteer, shift=late, reason="生病", now=h.hour(-7))
     services.shift_decline(actor=world.volunteer, shift=early, reason="出差", now=h.hour(-48))
     result = hours.reliability(me, h.hour(-24), h.hour(1))

@@ -93,13 +93,13 @@ def test_a_line_with_shifts_is_not_split_again(world):
 def test_a_shift_overlapping_the_same_persons_other_shift_is_refused_naming_both(world):
     line = h.asset(world)
     first, second = h.split(world, line)
-    h.shift(world, first, h.hour(2), h.hour(6))
+    h.shift(world, first, h.hour(2), h.hour(6), people=[world.auxiliary])  # the police: on any segment
 
     with pytest.raises(ValidationError) as exc:
-        h.shift(world, second, h.hour(5), h.hour(9))
+        h.shift(world, second, h.hour(5), h.hour(9), people=[world.auxiliary])
 
     message = _message(exc, "people")
-    assert world.volunteer.display_name in message and "高压电缆敷设" in message and str(first) in message
+    assert world.auxiliary.display_name in message and "高压电缆敷设" in message and str(first) in message
     assert GuardShift.objects.count() == 1
 
 

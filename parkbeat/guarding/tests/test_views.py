@@ -103,10 +103,10 @@ def test_a_shift_is_planned_on_the_page_and_an_overlap_is_a_form_error(world, pa
     local = h.timezone.localtime
 
     made = client.post(url, {"segment": first.pk, "starts_at": local(h.hour(2)).strftime(fmt),
-                             "ends_at": local(h.hour(6)).strftime(fmt), "people": [world.volunteer.pk]})
+                             "ends_at": local(h.hour(6)).strftime(fmt), "people": [world.auxiliary.pk]})
     clash = client.post(reverse("guarding:shift_create") + f"?segment={second.pk}", {
         "segment": second.pk, "starts_at": local(h.hour(4)).strftime(fmt), "ends_at": local(h.hour(8)).strftime(fmt),
-        "people": [world.volunteer.pk]})
+        "people": [world.auxiliary.pk]})
 
     assert made.status_code == 302 and GuardShift.objects.count() == 1
     assert clash.status_code == 200 and "is already on another shift" in clash.content.decode()
