@@ -42,6 +42,20 @@ def _settings(settings, tmp_path):
 
 
 @pytest.fixture
+def english():
+    """Messages in English for tests that assert the msgids (the interface itself is Chinese); an app's
+    tests/conftest.py makes it autouse for a whole folder of service tests."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_pages(client, settings):
+    """Pages in English (the language cookie) for page tests that assert the msgids."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
 def world(db):
     return World()
 

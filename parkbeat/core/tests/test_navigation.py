@@ -129,6 +129,7 @@ def test_on_a_phone_a_volunteer_reaches_an_entry_through_the_menu_and_its_area(p
     page = login(phone_page, live_server.url, world.volunteer.username, "Correct-Horse-9")
     assert not page.locator("#mainnav").is_visible()
     page.locator("button.navbar-toggler").click()
+    page.locator("#mainnav.collapse.show").wait_for()  # opened (its transition over)
     area = page.locator("#mainnav a.dropdown-toggle", has_text="巡防与守护")
     area.wait_for(state="visible")
     area.click()

@@ -1,9 +1,6 @@
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    """The messages asserted here are the English msgids (the interface itself is Chinese)."""
-    with translation.override("en"):
-        yield
+def _english(english):
+    """The messages asserted in this folder are the English msgids (the root conftest's `english`)."""

@@ -13,12 +13,7 @@ COVERS = ["volunteers:my_service", "volunteers:volunteer_service", "volunteers:r
           "volunteers:ranking_print", "volunteers:ranking_pdf", "volunteer-hours", "volunteer-ranking"]
 
 
-@pytest.fixture(autouse=True)
-def _english_pages(client, settings):
-    """The page texts asserted here are the English msgids (the interface itself is Chinese)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 @pytest.fixture
