@@ -11,7 +11,11 @@ The structure, for the areas that will extend it:
 - one function per table family (`seed_staff`, `seed_incidents`, `seed_disputes`, `seed_visits_and_demands`,
   `seed_audit`), each with its own `random.Random(f"{seed}:city:<family>")`, so the same options always give
   the same data and a new family leaves the others as they were;
-- `Sizes`: the options, and the sizes of the dependent families in proportion to them.
+- `Sizes`: the options, and the sizes of the dependent families in proportion to them;
+- the areas above org add their families in their own `<app>/city.py` (`seed(city, writer, trail, sizes, seed,
+  log)`), found through the app registry in INSTALLED_APPS order (`area_modules`), as `core.demo` finds the
+  `demo.py` modules: org imports none of them. Patrols, for one, add checkpoints, routes, plans, a month of runs
+  with their check-ins, missed checks and GPS track points (`parkbeat.patrols.city`).
 
 Every row is valid for the app: the clocks follow the state machines (reported ≤ accepted ≤ on scene ≤
 closed, one transition row per step, statuses reached only by steps already past), rows sit in a park of
@@ -21,6 +25,7 @@ agreements, instalments and payments, and the audit events extend the hash chain
 import json
 import math
 import random
+from importlib import import_module
 from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -33,6 +38,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from parkbeat.core.demo import CITY_ACCOUNTS, MOBILE_PREFIXES, person_name
 from parkbeat.core.roles import Role
@@ -55,7 +61,9 @@ class Sizes:
     disputes: int
     visits: int | None = None
     demands: int | None = None
+    track_points: int | None = None
 
+    TRACK_POINTS_PER_INCIDENT = 10  # the city of 1,000,000 incidents has 10 million GPS track points
     @property
     def n_visits(self):
         return self.incidents * 3 // 10 if self.visits is None else self.visits
@@ -64,9 +72,14 @@ class Sizes:
     def n_demands(self):
         return self.incidents * 6 // 100 if self.demands is None else self.demands
 
+    @property
+    def n_track_points(self):
+        """The patrols' GPS track points (parkbeat.patrols.city), a month of them at the city's rate."""
+        return self.incidents * self.TRACK_POINTS_PER_INCIDENT if self.track_points is None else self.track_points
+
     def note(self, seed):
         return (f"{CITY_NOTE}: seed={seed} incidents={self.incidents} disputes={self.disputes} "
-                f"visits={self.n_visits} demands={self.n_demands}")
+                f"visits={self.n_visits} demands={self.n_demands} track_points={self.n_track_points}")
 
 
 def built_note():
@@ -159,6 +172,21 @@ class Writer:
             row["id"] = self.new_id(table)
         self.rows[table].append(tuple(map(row.get, self.columns[table])))
         return row["id"]
+
+    def appender(self, table, columns):
+        """A fast `add` for the largest families: a function taking one row as a tuple in the order of
+        `columns` (which must name every column of the table, "id" included, the caller giving ids with
+        `new_id`), queued as `add` queues it."""
+        if sorted(columns) != sorted(self.columns[table]):
+            raise ValueError(f"{table}: columns {sorted(columns)} are not the table's {sorted(self.columns[table])}")
+        queue = self.rows[table].append
+        if list(columns) == self.columns[table]:
+            return queue
+        order = [list(columns).index(c) for c in self.columns[table]]
+        return lambda row: queue(tuple(row[i] for i in order))
+
+    def queued(self, table):
+        return len(self.rows[table])
 
     def flush(self):
         """Write every queued row, parents first (tables in the order they were registered)."""
@@ -454,7 +482,7 @@ class Trail:
                            "read_at": w.ts(read_t) if read_t is not None and read_t < self.city.now_t else None})
 
 
-def _urls(name):
+def detail_urls(name):
     """A function pk -> the detail page's path, by reversing once."""
     marker = 987654321
     path = reverse(name, args=[marker])
@@ -476,7 +504,7 @@ def seed_incidents(city, writer, trail, rng, total, dispute_target):
     t_inc, t_step = w.table(Incident), w.table(IncidentTransition)
     t_agency = w.table(Incident.agencies.through)
     content_type = apps.get_model("contenttypes", "ContentType").objects.get_for_model(Incident).pk
-    url = _urls("incidents:incident_detail")
+    url = detail_urls("incidents:incident_detail")
     sources = {S.DISPATCH_110: 45, S.PATROL: 20, S.PHONE: 22, S.WALK_IN: 13}  # no liaison/volunteer accounts here
     source_list, source_weights = list(sources), list(accumulate(sources.values()))
     kinds = {s: (list(idemo.KIND_ODDS[s]), list(accumulate(idemo.KIND_ODDS[s].values()))) for s in sources}
@@ -615,10 +643,10 @@ def seed_incidents(city, writer, trail, rng, total, dispute_target):
                 linked.append((pk, park, reported, enterprise, kind, people))
             done += 1
             if done % CHUNK == 0:
-                _commit(w)
+                commit(w)
                 if done % (10 * CHUNK) == 0:
                     w.log(f"incidents: {done}/{total}")
-    _commit(w)
+    commit(w)
     return linked
 
 
@@ -626,7 +654,7 @@ def _mobile(rng):
     return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10 ** 8):08d}"
 
 
-def _commit(writer):
+def commit(writer):
     """Write what is queued and commit it: a chunk at a time, so neither memory nor the journal grows."""
     writer.flush()
     connection.commit()
@@ -657,7 +685,7 @@ def seed_disputes(city, writer, trail, rng, total, linked):
     t_agreement, t_ap = w.table(Agreement), w.table(Agreement.parties.through)
     t_ob, t_pay, t_da = w.table(Obligation), w.table(Payment), w.table(Dispute.agencies.through)
     content_type = apps.get_model("contenttypes", "ContentType").objects.get_for_model(Dispute).pk
-    url = _urls("disputes:dispute_detail")
+    url = detail_urls("disputes:dispute_detail")
     categories = [c for c, _n in ddemo.STANDALONE_CATEGORIES]
     category_cum = list(accumulate(n for _c, n in ddemo.STANDALONE_CATEGORIES))
     linked = linked[:total]
@@ -907,10 +935,10 @@ def seed_disputes(city, writer, trail, rng, total, linked):
                          pk, url(pk))
         done += 1
         if done % CHUNK == 0:
-            _commit(w)
+            commit(w)
             if done % (5 * CHUNK) == 0:
                 w.log(f"disputes: {done}/{total}")
-    _commit(w)
+    commit(w)
     return done
 
 
@@ -981,9 +1009,9 @@ def seed_visits_and_demands(city, writer, trail, rng, n_visits, n_demands):
                 demand(enterprise[0], park, t, None, rng.choice((park.officer, park.officer, park.auxiliary)),
                        Demand.Source.OFFICER)
         if visits + demands - committed >= CHUNK:
-            _commit(w)
+            commit(w)
             committed = visits + demands
-    _commit(w)
+    commit(w)
     return visits, demands
 
 
@@ -1031,6 +1059,16 @@ def seed_audit(city, writer, trail, rng):
 
 
 # ------------------------------------------------------------------ the run
+def area_modules():
+    """The `city.py` modules of the installed apps after org (this module), in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("parkbeat.") and config.name != __package__ and module_has_submodule(
+                config.module, "city"):
+            found.append(import_module(f"{config.name}.city"))
+    return found
+
+
 def build(ctx, sizes, log=lambda message: None):
     """Write the city's history on top of the demo modules' stations, parks and enterprises.
 
@@ -1068,8 +1106,10 @@ def build(ctx, sizes, log=lambda message: None):
         seed_visits_and_demands(city, writer, trail, random.Random(f"{ctx.seed}:city:history"),
                                 n_visits, n_demands)
         log(f"visits: {writer.counts['enterprises_visit']}, demands: {writer.counts['enterprises_demand']}")
+        for area in area_modules():
+            area.seed(city, writer, trail, sizes, ctx.seed, log)
         seed_audit(city, writer, trail, random.Random(f"{ctx.seed}:city:audit"))
-        _commit(writer)
+        commit(writer)
         log(f"audit events: {writer.counts['audit_auditevent']}; building the indexes")
         writer.restore_indexes()
         writer.finish()

@@ -22,10 +22,14 @@ from parkbeat.incidents.models import Incident, IncidentTransition
 from parkbeat.notifications.models import Notification
 from parkbeat.org import demo as org_demo
 from parkbeat.org.models import OrgUnit, Park, RoleAssignment, User
+from parkbeat.patrols import coverage, geo
+from parkbeat.patrols.city import PATROL_DAYS
+from parkbeat.patrols.models import CheckIn, Checkpoint, MissedCheck, PatrolPlan, PatrolRun, Route, TrackPoint
 
 SIZES = ("--stations", "3", "--enterprises", "300", "--incidents", "3000", "--disputes", "600")
 SAMPLED = (Incident, IncidentTransition, Dispute, DisputeParty, DisputeTransition, MediationSession, Agreement,
-           Obligation, Payment, Visit, Demand, DemandTransition, Notification, AuditEvent)
+           Obligation, Payment, Visit, Demand, DemandTransition, Notification, AuditEvent, Checkpoint, Route,
+           PatrolPlan, PatrolRun, CheckIn, MissedCheck, TrackPoint)
 
 
 @pytest.fixture
@@ -138,7 +142,8 @@ def test_a_city_is_built_as_asked_valid_ordered_scoped_and_chained(demo_mode):
             assert cursor.execute("PRAGMA foreign_key_check").fetchall() == []
     assert {"incident_dispatch_number_once"} <= set(connection.introspection.get_constraints(
         connection.cursor(), "incidents_incident"))
-    for model in (Incident, IncidentTransition, Dispute, Notification, AuditEvent):
+    for model in (Incident, IncidentTransition, Dispute, Notification, AuditEvent, Checkpoint, PatrolRun, CheckIn,
+                  MissedCheck, TrackPoint):
         declared = {i.name for i in model._meta.indexes}
         with connection.cursor() as cursor:
             assert declared <= set(connection.introspection.get_constraints(cursor, model._meta.db_table))
@@ -179,6 +184,8 @@ def test_a_city_is_built_as_asked_valid_ordered_scoped_and_chained(demo_mode):
     per_park = [incidents.filter(park=p).count() for p in Park.objects.all()]
     assert min(per_park) > 0 and max(per_park) > 2 * min(per_park)
 
+    _check_patrols(now, police, leaders)
+
     # The city leader sees the whole city, the branch leader his branch only, the station leader his station.
     users = {u.username: u for u in User.objects.filter(username__in=["cityleader", "branchleader", "leader"])}
     city = OrgUnit.objects.get(kind="city")
@@ -196,6 +203,7 @@ def test_a_city_is_built_as_asked_valid_ordered_scoped_and_chained(demo_mode):
     assert verify_chain()[1] is None
     call_command("verify_audit", stdout=StringIO())
     assert AuditEvent.objects.order_by("-id").first().note.startswith("seed_demo city: seed=2026 incidents=3000")
+    _check_coverage_answers()  # (signs the city leader in: after the build's note is read as the last event)
 
     # Run again with the same sizes: nothing is added; with others: refused, saying why.
     before = (Incident.objects.count(), AuditEvent.objects.count())
@@ -225,7 +233,119 @@ def test_city_cases_added_on_top_of_an_existing_demo(demo_mode):
     seed_demo("--stations", "2", "--enterprises", "200")
     assert not User.objects.filter(username="cityleader").exists()
     assert "cityleader" not in [a.username for a in demo.account_listing()]
-    seed_demo("--stations", "2", "--enterprises", "200", "--incidents", "1200", "--disputes", "200")
+    seed_demo("--stations", "2", "--enterprises", "200", "--incidents", "1200", "--disputes", "200",
+              "--track-points", "5000")
     assert (Incident.objects.count(), Dispute.objects.count()) == (1200, 200)
+    # 5,000 track points in all, the demo's own included, which leave the demo's patrols as they were.
+    assert TrackPoint.objects.count() == 5000 and TrackPoint.objects.filter(device__endswith="demo-phone").exists()
+    assert Checkpoint.objects.filter(name="东大门").count() == 3
     assert Incident.objects.exclude(park__station=org_demo.demo_station()).exists()
     assert verify_chain()[1] is None
+
+
+def _park_people(police, leaders):
+    """Who may be on a run in a park: its police, its station's leader, the volunteers of its teams."""
+    people = {park: set(users) for park, users in police.items()}
+    for park in Park.objects.all():
+        people.setdefault(park.pk, set()).add(leaders[park.station_id])
+    for a in RoleAssignment.objects.filter(role="volunteer", team__isnull=False).select_related("team"):
+        people.setdefault(a.team.park_id, set()).add(a.user_id)
+    return people
+
+
+def _check_patrols(now, police, leaders):
+    """The patrols' month: in proportion, in their parks, in time order, flagged and missed as the app decides."""
+    from shapely.geometry import Point, shape
+
+    assert TrackPoint.objects.count() == 10 * 3000  # ten GPS positions per incident of the city, the demo's too
+    city_runs = PatrolRun.objects.exclude(park__station=org_demo.demo_station())
+    assert city_runs.count() > 9 * PATROL_DAYS and CheckIn.objects.count() > 5 * PatrolRun.objects.count()
+    outlines = {p.pk: shape(p.boundary) for p in Park.objects.all()}
+    for park in Park.objects.all():
+        assert park.checkpoints.count() >= 8 and park.patrol_routes.count() >= 3 and park.patrol_plans.count() >= 2
+    for checkpoint in Checkpoint.objects.all():
+        assert outlines[checkpoint.park_id].contains(Point(float(checkpoint.lon), float(checkpoint.lat)))
+    for route in Route.objects.prefetch_related("stops__checkpoint"):
+        stops = list(route.stops.all())
+        assert [s.position for s in stops] == list(range(1, len(stops) + 1))
+        assert {s.checkpoint.park_id for s in stops} == {route.park_id}
+    assert not PatrolPlan.objects.exclude(park_id=F("route__park_id")).exists()
+    people = _park_people(police, leaders)
+    assert set(PatrolRun.objects.values_list("status", flat=True)) == {"finished", "auto_closed"}
+    assert not PatrolRun.objects.filter(Q(finished_at__lt=F("started_at")) | Q(finished_at__gt=F("window_end"))
+                                        | Q(finished_at__gt=now) | Q(started_at__lt=F("window_start") - timedelta(
+                                            minutes=30))).exists()
+    assert not PatrolRun.objects.filter(status="auto_closed").exclude(finished_at=F("window_end")).exists()
+    assert not PatrolRun.objects.exclude(park_id=F("route__park_id")).exists()
+    assert not PatrolRun.objects.exclude(plan__park_id=F("park_id")).exists()
+    assert PatrolRun.objects.filter(started_at__lt=now - timedelta(days=PATROL_DAYS - 2)).exists()
+    assert not CheckIn.objects.filter(Q(at__lt=F("run__started_at")) | Q(at__gt=F("run__finished_at"))
+                                      | Q(recorded_at__lt=F("at")) | Q(recorded_at__gt=now)).exists()
+    assert set(CheckIn.objects.values_list("method", flat=True)) == {"qr", "gps", "code"}
+    assert not TrackPoint.objects.filter(Q(at__lt=F("run__started_at")) | Q(at__gt=F("run__finished_at"))
+                                         | Q(recorded_at__lt=F("at")) | Q(recorded_at__gt=now)).exists()
+
+    for run in _sample(PatrolRun, 120).select_related("plan", "route").prefetch_related(
+            "participants", "checkins__checkpoint"):
+        assert {u.pk for u in run.participants.all()} <= people[run.park_id] and run.started_by_id in {
+            u.pk for u in run.participants.all()}
+        assert (run.finished_by_id is None) == (run.status == "auto_closed")
+        # Every scan's flags are those the app gives it, and a scan counts exactly when it has none.
+        counted, on_route = [], {c.pk for c in run.route.ordered_checkpoints()}
+        for checkin in sorted(run.checkins.all(), key=lambda c: (c.at, c.pk)):
+            assert checkin.checkpoint_id in on_route and checkin.recorded_by_id in people[run.park_id]
+            scan = geo.Scan(checkin.checkpoint_id, float(checkin.checkpoint.lon), float(checkin.checkpoint.lat),
+                            checkin.at)
+            flags, distance = geo.scan_flags(scan, counted, mode=run.mode,
+                                             position=(float(checkin.lon), float(checkin.lat)))
+            assert (checkin.flags, checkin.counted, checkin.distance_m) == (flags, not flags, round(distance)), \
+                checkin.pk
+            if checkin.counted:
+                counted.append(scan)
+        # The missed checks of its window: the route's checkpoints no counted scan reached.
+        reached = {s.checkpoint_id for s in counted}
+        missed = set(MissedCheck.objects.filter(plan=run.plan, window_start=run.window_start).values_list(
+            "checkpoint_id", flat=True))
+        assert missed == on_route - reached, run.pk
+        track = list(run.track_points.order_by("at").values_list("device", "lon", "lat"))
+        assert track and {d for d, _lon, _lat in track} == {track[0][0]}
+        assert track[0][0].startswith(f"u{run.started_by_id}:")
+        near = outlines[run.park_id].buffer(0.01)  # about a kilometre around the park
+        assert all(near.contains(Point(float(lon), float(lat))) for _d, lon, lat in track)
+    assert not CheckIn.objects.filter(counted=True).exclude(flags=[]).exists()
+    assert CheckIn.objects.filter(counted=False).exists() and not CheckIn.objects.filter(counted=False, flags=[]).exists()
+    # Windows nobody patrolled: every checkpoint of the route missed, no run named.
+    assert MissedCheck.objects.filter(run__isnull=True).exists() and MissedCheck.objects.filter(
+        run__isnull=False).exists()
+    assert Notification.objects.filter(kind="patrol_missed").exists()
+
+
+def _check_coverage_answers():
+    """The city leader's coverage of the last month: every checkpoint of the city, answered by the selector, the
+    API and the page alike; the station leader's of his station only."""
+    from django.test import Client
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    users = {u.username: u for u in User.objects.filter(username__in=["cityleader", "leader"])}
+    period = coverage.last_days(30)
+    figures = coverage.coverage(user=users["cityleader"], period=period)
+    visits = CheckIn.objects.filter(counted=True, at__gte=period.start, at__lt=period.end).count()
+    assert figures["totals"]["checkpoints"] == Checkpoint.objects.count()
+    assert figures["totals"]["visits"] == visits > 0 and figures["totals"]["missed"] > 0
+    assert len(figures["parks"]) == Park.objects.count() and figures["teams"]
+    station = coverage.coverage(user=users["leader"], period=period)["totals"]
+    assert 0 < station["checkpoints"] == Checkpoint.objects.filter(park__station=org_demo.demo_station()).count()
+
+    api = APIClient()
+    api.force_authenticate(users["cityleader"])
+    answer = api.get("/api/v1/patrol-coverage/", {"from": period.start.isoformat(), "to": period.end.isoformat()})
+    assert answer.status_code == 200
+    assert answer.json()["totals"]["visits"] == visits
+    assert len(answer.json()["checkpoints"]) == Checkpoint.objects.count()
+    page = Client()
+    page.force_login(users["cityleader"])
+    first, last = period.start.date(), (period.end - timedelta(days=1)).date()
+    response = page.get(reverse("patrols:coverage") + f"?date_from={first}&date_to={last}")
+    assert response.status_code == 200
+    assert Park.objects.exclude(station=org_demo.demo_station()).first().name in response.content.decode()

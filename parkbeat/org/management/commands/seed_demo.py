@@ -26,7 +26,8 @@ class Command(BaseCommand):
     help = ("Seed the demo station 马家河派出所 (demo mode only). Safe to run again: existing data is kept. "
             "With --stations/--enterprises the city around it; with --incidents/--disputes three years of the "
             "whole city's cases in bulk, e.g. --stations 50 --enterprises 50000 --incidents 1000000 "
-            "--disputes 200000, plus the accounts cityleader (the whole city) and branchleader (天元分局).")
+            "--disputes 200000 (with the patrols' last month: 10 GPS track points per incident unless "
+            "--track-points says otherwise), plus the accounts cityleader (the whole city) and branchleader (天元分局).")
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
@@ -40,11 +41,14 @@ class Command(BaseCommand):
                             help="city scale: enterprise visits (default 3 per 10 incidents)")
         parser.add_argument("--demands", type=int, default=None,
                             help="city scale: enterprise demands (诉求) (default 6 per 100 incidents)")
+        parser.add_argument("--track-points", type=int, default=None,
+                            help="city scale: GPS track points of the patrols' last month of runs "
+                                 f"(default {city.Sizes.TRACK_POINTS_PER_INCIDENT} per incident)")
         parser.add_argument("--no-accounts", dest="list_accounts", action="store_false",
                             help="leave out the list of demo accounts (make run prints it beside the address)")
 
     def handle(self, *args, seed, stations, enterprises, incidents=0, disputes=0, visits=None, demands=None,
-               list_accounts=True, **options):
+               track_points=None, list_accounts=True, **options):
         if not settings.DEMO_MODE:
             raise CommandError("演示数据只能在演示模式下生成：请设置 PARKBEAT_DEMO=1。"
                                " / Demo data is only seeded in demo mode: set PARKBEAT_DEMO=1.")
@@ -53,9 +57,9 @@ class Command(BaseCommand):
         if enterprises < PER_PARK_MINIMUM * 3 * stations:
             raise CommandError(f"--enterprises must be at least {PER_PARK_MINIMUM * 3 * stations} "
                                f"({PER_PARK_MINIMUM} per park).")
-        if min(incidents, disputes, visits or 0, demands or 0) < 0:
-            raise CommandError("--incidents, --disputes, --visits and --demands cannot be negative.")
-        sizes = city.Sizes(incidents, disputes, visits, demands) if incidents or disputes else None
+        if min(incidents, disputes, visits or 0, demands or 0, track_points or 0) < 0:
+            raise CommandError("--incidents, --disputes, --visits, --demands and --track-points cannot be negative.")
+        sizes = city.Sizes(incidents, disputes, visits, demands, track_points) if incidents or disputes else None
         now = timezone.now()
         started = time.monotonic()
         log = lambda message: self.stdout.write(f"[{time.monotonic() - started:6.1f}s] {message}")  # noqa: E731
