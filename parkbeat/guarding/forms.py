@@ -7,7 +7,7 @@ from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedMode
 from parkbeat.core.permissions import LEADER, OFFICER
 from parkbeat.guarding import geo
 from parkbeat.guarding.models import FixedPoint, GuardedAsset, GuardShift
-from parkbeat.guarding.services import shift_people
+from parkbeat.guarding.services import check_location, shift_people
 from parkbeat.org.models import Park, User
 
 PLANNERS = (LEADER, OFFICER)
@@ -176,6 +176,15 @@ class FixedPointForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         police = park_people(asset.park).filter(role_assignments__role__in=sorted(POLICE)).distinct()
         self.fields["officer"].queryset = police
+
+    def clean(self):
+        data = super().clean()
+        try:
+            check_location(data.get("lon"), data.get("lat"))
+        except ValidationError as exc:  # on the field, not the whole form (the model's constraint would be)
+            for field, errors in exc.message_dict.items():
+                self.add_error(field, errors)
+        return data
 
 
 class VersionForm(forms.Form):

@@ -236,4 +236,4 @@ class FixedPoint(VersionedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("guarding:asset_detail", args=[self.asset_id])
+        return reverse("guarding:asset_detail", args=[self.asset_id]) + f"#point-{self.pk}"

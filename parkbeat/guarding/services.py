@@ -183,6 +183,14 @@ def segment_assign(*, actor, segment, team, expected_version=None):
 
 
 # ---------------------------------------------------------------- fixed points
+def check_location(lon, lat):
+    """A WGS-84 position, or the ValidationError naming the coordinate that is out of range."""
+    for value, field, limit, message in ((lon, "lon", 180, _("Give a longitude from −180 to 180 (WGS-84).")),
+                                         (lat, "lat", 90, _("Give a latitude from −90 to 90 (WGS-84)."))):
+        if value is not None and not -limit <= value <= limit:
+            raise ValidationError({field: message})
+
+
 def _check_officer(officer, asset):
     if officer is not None and not (officer.is_active and is_visible(officer, asset, roles=POLICE)):
         raise ValidationError({"officer": _("This person is not of the police of this park.")})
@@ -192,6 +200,7 @@ def fixed_point_create(*, actor, asset, name, lon, lat, night_start, night_end, 
     """An officer's fixed post beside the line for the night."""
     require(actor, "guarding.plan", asset)
     _check_officer(officer, asset)
+    check_location(lon, lat)
     point = FixedPoint(asset=asset, park_id=asset.park_id, name=(name or "").strip(), lon=lon, lat=lat,
                        officer=officer, night_start=night_start, night_end=night_end)
     if night_start is not None and night_start == night_end:
@@ -213,6 +222,7 @@ def fixed_point_update(*, actor, point, data, expected_version=None):
     data = {k: v for k, v in data.items() if k in FIXED_POINT_FIELDS}
     if "officer" in data:
         _check_officer(data["officer"], point.asset)
+    check_location(data.get("lon"), data.get("lat"))
     start, end = data.get("night_start", point.night_start), data.get("night_end", point.night_end)
     if start == end:
         raise ValidationError({"night_end": _("The night window ends at another time than it starts.")})
@@ -230,6 +240,20 @@ def fixed_point_update(*, actor, point, data, expected_version=None):
         point.save(update_fields=[*fields, "updated_at"])
         record(actor=actor, verb="update", obj=point, before=before, after=_snap(point, fields))
     return point
+
+
+def fixed_point_delete(*, actor, point, expected_version=None):
+    """Remove a fixed point that is no longer manned (a plan, not a record: nothing else refers to it). Its last
+    state stays on the audit trail, whole."""
+    require(actor, "guarding.plan", point)
+    with transaction.atomic():
+        try:
+            lock_for_update(point, expected_version)
+        except FixedPoint.DoesNotExist:  # removed meanwhile (a double submit): nothing more to do
+            return None
+        record(actor=actor, verb="delete", obj=point, before=_snap(point, ["asset", "park", *FIXED_POINT_FIELDS]))
+        point.delete()
+    return None
 
 
 # ---------------------------------------------------------------- shifts

@@ -88,6 +88,7 @@ class AssetDetailView(ScopedDetailView):
             "earlier": timezone.localtime(lo - timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M"),
             "later": timezone.localtime(lo + timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M"),
             "coverage": selectors.asset_coverage(asset, segments, now, now + timedelta(hours=1), now=now),
+            "sees_fixed_points": has_role(user, *POLICE),
             "fixed_points": list(selectors.fixed_point_list(user=user).filter(asset=asset))
             if has_role(user, *POLICE) else [],
             "can_plan": can(user, "guarding.plan", asset),
@@ -232,6 +233,52 @@ class FixedPointCreateView(AssetChildMixin, ServiceFormView):
 
     def perform(self, form):
         return services.fixed_point_create(actor=self.request.user, asset=self.asset, **form.field_data())
+
+
+class FixedPointUpdateView(ServiceUpdateView):
+    required_perm = "guarding.plan"
+    form_class = FixedPointForm
+    template_name = "guarding/form.html"
+    page_title = gettext_lazy("Edit fixed point")
+    success_message = gettext_lazy("Fixed point saved.")
+    update_service = staticmethod(services.fixed_point_update)
+    object_kwarg = "point"
+
+    def load_object(self):
+        point = selectors.get_visible(selectors.fixed_point_list(user=self.request.user), self.kwargs["pk"])
+        require(self.request.user, self.required_perm, point)
+        return point
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "asset": self.edited.asset}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "object": self.edited.asset, "point": self.edited,
+                "cancel_url": self.edited.get_absolute_url()}
+
+
+class FixedPointDeleteView(PermissionRequiredMixin, TemplateView):
+    """POST version: remove the fixed point (the page asks to confirm first; the audit trail keeps it)."""
+
+    required_perm = "guarding.plan"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        point = selectors.get_visible(selectors.fixed_point_list(user=request.user), pk)
+        require(request.user, self.required_perm, point)
+        asset = point.asset
+        form = VersionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Reload the page and try again."))
+            return redirect(asset)
+        try:
+            services.fixed_point_delete(actor=request.user, point=point,
+                                        expected_version=form.cleaned_data["version"])
+        except ConflictError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Fixed point removed."))
+        return redirect(asset.get_absolute_url() + "#fixed-points")
 
 
 # ---------------------------------------------------------------- shifts

@@ -40,6 +40,13 @@ def _window(request):
         raise
 
 
+def _version(request):
+    try:
+        return int(request.query_params.get("version", ""))
+    except ValueError:
+        raise ValidationError({"version": [_("Send the version you loaded (?version=).")]}) from None
+
+
 class AssetViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                    viewsets.ReadOnlyModelViewSet):
     """Guarded assets: the police of the park; a volunteer those with a segment of their team, a liaison those
@@ -166,11 +173,7 @@ class ShiftViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
     def destroy(self, request, *args, **kwargs):
         """Cancel a shift nobody has checked in to."""
         shift = self.get_object()
-        try:
-            version = int(request.query_params.get("version", ""))
-        except ValueError:
-            raise ValidationError({"version": [_("Send the version you loaded (?version=).")]}) from None
-        services.shift_cancel(actor=request.user, shift=shift, expected_version=version)
+        services.shift_cancel(actor=request.user, shift=shift, expected_version=_version(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=CheckInSerializer, responses=GuardShiftSerializer)
@@ -204,13 +207,22 @@ class ShiftViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
 
 
 class FixedPointViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                        viewsets.ReadOnlyModelViewSet):
+                        mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """Officers' fixed night points beside a line (the police of the park)."""
 
-    permission_classes = [require_perm("guarding.plan", actions={"create", "update", "partial_update"}), VIEW]
+    permission_classes = [require_perm("guarding.plan", actions={"create", "update", "partial_update", "destroy"}),
+                          VIEW]
     queryset = FixedPoint.objects.select_related("asset", "officer")
     serializer_class = FixedPointSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    @extend_schema(parameters=[OpenApiParameter("version", int, required=True,
+                                                description="The version you loaded.")])
+    def destroy(self, request, *args, **kwargs):
+        """Remove a fixed point (its last state stays on the audit trail)."""
+        point = self.get_object()
+        services.fixed_point_delete(actor=request.user, point=point, expected_version=_version(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_create(self, serializer):
         data, _version = _split(serializer)

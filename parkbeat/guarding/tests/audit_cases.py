@@ -47,6 +47,8 @@ CASES = {
     "guarding.services:fixed_point_update": ("officer", _with(_point, lambda w, p: s.fixed_point_update(
         actor=w.officer, point=p, data={"name": "西段岗亭"}, expected_version=p.version)),
         "update", "guarding.FixedPoint", 1),
+    "guarding.services:fixed_point_delete": ("officer", _with(_point, lambda w, p: s.fixed_point_delete(
+        actor=w.officer, point=p, expected_version=p.version)), "delete", "guarding.FixedPoint", 1),
     "guarding.services:shift_create": ("officer", _with(lambda w: _segments(w)[0], lambda w, seg: h.shift(
         w, seg, h.hour(1), h.hour(5))), "create", "guarding.GuardShift", 1),
     "guarding.services:shift_update": ("officer", _with(_shift, lambda w, sh: s.shift_update(
