@@ -76,6 +76,7 @@ def data_key(engine, options):
     sources += sorted(REPO.glob("parkbeat/*/management/commands/seed_demo.py"))
     sources += sorted(REPO.glob("parkbeat/*/demo.py"))  # each app's demo module, core's runner and helpers too
     sources += sorted(REPO.glob("parkbeat/*/demo/*.py"))
+    sources += sorted(REPO.glob("parkbeat/*/city.py"))  # the city-scale generator and each area's share of it
     for path in sources:
         digest.update(str(path.relative_to(REPO)).encode())
         digest.update(path.read_bytes())

@@ -93,8 +93,35 @@ def scope_parks(user, park=None):
     return parks.filter(pk=park.pk if isinstance(park, Park) else park) if park is not None else parks
 
 
+def fixed_offset_hours(zone):
+    """The zone's offset from UTC in whole hours when it is the same on every day a period may hold, else None."""
+    offsets = {datetime(year, month, 15, tzinfo=zone).utcoffset() for year in (FIRST_DAY.year, 2026, LAST_DAY.year)
+               for month in (1, 7)}
+    if len(offsets) != 1:
+        return None
+    seconds = offsets.pop().total_seconds()
+    return int(seconds // 3600) if seconds % 3600 == 0 else None
+
+
+class ClockHour(ExtractHour):
+    """The hour on the Asia/Shanghai clock. On SQLite, Django extracts it with a Python function called for
+    every row (the cost of the night figures at city scale: most of a month's coverage); Shanghai keeps one
+    offset (+8, no daylight saving since 1991), so there SQLite's own strftime shifts the stored UTC text."""
+
+    def __init__(self, expression):
+        super().__init__(expression, tzinfo=SHANGHAI)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        offset = fixed_offset_hours(SHANGHAI)
+        if offset is None:
+            return super().as_sqlite(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        # whole seconds first: SQLite reads the text to the millisecond, rounding 19:59:59.9995 up to 20:00
+        return f"CAST(strftime('%%H', substr({sql}, 1, 19), '{offset:+d} hours') AS INTEGER)", params
+
+
 def _night(path):
-    hour = ExtractHour(path, tzinfo=SHANGHAI)
+    hour = ClockHour(path)
     return Q(GreaterThanOrEqual(hour, NIGHT_FROM)) | Q(LessThan(hour, NIGHT_UNTIL))
 
 
