@@ -168,6 +168,11 @@ class GuardShift(VersionedModel):
     def get_absolute_url(self):
         return reverse("guarding:shift_detail", args=[self.pk])
 
+    @property
+    def staffed(self):
+        """Someone is on it who has not declined (reads the prefetched roster when there is one)."""
+        return any(row.declined_at is None for row in self.roster.all())
+
 
 class ShiftPerson(ChoiceLabels):
     """One person on a shift, and when they arrived (checked in) and when and by whom that was recorded; or when

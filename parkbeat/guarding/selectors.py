@@ -51,7 +51,8 @@ def my_shifts(user, now=None):
     """The shifts `user` is on that have not ended, soonest first, each with the user's roster row."""
     now = now or timezone.now()
     rows = (ShiftPerson.objects.filter(user=user, shift__ends_at__gt=now)
-            .select_related("shift__segment__asset", "shift__segment__team").order_by("shift__starts_at")[:50])
+            .select_related("shift__segment__asset", "shift__segment__team").prefetch_related("shift__roster")
+            .order_by("shift__starts_at")[:50])
     return [{"shift": row.shift, "row": row, "started": row.shift.starts_at <= now,
              "can_check_in": row.checked_in_at is None and row.declined_at is None
              and row.shift.starts_at - timedelta(minutes=30) <= now,

@@ -3,7 +3,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.tables import Table, WhenColumn
+from parkbeat.core.tables import BadgeColumn, Table, WhenColumn
 
 NARROW = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
 
@@ -15,7 +15,8 @@ class AssetTable(Table):
     length_m = tables.Column(verbose_name=_("Length (m)"), orderable=True, attrs=NARROW)
     starts_at = WhenColumn(verbose_name=_("Guarded from"), orderable=True)
     ends_at = WhenColumn(verbose_name=_("Guarded until"), orderable=True, attrs=NARROW)
-    status = tables.Column(verbose_name=_("Status"), orderable=True)
+    status = BadgeColumn("guarding/partials/asset_status.html", as_name="asset", verbose_name=_("Status"),
+                         orderable=True)
 
     export_filename = ("专项守护", "guarded_assets")
     export_noun = _("%(count)s guarded assets")

@@ -83,6 +83,7 @@ class AssetDetailView(ScopedDetailView):
         colours = selectors.team_colours(segments)
         points = asset.geometry["coordinates"]
         ctx.update({
+            "now": now,
             "segments": [{"segment": s, "colour": colours.get(s.team_id, selectors.UNASSIGNED)} for s in segments],
             "grid": grid, "window_from": lo, "window_to": lo + timedelta(hours=GRID_HOURS),
             "earlier": timezone.localtime(lo - timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M"),
@@ -331,7 +332,8 @@ class ShiftDetailView(ScopedDetailView):
         ctx["can_plan"] = can(user, "guarding.plan", shift)
         ctx["can_record"] = can(user, "guarding.guard", shift) and has_role(user, *POLICE)
         ctx["mine"] = next((row for row in ctx["roster"] if row.user_id == user.pk), None)
-        ctx["ended"] = shift.ends_at <= timezone.now()
+        ctx["now"] = timezone.now()
+        ctx["ended"] = shift.ends_at <= ctx["now"]
         ctx["sees_attendance"] = selectors.sees_attendance(user, [shift.segment])
         return ctx
 
@@ -441,4 +443,6 @@ class MyShiftsView(PermissionRequiredMixin, TemplateView):
     template_name = "guarding/my_shifts.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "items": selectors.my_shifts(self.request.user)}
+        now = timezone.now()
+        return {**super().get_context_data(**kwargs), "items": selectors.my_shifts(self.request.user, now=now),
+                "now": now}
