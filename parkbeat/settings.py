@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "ObligationStatusEnum": "parkbeat.disputes.models.Obligation.Status",
         "NotificationKindEnum": "parkbeat.notifications.models.Notification.Kind",
         "PatrolRunStatusEnum": "parkbeat.patrols.models.PatrolRun.Status",
+        "KeyRiskCategoryEnum": "parkbeat.enterprises.models.KeyRiskCategory",
     },
 }
 # ---------------------------------------------------------------- API schema: documented errors (part C, E2)

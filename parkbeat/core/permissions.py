@@ -25,6 +25,7 @@ PERMISSIONS = {
     "enterprise.add": POLICE,
     "enterprise.change": POLICE,
     "enterprise.import": {LEADER, OFFICER},
+    "enterprise.designate": {LEADER, OFFICER},  # key enterprise status (重点企业), with its history
     "enterprise.export": POLICE,
     "liaison.add": POLICE | {LIAISON},
     "liaison.change": POLICE | {LIAISON},

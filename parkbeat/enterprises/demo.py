@@ -12,7 +12,7 @@ from stdnum.cn import uscc
 
 from parkbeat.core.demo import at, mobile, person_name
 from parkbeat.enterprises.models import (
-    WEEKDAYS, Demand, DemandTransition, Enterprise, Industry, Liaison, RiskCategory, Visit,
+    WEEKDAYS, Demand, DemandTransition, Enterprise, Industry, KeyDesignation, Liaison, RiskCategory, Visit,
 )
 from parkbeat.org.demo import ensure_accounts
 from parkbeat.org.models import Role
@@ -164,6 +164,24 @@ def generate_enterprises(rng, parks, total):
         category = RiskCategory.LABOUR if rng.random() < 0.1 else KEY_RISK[row["industry"]][1]
         reason = rng.choice(KEY_REASONS[category]).format(chemical=rng.choice(CHEMICALS), headcount=row["headcount"])
         row.update(is_key=True, key_reason=reason, risk_category=category)
+    return rows
+
+
+def generate_designations(rng, now, enterprises, leader):
+    """The current key designation of each key enterprise: designated by the station leader some months to
+    three years ago, reviewed yearly (the next review within the coming year)."""
+    today = timezone.localdate(now)
+    rows = []
+    for enterprise in enterprises:
+        if not enterprise.is_key:
+            continue
+        starts_on = today - timedelta(days=rng.randint(60, 1100))
+        review_on = starts_on + timedelta(days=365)
+        while review_on <= today:
+            review_on += timedelta(days=365)
+        rows.append(KeyDesignation(enterprise=enterprise, risk_category=enterprise.risk_category,
+                                   reason=enterprise.key_reason, starts_on=starts_on, review_on=review_on,
+                                   created_by=leader))
     return rows
 
 
@@ -356,10 +374,12 @@ def seed(ctx):
     rows = generate_enterprises(ctx.rng("enterprises"), ctx.shared["park_plans"], ctx.enterprises)
     ctx.log(f"generated {len(rows)} enterprises")
     parks, liaison_rng, saved = ctx.shared["parks"], ctx.rng("liaisons"), []
+    designation_rng, leader = ctx.rng("designations"), ctx.shared["accounts"].get("leader")
     for start in range(0, len(rows), 10_000):
         chunk = [Enterprise(**{**row, "park": parks[row["park"]]}) for row in rows[start:start + 10_000]]
         Enterprise.objects.bulk_create(chunk)
         Liaison.objects.bulk_create(generate_liaisons(liaison_rng, chunk))
+        KeyDesignation.objects.bulk_create(generate_designations(designation_rng, ctx.now, chunk, leader))
         saved += chunk
         ctx.log(f"enterprises and liaisons: {len(saved)}/{len(rows)}")
     demo_parks = ctx.shared["demo_parks"]

@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedModelForm
 from parkbeat.core.personal import keep_masked_on_edit
-from parkbeat.enterprises.models import WEEKDAYS, Demand, Enterprise, Liaison, Visit, validate_production_hours
+from parkbeat.core.bounds import happened, plausible
+from parkbeat.enterprises.models import (WEEKDAYS, Demand, Enterprise, KeyRiskCategory, Liaison, Visit,
+                                         validate_production_hours)
 from parkbeat.org.models import Park, User
 
 
@@ -50,8 +52,9 @@ class EnterpriseForm(VersionedModelForm):
 
     class Meta:
         model = Enterprise
+        # Key status is not edited here: it changes by designation (DesignationForm), with its history.
         fields = ["name", "credit_code", "park", "address", "industry", "headcount", "lon", "lat",
-                  "is_key", "key_reason", "risk_category", "status", "production_hours"]
+                  "status", "production_hours"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,3 +136,30 @@ class DemandAssignForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = candidates
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DesignationForm(BootstrapFormMixin, forms.Form):
+    """Designate a key enterprise, or change its designation (the current one then ends)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    risk_category = forms.ChoiceField(label=_("Risk category"), choices=KeyRiskCategory.choices)
+    reason = forms.CharField(label=_("Reason for key status"), max_length=200)
+    starts_on = forms.DateField(label=_("Key from"), required=False, widget=DateInput(), validators=[happened],
+                                help_text=_("Leave empty for today."))
+    review_on = forms.DateField(label=_("Review by"), required=False, widget=DateInput(), validators=[plausible])
+
+
+class UndesignationForm(BootstrapFormMixin, forms.Form):
+    """End the current designation: the enterprise is no longer a key enterprise."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why it ends"), max_length=200)
+    ended_on = forms.DateField(label=_("Ended on"), required=False, widget=DateInput(), validators=[happened],
+                               help_text=_("Leave empty for today."))

@@ -69,12 +69,22 @@ class RiskCategory(models.TextChoices):
     MACHINERY = "machinery", _("Heavy machinery")
     CROWD = "crowd", _("Dense workforce")
     LABOUR = "labour", _("Labour disputes")
+    WAREHOUSE = "warehouse", _("Large warehouses")
+    OTHER = "other", _("Other")
+
+
+# The categories a designation names, as choices of their own (the API schema's KeyRiskCategoryEnum).
+KeyRiskCategory = models.TextChoices("KeyRiskCategory", [(m.name, (m.value, m.label)) for m in RiskCategory if m.value])
 
 
 class EnterpriseQuerySet(ScopedQuerySet):
     scope_park = "park_id"
     scope_park_roles = ("station_leader", "park_officer", "auxiliary", "mediator", "agency_staff")
     scope_enterprise = "id"
+
+
+class KeyDesignationQuerySet(EnterpriseQuerySet.through("enterprise__")):
+    """Seen by exactly those who see the enterprise."""
 
 
 class Enterprise(VersionedModel):
@@ -97,6 +107,8 @@ class Enterprise(VersionedModel):
     headcount = models.PositiveIntegerField(_("headcount"), default=0)
     production_hours = models.JSONField(_("production hours"), default=dict, blank=True,
                                         validators=[validate_production_hours])
+    # The current key designation, kept here for lists and filters; written only by enterprise_designate and
+    # enterprise_undesignate (enterprises.services), beside the KeyDesignation row that holds its history.
     is_key = models.BooleanField(_("key enterprise"), default=False)
     key_reason = models.CharField(_("reason for key status"), max_length=200, blank=True)
     risk_category = models.CharField(_("risk category"), max_length=20, choices=RiskCategory.choices, blank=True)
@@ -140,6 +152,59 @@ class Enterprise(VersionedModel):
         self.credit_code = (self.credit_code or "").strip().upper()
         if self.is_key and not self.key_reason:
             raise ValidationError({"key_reason": _("A key enterprise needs a reason.")})
+
+
+class KeyDesignation(ChoiceLabels):
+    """One period of an enterprise's key status (重点企业): why, which risk, from when, when to review, and
+    how it ended. At most one is current (not ended); the enterprise's is_key mirrors it."""
+
+    enterprise = models.ForeignKey(Enterprise, models.PROTECT, related_name="designations",
+                                   verbose_name=_("enterprise"))
+    risk_category = models.CharField(_("risk category"), max_length=20,
+                                     choices=KeyRiskCategory.choices)
+    reason = models.CharField(_("reason for key status"), max_length=200)
+    starts_on = models.DateField(_("key from"), validators=[happened])
+    review_on = models.DateField(_("review by"), null=True, blank=True, validators=[plausible])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[happened])
+    ended_reason = models.CharField(_("why it ended"), max_length=200, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("ended by"))
+    # Null only for the designations carried over from the former key flag (migration 0005).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("designated by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = KeyDesignationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key designation")
+        verbose_name_plural = _("key designations")
+        ordering = ["enterprise_id", "-starts_on", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-starts_on", "-id"], name="designation_enterprise")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise"], condition=Q(ended_on__isnull=True),
+                                    name="designation_one_current",
+                                    violation_error_message=_("This enterprise already has a current designation.")),
+            models.CheckConstraint(condition=Q(review_on__isnull=True) | Q(review_on__gt=models.F("starts_on")),
+                                   name="designation_review_after_start",
+                                   violation_error_message=_("The review date lies after the start.")),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("starts_on")),
+                                   name="designation_ends_after_start",
+                                   violation_error_message=_("A designation cannot end before it starts.")),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | ~Q(ended_reason=""),
+                                   name="designation_end_has_reason",
+                                   violation_error_message=_("Say why the designation ends.")),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_risk_category_display()} · {self.starts_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise_id]) + "#designations"
+
+    @property
+    def is_current(self):
+        return self.ended_on is None
 
 
 class LiaisonQuerySet(ScopedQuerySet):

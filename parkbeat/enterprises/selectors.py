@@ -2,7 +2,7 @@
 from django.db.models import Q
 from django.http import Http404
 
-from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
+from parkbeat.enterprises.models import Demand, Enterprise, KeyDesignation, Liaison, Visit
 
 
 # A park's outline is a large JSON document: list rows never need it, so it is never loaded with them.
@@ -19,6 +19,11 @@ def enterprise_get(*, user, pk):
         return enterprise_list(user=user).get(pk=pk)
     except (Enterprise.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def designation_list(*, user):
+    """Key designations, current and past, of the enterprises the user sees; newest first per enterprise."""
+    return KeyDesignation.objects.visible_to(user).order_by("enterprise_id", "-starts_on", "-id")
 
 
 def liaison_list(*, user):

@@ -4,13 +4,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkbeat.core.bounds import happened
 from parkbeat.core.permissions import AGENCY, LIAISON, can, require
 from parkbeat.core.scoping import is_visible
 from parkbeat.core.services import ConflictError, IllegalTransition, lock_for_update, model_create, model_update
-from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit, default_due_at
+from parkbeat.audit.services import record, snapshot
+from parkbeat.enterprises.models import (Demand, DemandTransition, Enterprise, KeyDesignation, Liaison, RiskCategory,
+                                         Visit, default_due_at)
 
 ENTERPRISE_FIELDS = ("name", "credit_code", "park", "address", "lon", "lat", "industry", "headcount",
-                     "production_hours", "is_key", "key_reason", "risk_category", "status")
+                     "production_hours", "status")
+# The current key designation on the enterprise row: written only by enterprise_designate/_undesignate.
+DESIGNATION_FIELDS = ("is_key", "key_reason", "risk_category")
 LIAISON_FIELDS = ("kind", "name", "title", "mobile", "user")
 VISIT_FIELDS = ("visited_at", "companions", "met_with", "findings")
 DEMAND_EDIT_FIELDS = ("category", "content", "due_at")
@@ -22,8 +27,17 @@ def _require_park_move_allowed(actor, enterprise, data):
         require(actor, "enterprise.add", park)
 
 
+def _refuse_designation_fields(data):
+    """Key status changes only through a designation, which keeps who, when and why."""
+    sent = [name for name in DESIGNATION_FIELDS if name in data]
+    if sent:
+        raise ValidationError({name: _("Key status is set by designating the enterprise, not by editing it.")
+                               for name in sent})
+
+
 def enterprise_create(*, actor, **data):
     require(actor, "enterprise.add", data.get("park"))
+    _refuse_designation_fields(data)
     enterprise = Enterprise(**{k: v for k, v in data.items() if k in ENTERPRISE_FIELDS})
     return model_create(actor=actor, obj=enterprise)
 
@@ -31,9 +45,90 @@ def enterprise_create(*, actor, **data):
 def enterprise_update(*, actor, enterprise, data, expected_version=None):
     require(actor, "enterprise.change", enterprise)
     _require_park_move_allowed(actor, enterprise, data)
+    _refuse_designation_fields(data)
     data = {k: v for k, v in data.items() if k in ENTERPRISE_FIELDS}
     obj, _changed = model_update(actor=actor, obj=enterprise, data=data, expected_version=expected_version)
     return obj
+
+
+def current_designation(enterprise):
+    return enterprise.designations.filter(ended_on__isnull=True).first()
+
+
+def _mirror_designation(*, actor, enterprise, designation, note):
+    """The enterprise row's is_key, key_reason and risk_category follow the current designation (or none)."""
+    data = ({"is_key": True, "key_reason": designation.reason, "risk_category": designation.risk_category}
+            if designation else {"is_key": False, "key_reason": "", "risk_category": RiskCategory.NONE})
+    model_update(actor=actor, obj=enterprise, data=data, note=note)
+
+
+def _check_day(day, field):
+    """A day that has come (from 2000 on), refused under the name of the field that carried it."""
+    try:
+        happened(day)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
+def enterprise_designate(*, actor, enterprise, risk_category, reason, starts_on=None, review_on=None,
+                         expected_version=None):
+    """Make `enterprise` a key enterprise, or change its designation: the current one (if any) ends the day the
+    new one starts, and the enterprise row mirrors the new one. The enterprise's version guards the change."""
+    require(actor, "enterprise.designate", enterprise)
+    reason = (reason or "").strip()
+    starts_on = starts_on or timezone.localdate()
+    _check_day(starts_on, "starts_on")
+    if review_on is not None and review_on <= timezone.localdate():
+        raise ValidationError({"review_on": _("The review date must lie in the future.")})
+    with transaction.atomic():
+        lock_for_update(enterprise, expected_version)
+        if enterprise.status == Enterprise.Status.CLOSED:
+            raise ValidationError(_("A closed enterprise cannot be designated."))
+        previous = current_designation(enterprise)
+        if previous is not None:
+            if starts_on < previous.starts_on:
+                raise ValidationError({"starts_on": _(
+                    "The new designation cannot start before the current one (%(day)s).") % {
+                    "day": previous.starts_on.isoformat()}})
+            before = snapshot(previous, ["ended_on", "ended_reason", "ended_by"])
+            previous.ended_on, previous.ended_by = starts_on, actor
+            previous.ended_reason = _("Replaced by a new designation")
+            previous.full_clean()
+            previous.save(update_fields=["ended_on", "ended_reason", "ended_by"])
+            record(actor=actor, verb="update", obj=previous, before=before,
+                   after=snapshot(previous, ["ended_on", "ended_reason", "ended_by"]))
+        designation = KeyDesignation(enterprise=enterprise, risk_category=risk_category, reason=reason,
+                                     starts_on=starts_on, review_on=review_on, created_by=actor)
+        model_create(actor=actor, obj=designation)
+        _mirror_designation(actor=actor, enterprise=enterprise, designation=designation,
+                            note=_("Designated a key enterprise"))
+    return designation
+
+
+def enterprise_undesignate(*, actor, enterprise, reason, ended_on=None, expected_version=None):
+    """End the current designation (with why and when): the enterprise is no longer a key enterprise."""
+    require(actor, "enterprise.designate", enterprise)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the designation ends.")})
+    ended_on = ended_on or timezone.localdate()
+    _check_day(ended_on, "ended_on")
+    with transaction.atomic():
+        lock_for_update(enterprise, expected_version)
+        designation = current_designation(enterprise)
+        if designation is None:
+            raise ValidationError(_("This enterprise is not a key enterprise."))
+        if ended_on < designation.starts_on:
+            raise ValidationError({"ended_on": _("A designation cannot end before it starts.")})
+        before = snapshot(designation, ["ended_on", "ended_reason", "ended_by"])
+        designation.ended_on, designation.ended_reason, designation.ended_by = ended_on, reason, actor
+        designation.full_clean()
+        designation.save(update_fields=["ended_on", "ended_reason", "ended_by"])
+        record(actor=actor, verb="update", obj=designation, before=before,
+               after=snapshot(designation, ["ended_on", "ended_reason", "ended_by"]))
+        _mirror_designation(actor=actor, enterprise=enterprise, designation=None,
+                            note=_("Key designation ended"))
+    return designation
 
 
 def _check_liaison_account(enterprise, user):

@@ -50,6 +50,9 @@ COLUMNS = (
 )
 TITLES = dict(COLUMNS)
 IMPORT_FIELDS = tuple(name for name, _title in COLUMNS)
+# Written through enterprise_designate / enterprise_undesignate (with their history), not with the row.
+DESIGNATION_FIELDS = ("is_key", "key_reason", "risk_category")
+ROW_FIELDS = tuple(name for name in IMPORT_FIELDS if name not in DESIGNATION_FIELDS)
 # What a create event records, as services.model_create does.
 AUDIT_FIELDS = [f.name for f in Enterprise._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at")]
 
@@ -63,7 +66,7 @@ INDUSTRY_ZH = {
 RISK_ZH = {
     RiskCategory.NONE: "无", RiskCategory.FIRE: "消防", RiskCategory.HAZMAT: "危险化学品",
     RiskCategory.DUST: "可燃粉尘", RiskCategory.MACHINERY: "大型机械", RiskCategory.CROWD: "人员密集",
-    RiskCategory.LABOUR: "劳资纠纷",
+    RiskCategory.LABOUR: "劳资纠纷", RiskCategory.WAREHOUSE: "大型仓储", RiskCategory.OTHER: "其他",
 }
 STATUS_ZH = {Enterprise.Status.ACTIVE: "正常", Enterprise.Status.MOVED: "已迁出", Enterprise.Status.CLOSED: "已关闭"}
 _BOOLEANS = {"是": True, "否": False, "y": True, "n": False, "yes": True, "no": False, "true": True,
@@ -288,7 +291,13 @@ def _convert(values, index, ctx):
         errors.append(("key_reason", _("At most 200 characters.")))
     elif is_key and not reason:
         errors.append(("key_reason", _("A key enterprise needs a reason.")))
+    elif not is_key and reason:
+        errors.append(("key_reason", _("Only a key enterprise (是) has a reason for key status.")))
     data["key_reason"] = reason
+    if is_key and data["risk_category"] == RiskCategory.NONE:
+        data["risk_category"] = RiskCategory.OTHER  # as the key flags carried over into designations
+    elif not is_key and data["risk_category"] != RiskCategory.NONE:
+        errors.append(("risk_category", _("Only a key enterprise (是) has a risk category.")))
 
     return data, errors
 
@@ -390,19 +399,31 @@ def _write_batch(user, batch, allowed, summary, late):
     codes = [data["credit_code"] for _n, data in batch]
     existing = {e.credit_code: e for e in Enterprise.objects.select_for_update().filter(credit_code__in=codes)}
     now = timezone.now()
-    creates, updates = [], []
+    creates, updates, designations = [], [], []
     for number, data in batch:
         enterprise = existing.get(data["credit_code"])
+        closed = data["status"] == Enterprise.Status.CLOSED
+        if data["is_key"] and closed and (enterprise is None or (enterprise.is_key, enterprise.key_reason,
+                                                                 enterprise.risk_category) != (
+                True, data["key_reason"], data["risk_category"])):
+            late.append(RowError(number, TITLES["is_key"], _("A closed enterprise cannot be designated.")))
+            continue
         if enterprise is None:
-            creates.append(Enterprise(**data))
+            enterprise = Enterprise(**{name: value for name, value in data.items() if name not in DESIGNATION_FIELDS})
+            creates.append(enterprise)
+            if data["is_key"]:
+                designations.append((enterprise, data))
             continue
         if enterprise.park_id not in allowed:  # appeared in a foreign park since the file was checked
             late.append(RowError(number, TITLES["credit_code"],
                                  _("This credit code belongs to an enterprise you may not change.")))
             continue
-        changed = [name for name in IMPORT_FIELDS if _current(enterprise, name) != _incoming(data, name)]
+        changed = [name for name in ROW_FIELDS if _current(enterprise, name) != _incoming(data, name)]
+        key_changed = any(getattr(enterprise, name) != data[name] for name in DESIGNATION_FIELDS)
+        if key_changed:
+            designations.append((enterprise, data))
         if not changed:
-            summary["unchanged"] += 1
+            summary["updated" if key_changed else "unchanged"] += 1
             continue
         before = snapshot(enterprise, changed)
         for name in changed:
@@ -428,6 +449,19 @@ def _write_batch(user, batch, allowed, summary, late):
             record(actor=user, verb=AuditEvent.Verb.UPDATE, obj=enterprise, before=before,
                    after=snapshot(enterprise, changed), note=note)
         summary["updated"] += len(updates)
+    _designate(user, designations)
+
+
+def _designate(user, designations):
+    """Key status as the file gives it, each change through the designation services (so with its history)."""
+    from parkbeat.enterprises.services import enterprise_designate, enterprise_undesignate
+
+    for enterprise, data in designations:
+        if data["is_key"]:
+            enterprise_designate(actor=user, enterprise=enterprise, risk_category=data["risk_category"],
+                                 reason=data["key_reason"])
+        else:
+            enterprise_undesignate(actor=user, enterprise=enterprise, reason=_("Not key in the imported roster"))
 
 
 def _current(enterprise, name):
@@ -442,7 +476,8 @@ def _incoming(data, name):
 def _export_cells(row):
     (name, code, park, address, lon, lat, industry, headcount, is_key, reason, risk, status) = row
     return [name, code, park, address, lon, lat, INDUSTRY_ZH.get(industry, industry), headcount,
-            YES if is_key else NO, reason, RISK_ZH.get(risk, risk) if risk else "", STATUS_ZH.get(status, status)]
+            YES if is_key else NO, reason if is_key else "", RISK_ZH.get(risk, risk) if risk and is_key else "",
+            STATUS_ZH.get(status, status)]
 
 
 # Same columns as the import template, so that an export imports back unchanged.

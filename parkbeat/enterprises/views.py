@@ -10,8 +10,8 @@ from parkbeat.core.permissions import can, require
 from parkbeat.core.views import ScopedDetailView, ScopedListView, ServiceFormView, ServiceUpdateView
 from parkbeat.enterprises import selectors, services
 from parkbeat.enterprises.filters import DemandFilterSet, EnterpriseFilterSet, VisitFilterSet
-from parkbeat.enterprises.forms import (DemandActionForm, DemandAssignForm, DemandForm, EnterpriseForm, LiaisonForm,
-                                        VisitForm)
+from parkbeat.enterprises.forms import (DemandActionForm, DemandAssignForm, DemandForm, DesignationForm,
+                                        EnterpriseForm, LiaisonForm, UndesignationForm, VisitForm)
 from parkbeat.enterprises.models import Demand, Enterprise, Visit
 from parkbeat.enterprises.tables import DemandTable, EnterpriseTable, VisitTable
 
@@ -52,6 +52,9 @@ class EnterpriseDetailView(ScopedDetailView):
         ctx["visits"] = selectors.visit_list(user=user).filter(enterprise=enterprise)[:20]
         ctx["demands"] = selectors.demand_list(user=user).filter(enterprise=enterprise)[:20]
         ctx["can_change"] = can(user, "enterprise.change", enterprise)
+        ctx["designations"] = selectors.designation_list(user=user).filter(enterprise=enterprise).select_related(
+            "created_by", "ended_by")
+        ctx["can_designate"] = can(user, "enterprise.designate", enterprise)
         ctx["can_add_liaison"] = can(user, "liaison.add", enterprise)
         ctx["can_add_visit"] = can(user, "visit.add", enterprise)
         ctx["can_add_demand"] = can(user, "demand.add", enterprise)
@@ -322,3 +325,43 @@ class DemandAssignView(DemandActionView):
                                       expected_version=form.cleaned_data["version"])
 
 
+
+
+class DesignateView(EnterpriseChildMixin, ServiceFormView):
+    """Designate a key enterprise or change its designation (leader and officer of its park)."""
+
+    required_perm = "enterprise.designate"
+    form_class = DesignationForm
+    template_name = "enterprises/enterprise_child_form.html"
+    page_title = gettext_lazy("Designate a key enterprise")
+    success_message = gettext_lazy("Key designation saved.")
+
+    def get_initial(self):
+        current = services.current_designation(self.enterprise)
+        initial = {"version": self.enterprise.version}
+        if current is not None:
+            initial.update(risk_category=current.risk_category, reason=current.reason, review_on=current.review_on)
+        return initial
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.enterprise_designate(actor=self.request.user, enterprise=self.enterprise,
+                                             expected_version=version, **data)
+
+
+class UndesignateView(EnterpriseChildMixin, ServiceFormView):
+    required_perm = "enterprise.designate"
+    form_class = UndesignationForm
+    template_name = "enterprises/enterprise_child_form.html"
+    page_title = gettext_lazy("End the key designation")
+    success_message = gettext_lazy("Key designation ended.")
+
+    def get_initial(self):
+        return {"version": self.enterprise.version}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.enterprise_undesignate(actor=self.request.user, enterprise=self.enterprise,
+                                               expected_version=version, **data)

@@ -5,12 +5,15 @@ from parkbeat.core.permissions import AUXILIARY, LEADER, LIAISON, OFFICER
 from parkbeat.core.serializers import (ModelSerializer,
                                        MaskedMobileField, RoleWritableFieldsMixin, ScopedPrimaryKeyField,
                                        StrictSerializer, VersionedSerializer)
-from parkbeat.enterprises.models import Demand, DemandTransition, Enterprise, Liaison, Visit, validate_production_hours
+from parkbeat.core.bounds import happened, plausible
+from parkbeat.enterprises.models import (Demand, DemandTransition, Enterprise, KeyDesignation, KeyRiskCategory,
+                                         Liaison, Visit, validate_production_hours)
 from parkbeat.org.models import Park, User
 
 
+# Key status (is_key, key_reason, risk_category) is read here and changed by the designate/undesignate actions.
 ENTERPRISE_WRITABLE = {"name", "credit_code", "park", "address", "lon", "lat", "industry", "headcount",
-                       "production_hours", "is_key", "key_reason", "risk_category", "status"}
+                       "production_hours", "status"}
 
 
 class EnterpriseSerializer(RoleWritableFieldsMixin, VersionedSerializer):
@@ -23,7 +26,7 @@ class EnterpriseSerializer(RoleWritableFieldsMixin, VersionedSerializer):
         fields = ["id", "name", "credit_code", "park", "park_name", "address", "lon", "lat", "industry",
                   "headcount", "production_hours", "is_key", "key_reason", "risk_category", "status",
                   "version", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["is_key", "key_reason", "risk_category", "created_at", "updated_at"]
         # The police of the park keep the register; liaisons and everyone else only read it.
         role_writable_fields = {LEADER: ENTERPRISE_WRITABLE, OFFICER: ENTERPRISE_WRITABLE,
                                 AUXILIARY: ENTERPRISE_WRITABLE}
@@ -117,3 +120,30 @@ class DemandActionSerializer(StrictSerializer):
 class DemandAssignSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1)
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+
+
+class KeyDesignationSerializer(ModelSerializer):
+    created_by = serializers.CharField(source="created_by.display_name", read_only=True, default=None,
+                                       allow_null=True, help_text=_("Null for a designation carried over from the "
+                                                                    "former key flag."))
+    ended_by = serializers.CharField(source="ended_by.display_name", read_only=True, default=None, allow_null=True)
+
+    class Meta:
+        model = KeyDesignation
+        fields = ["id", "enterprise", "risk_category", "reason", "starts_on", "review_on", "ended_on",
+                  "ended_reason", "ended_by", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class DesignateSerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The enterprise's version you loaded."))
+    risk_category = serializers.ChoiceField(choices=KeyRiskCategory.choices)
+    reason = serializers.CharField(max_length=200)
+    starts_on = serializers.DateField(required=False, validators=[happened], help_text=_("Default: today."))
+    review_on = serializers.DateField(required=False, allow_null=True, validators=[plausible])
+
+
+class UndesignateSerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The enterprise's version you loaded."))
+    reason = serializers.CharField(max_length=200)
+    ended_on = serializers.DateField(required=False, validators=[happened], help_text=_("Default: today."))

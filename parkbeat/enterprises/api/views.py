@@ -14,8 +14,10 @@ from parkbeat.core.idempotency import IdempotentCreateMixin  # part D: resent cr
 from parkbeat.core.services import IllegalTransition
 from parkbeat.enterprises import services
 from parkbeat.enterprises.api.serializers import (DemandActionSerializer, DemandAssignSerializer,
-                                                  DemandDetailSerializer, DemandSerializer, EnterpriseSerializer,
-                                                  LiaisonSerializer, VisitSerializer)
+                                                  DemandDetailSerializer, DemandSerializer, DesignateSerializer,
+                                                  EnterpriseSerializer, KeyDesignationSerializer, LiaisonSerializer,
+                                                  UndesignateSerializer, VisitSerializer)
+from parkbeat.enterprises import selectors
 from parkbeat.enterprises.selectors import HEAVY_PARK_FIELDS
 from parkbeat.enterprises.filters import DemandFilterSet, EnterpriseFilterSet, VisitFilterSet
 from parkbeat.enterprises.models import Demand, Enterprise, Liaison, Visit
@@ -54,6 +56,37 @@ class EnterpriseViewSet(lean.LeanListMixin, ScopedViewSetMixin, UpdateViaService
     def perform_create(self, serializer):
         data, _version = _fields(serializer)
         serializer.instance = services.enterprise_create(actor=self.request.user, **data)
+
+    def _designation(self, request, service, body_class):
+        enterprise = self.get_object()
+        require(request.user, "enterprise.designate", enterprise)  # the right first: no hint at the state
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        version = data.pop("version")
+        service(actor=request.user, enterprise=enterprise, expected_version=version, **data)
+        return Response(EnterpriseSerializer(self.get_object(), context=self.get_serializer_context()).data)
+
+    @extend_schema(request=DesignateSerializer, responses=EnterpriseSerializer)
+    @action(detail=True, methods=["post"])
+    def designate(self, request, pk=None):
+        """Make the enterprise a key enterprise, or change its designation (the current one ends)."""
+        return self._designation(request, services.enterprise_designate, DesignateSerializer)
+
+    @extend_schema(request=UndesignateSerializer, responses=EnterpriseSerializer)
+    @action(detail=True, methods=["post"])
+    def undesignate(self, request, pk=None):
+        """End the current key designation, saying why."""
+        return self._designation(request, services.enterprise_undesignate, UndesignateSerializer)
+
+    @extend_schema(responses=KeyDesignationSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def designations(self, request, pk=None):
+        """The enterprise's key designations, newest first: who designated it, when, why, and how each ended."""
+        enterprise = self.get_object()
+        rows = (selectors.designation_list(user=request.user).filter(enterprise=enterprise)
+                .select_related("created_by", "ended_by"))
+        return Response(KeyDesignationSerializer(rows, many=True).data)
 
 
 class LiaisonViewSet(lean.LeanListMixin, ScopedViewSetMixin, UpdateViaServiceMixin, mixins.CreateModelMixin,

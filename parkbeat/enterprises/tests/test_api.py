@@ -324,9 +324,9 @@ def test_model_validation_errors_come_back_as_400_with_detail(world, api_as):
     located = client.post("/api/v1/enterprises/", {"name": "半个坐标", "credit_code": credit_code(),
                                                     "park": world.park.pk, "lon": "113.100000"}, format="json")
     # then
-    assert key.status_code == 400
-    assert key.json() == {"key_reason": ["A key enterprise needs a reason."],
-                          "detail": "key_reason: A key enterprise needs a reason."}
+    assert key.status_code == 400  # key status changes only by designation (the designate action)
+    assert key.json() == {"is_key": ["This field is not accepted here."],
+                          "detail": "These fields are not accepted here: is_key."}
     assert located.status_code == 400
     assert located.json() == {"detail": "Give both longitude (−180…180) and latitude (−90…90), or neither."}
     assert Enterprise.objects.count() == count

@@ -96,25 +96,27 @@ def test_enterprise_create_refuses_invalid_credit_code_and_creates_nothing(world
     assert events_since(mark) == []
 
 
-def test_enterprise_create_refuses_key_enterprise_without_reason(world):
+def test_enterprise_create_refuses_key_status_outside_a_designation(world):
     # given
     count, mark = Enterprise.objects.count(), last_event_id()
     # when
     with pytest.raises(ValidationError) as exc:
-        services.enterprise_create(actor=world.officer, **enterprise_data(world, is_key=True, key_reason=""))
+        services.enterprise_create(actor=world.officer, **enterprise_data(world, is_key=True, key_reason="涉危化品"))
     # then
-    assert exc.value.message_dict == {"key_reason": ["A key enterprise needs a reason."]}
+    message = ["Key status is set by designating the enterprise, not by editing it."]
+    assert exc.value.message_dict == {"is_key": message, "key_reason": message}
     assert Enterprise.objects.count() == count
     assert events_since(mark) == []
 
 
-def test_enterprise_create_accepts_key_enterprise_with_reason(world):
+def test_a_designated_enterprise_carries_its_reason_and_category(world):
     # when
-    enterprise = services.enterprise_create(actor=world.officer,
-                                            **enterprise_data(world, is_key=True, key_reason="涉危化品"))
+    enterprise = services.enterprise_create(actor=world.officer, **enterprise_data(world))
+    services.enterprise_designate(actor=world.officer, enterprise=enterprise, risk_category="hazmat",
+                                  reason="涉危化品", expected_version=1)
     # then
     stored = Enterprise.objects.get(pk=enterprise.pk)
-    assert (stored.is_key, stored.key_reason) == (True, "涉危化品")
+    assert (stored.is_key, stored.key_reason, stored.risk_category, stored.version) == (True, "涉危化品", "hazmat", 2)
 
 
 def test_enterprise_create_refuses_longitude_without_latitude(world):
@@ -254,11 +256,23 @@ def test_update_with_invalid_data_changes_nothing(world):
     # when
     with pytest.raises(ValidationError) as exc:
         services.enterprise_update(actor=world.officer, enterprise=world.enterprise,
-                                   data={"is_key": True, "key_reason": ""}, expected_version=1)
+                                   data={"headcount": 10, "lon": Decimal("113.1")}, expected_version=1)
     # then
-    assert exc.value.message_dict == {"key_reason": ["A key enterprise needs a reason."]}
+    assert exc.value.messages == ["Give both longitude (−180…180) and latitude (−90…90), or neither."]
     stored = Enterprise.objects.get(pk=world.enterprise.pk)
-    assert (stored.is_key, stored.version) == (False, 1)
+    assert (stored.headcount, stored.lon, stored.version) == (100, None, 1)
+    assert events_since(mark) == []
+
+
+def test_update_refuses_key_status_outside_a_designation(world):
+    mark = last_event_id()
+
+    with pytest.raises(ValidationError) as exc:
+        services.enterprise_update(actor=world.officer, enterprise=world.enterprise, data={"is_key": True},
+                                   expected_version=1)
+
+    assert exc.value.message_dict == {"is_key": ["Key status is set by designating the enterprise, not by editing it."]}
+    assert Enterprise.objects.get(pk=world.enterprise.pk).is_key is False
     assert events_since(mark) == []
 
 

@@ -293,8 +293,10 @@ def test_import_good_rows_imports_only_the_good_ones(world):
 
 def test_values_are_checked_against_choices_and_ranges(world):
     rows = [
-        row(credit_code(), industry="machinery", risk_category="fire", status="closed"),          # 2 codes
-        row(credit_code(), industry="Electronics", risk_category="消防", status="已迁出"),          # 3 labels
+        row(credit_code(), industry="machinery", is_key="是", key_reason="仓储", risk_category="fire",
+            status="closed"),                                                                      # 2 codes
+        row(credit_code(), industry="Electronics", is_key="是", key_reason="仓储", risk_category="消防",
+            status="已迁出"),                                                                      # 3 labels
         row(credit_code(), industry="火箭"),                                                       # 4
         row(credit_code(), headcount=-1),                                                          # 5
         row(credit_code(), headcount="很多"),                                                      # 6
