@@ -8,6 +8,8 @@ the anchors (a bare view, a one-primary-key-query view, a one-insert POST view) 
 leader and the city leader, every list (API and page), the figures, the home page and incident creation;
 prints rps/p50/p95/p99/errors, the ratios against the anchors and whether each goal is met, and writes
 bench/results/latest.json. On PostgreSQL, a mixed load of simulated users against two app servers follows.
+Then the areas' own benchmarks (--no-areas leaves them out): track ingest over HTTP against a raw insert on
+each engine, the guarding gap computation, and the patrol coverage on this city and on one of half its size.
 
 Only loopback traffic; every loop is bounded in count and time; everything started is stopped (also on
 Ctrl-C and errors), and the PostgreSQL run database is dropped.
@@ -326,6 +328,10 @@ def parse(argv):
     parser.add_argument("--keep-city", action="store_true", help="reuse a cached city of the same sizes even if "
                         "the migrations or the generator changed since (the copy is migrated forward)")
     parser.add_argument("--build-only", action="store_true", help="build (or check) the cached cities and stop")
+    parser.add_argument("--no-areas", dest="areas", action="store_false", help="leave out the area benchmarks "
+                        "after the city's scenarios (track ingest, guarding gaps, patrol coverage)")
+    parser.add_argument("--areas-no-half", dest="areas_half", action="store_false", help="patrol coverage on the "
+                        "full city only (no half-size city to build: no growth ratio)")
     args = parser.parse_args(argv)
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if not args.engines or set(args.engines) - {"sqlite", "postgres"}:
@@ -343,6 +349,55 @@ def parse(argv):
     if args.only:
         args.only = [*args.only, "anchor ·"]
     return args
+
+
+# ---------------------------------------------------------------- the areas' benchmarks
+def _area(name, argv, timeout):
+    """One area benchmark as its own process (`bench/<name>.py`), its output shown as it goes and kept."""
+    say(f"[areas] {name} {' '.join(argv)}")
+    started = time.monotonic()
+    try:
+        done = subprocess.run([sys.executable, str(REPO / "bench" / f"{name}.py"), *argv], cwd=REPO, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                              timeout=timeout)
+        output, code = done.stdout, done.returncode
+    except subprocess.TimeoutExpired as exc:
+        partial = exc.stdout or ""
+        output = partial.decode(errors="replace") if isinstance(partial, bytes) else partial
+        code = f"timed out after {timeout} s"
+    print(output, end="" if output.endswith("\n") else "\n", flush=True)
+    return {"argv": argv, "exit": code, "seconds": round(time.monotonic() - started, 1),
+            "output": output.splitlines()[-40:]}
+
+
+def run_areas(args):
+    """Track ingest (HTTP against a raw insert) per engine, the guarding gaps (no database) and the patrol
+    coverage on the city of these sizes (bench/README.md): {name: result}, and whether any failed."""
+    out = {}
+    for engine in args.engines:
+        if engine == "sqlite":
+            out["track_ingest sqlite"] = _area("track_ingest", [], 1800)
+        else:
+            admin = city.PgAdmin(args.pg_url)
+            name = f"{city.PG_PREFIX}track_{os.getpid()}"
+            try:
+                admin.drop(name)
+                admin.execute(f'CREATE DATABASE "{name}"')
+                out["track_ingest postgres"] = _area("track_ingest", ["--database-url",
+                                                                      city.with_database(args.pg_url, name)], 1800)
+            finally:
+                admin.drop(name)
+                admin.close()
+    out["guarding_gaps"] = _area("guarding_gaps", [], 1800)
+    coverage = ["--engines", ",".join(args.engines), "--stations", str(args.stations), "--enterprises",
+                str(args.enterprises), "--incidents", str(args.incidents), "--disputes", str(args.disputes),
+                "--seed", str(args.seed), "--pg-url", args.pg_url]
+    coverage += [flag for flag, on in (("--no-half", not args.areas_half), ("--keep-city", args.keep_city),
+                                       ("--rebuild", args.rebuild)) if on]
+    if args.areas_half and args.stations < 2:
+        coverage.append("--no-half")
+    out["patrol_coverage"] = _area("patrol_coverage", coverage, city.BUILD_TIMEOUT_S * 4)
+    return out, any(r["exit"] != 0 for r in out.values())
 
 
 def _terminate(signum, frame):
@@ -419,6 +474,15 @@ def main(argv=None):
                 say(f"dropped {run_db}")
             admin.close()
         shutil.rmtree(run_dir, ignore_errors=True)
+
+    if args.areas and not args.build_only and not result.get("interrupted"):
+        try:
+            result["areas"], areas_failed = run_areas(args)
+            failed = failed or areas_failed
+        except KeyboardInterrupt:
+            say("interrupted: stopping")
+            failed = True
+            result["interrupted"] = True
 
     print_side_by_side(result["engines"])
     result["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -107,7 +107,7 @@ def test_the_figures_are_a_fixed_handful_of_queries(world, week):
         CheckIn.objects.create(run=run, checkpoint=week.c, at=at(6, hour), recorded_by=world.officer)
     with CaptureQueriesContext(connection) as again:
         coverage.coverage(user=world.leader, period=PERIOD, now=AFTER)
-    assert len(again) == len(queries) == 5  # the gaps, per checkpoint, per park, missed, teams
+    assert len(again) == len(queries) == 6  # the gaps, per checkpoint, per park, missed, teams, missed per team
 
 
 def test_the_command_prints_the_same_figures(world, week, tmp_path):
