@@ -12,10 +12,61 @@ SCAN_RADIUS_M = 150  # a scan with a position further than this from the checkpo
 
 def haversine_m(lon1, lat1, lon2, lat2):
     """Great-circle distance in metres between two WGS-84 points."""
-    lon1, lat1, lon2, lat2 = (math.radians(float(v)) for v in (lon1, lat1, lon2, lat2))
+    radians = math.radians
+    lon1, lat1, lon2, lat2 = radians(float(lon1)), radians(float(lat1)), radians(float(lon2)), radians(float(lat2))
     a = (math.sin((lat2 - lat1) / 2) ** 2
          + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def on_sphere(lon, lat):
+    """(λ, φ, cos φ) of a WGS-84 point, in radians: computed once for a point whose distance to several
+    others is wanted (haversine_between)."""
+    lon, lat = math.radians(float(lon)), math.radians(float(lat))
+    return lon, lat, math.cos(lat)
+
+
+def haversine_between(p, q):
+    """haversine_m of two points given by on_sphere, to the last bit."""
+    a = math.sin((q[1] - p[1]) / 2) ** 2 + p[2] * q[2] * math.sin((q[0] - p[0]) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+_BOX_MARGIN = 1e-9  # relative, and in degrees (about 0.1 mm): rounding never puts a point inside the circle out
+
+
+class NearBox:
+    """The bounds, in degrees, of every point within `metres` of (lon, lat) by haversine_m: a cheap test that
+    sorts out the points that cannot be that near before any distance is computed (never one that is).
+
+    On haversine_m's sphere, hav(d/R) = hav(Δφ) + cos φ₁ cos φ₂ hav(Δλ), so d ≤ r gives |Δφ| ≤ r/R and
+    hav(Δλ) ≤ hav(r/R) / (cos φ₁ cos φ₂), with cos φ₂ at least its value at the band's latitude farthest
+    from the equator; Δλ is taken round the antimeridian. Near a pole there is no bound on the longitude."""
+
+    __slots__ = ("lon", "lat", "dlat", "dlon")
+
+    def __init__(self, lon, lat, metres):
+        self.lon, self.lat = float(lon), float(lat)
+        angle = max(float(metres), 0.0) / EARTH_RADIUS_M
+        self.dlat = math.degrees(angle) * (1 + _BOX_MARGIN) + _BOX_MARGIN
+        farthest = min(abs(self.lat) + math.degrees(angle), 90.0)
+        cosines = math.cos(math.radians(self.lat)) * math.cos(math.radians(farthest))
+        ratio = math.sin(angle / 2) ** 2 / cosines if cosines > 1e-12 else 2.0
+        self.dlon = None if ratio >= 1 else (
+            math.degrees(2 * math.asin(math.sqrt(ratio))) * (1 + _BOX_MARGIN) + _BOX_MARGIN)
+
+    def meets_latitudes(self, south, north):
+        """Whether the band of latitudes [south, north] comes within the box's."""
+        return south <= self.lat + self.dlat and north >= self.lat - self.dlat
+
+    def holds(self, lon, lat):
+        """Whether (lon, lat) lies in the box (else it is farther than `metres`)."""
+        if abs(lat - self.lat) > self.dlat:
+            return False
+        if self.dlon is None:
+            return True
+        dlon = abs(lon - self.lon) % 360.0
+        return min(dlon, 360.0 - dlon) <= self.dlon
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -584,14 +585,16 @@ def _track_reading(point):
     """(at, lon, lat, accuracy) of a point of the batch, or the reason it is refused."""
     at, lon, lat, accuracy = point.get("at"), point.get("lon"), point.get("lat"), point.get("accuracy")
     if isinstance(at, str):
-        from django.utils.dateparse import parse_datetime
-        at = parse_datetime(at)
-    if not isinstance(at, datetime) or timezone.is_naive(at):
+        try:
+            at = parse_datetime(at)
+        except ValueError:  # well formed but no such time (the 30th of February)
+            return "invalid_time"
+    if not isinstance(at, datetime) or at.utcoffset() is None:
         return "invalid_time"
     try:
         lon, lat = float(lon), float(lat)
         accuracy = None if accuracy is None else float(accuracy)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return "invalid_position"
     if not (math.isfinite(lon) and math.isfinite(lat)) or not (-180 <= lon <= 180 and -90 <= lat <= 90):
         return "out_of_range"
@@ -600,13 +603,14 @@ def _track_reading(point):
     return at, lon, lat, accuracy
 
 
-def _too_fast(mode, earlier, later):
-    """Whether moving from `earlier` to `later` ((at, lon, lat, accuracy)) is faster than the mode allows,
-    forgiving both points' accuracy and some jitter."""
-    metres = geo.haversine_m(earlier[1], earlier[2], later[1], later[2])
-    slack = TRACK_SLACK_M + sum(min(a or 0, TRACK_ACCURACY_CAP_M) for a in (earlier[3], later[3]))
+def _too_fast(limit, earlier, later):
+    """Whether moving from `earlier` to `later` ((at, lon, lat, accuracy, geo.on_sphere of the position)) is
+    faster than `limit` (metres per second, track_speed_limit of the mode), forgiving both points' accuracy
+    and some jitter."""
+    metres = geo.haversine_between(earlier[4], later[4])
+    slack = (TRACK_SLACK_M + min(earlier[3] or 0, TRACK_ACCURACY_CAP_M) + min(later[3] or 0, TRACK_ACCURACY_CAP_M))
     seconds = (later[0] - earlier[0]).total_seconds()
-    return metres - slack > track_speed_limit(mode) * max(seconds, 0)
+    return metres - slack > limit * max(seconds, 0)
 
 
 TRACK_REASONS = {
@@ -634,6 +638,11 @@ def track_ingest(*, actor, run, points, device="", coords="wgs84"):
     twice. One audit event for the batch. A kept point within PATROL_AUTO_CHECKIN_METERS of a route
     checkpoint the run has not yet reached checks in there (method "gps", through checkin_record).
 
+    The work is a loop over plain values and four statements whatever the batch's size: the device's
+    points already stored in the batch's time range and its last point before it (two indexed reads of
+    (device, at)), the insert, the audit event; the check-in search reads the route only when a kept
+    point comes near one of its checkpoints.
+
     Returns {"accepted": n, "duplicates": n, "rejected": [{"index", "reason", "message"}]}.
     """
     from parkbeat.core.events import CLOCK_SKEW
@@ -647,6 +656,8 @@ def track_ingest(*, actor, run, points, device="", coords="wgs84"):
         raise ValidationError({"points": _("Send at most %(n)s points at a time.") % {"n": TRACK_BATCH_MAX}})
     key = track_device_key(actor, device)
     now = timezone.now()
+    latest, started, finished = now + CLOCK_SKEW, run.started_at, run.finished_at
+    convert, on_sphere = geo.gcj02_to_wgs84 if coords == "gcj02" else None, geo.on_sphere
     rejected, readings = [], []
     for index, point in enumerate(points):
         reading = _track_reading(point if isinstance(point, dict) else {})
@@ -654,24 +665,30 @@ def track_ingest(*, actor, run, points, device="", coords="wgs84"):
             rejected.append((index, reading))
             continue
         at = reading[0]
-        if at > now + CLOCK_SKEW:
+        if at > latest:
             rejected.append((index, "future"))
-        elif at < run.started_at:
+        elif at < started:
             rejected.append((index, "before_start"))
-        elif run.finished_at is not None and at > run.finished_at:
+        elif finished is not None and at > finished:
             rejected.append((index, "after_finish"))
         else:
-            if coords == "gcj02":
-                reading = (at, *geo.gcj02_to_wgs84(reading[1], reading[2]), reading[3])
-            readings.append((index, reading))
-    known = set(TrackPoint.objects.filter(device=key, at__in=[r[0] for _i, r in readings])
-                .values_list("at", flat=True)) if readings else set()
-    anchor = None  # the last point kept (or already stored) of this batch
+            lon, lat = reading[1], reading[2]
+            if convert is not None:
+                lon, lat = convert(lon, lat)
+            readings.append((index, (at, lon, lat, reading[3], on_sphere(lon, lat))))
+    known, stored_anchor = set(), None
     if readings:
-        earliest = min(r[0] for _i, r in readings)
+        times = [r[0] for _i, r in readings]
+        earliest = min(times)
+        # the device's points in the batch's range: a resend, or an overlap with a batch sent before
+        known = set(TrackPoint.objects.filter(device=key, at__gte=earliest, at__lte=max(times))
+                    .values_list("at", flat=True))
         before = (TrackPoint.objects.filter(device=key, at__lt=earliest).order_by("-at")
                   .values_list("at", "lon", "lat", "accuracy_m").first())
-        stored_anchor = None if before is None else (before[0], float(before[1]), float(before[2]), before[3])
+        if before is not None:
+            stored_anchor = (before[0], float(before[1]), float(before[2]), before[3], on_sphere(*before[1:3]))
+    limit = track_speed_limit(run.mode)
+    anchor = None  # the last point kept (or already stored) of this batch
     rows, duplicates, seen = [], 0, set()
     for index, reading in readings:
         at = reading[0]
@@ -685,79 +702,124 @@ def track_ingest(*, actor, run, points, device="", coords="wgs84"):
             continue
         speed_ok = True
         if anchor is not None:
-            if _too_fast(run.mode, anchor, reading):
+            if _too_fast(limit, anchor, reading):
                 rejected.append((index, "too_fast"))
                 continue
-        elif stored_anchor is not None and _too_fast(run.mode, stored_anchor, reading):
+        elif stored_anchor is not None and _too_fast(limit, stored_anchor, reading):
             speed_ok = False
         seen.add(at)
         anchor = reading
         accuracy = reading[3]
-        rows.append(TrackPoint(run=run, device=key, at=at, recorded_at=now, lon=Decimal(f"{reading[1]:.6f}"),
-                               lat=Decimal(f"{reading[2]:.6f}"), speed_ok=speed_ok,
-                               accuracy_m=None if accuracy is None else min(round(accuracy), 1_000_000)))
+        # the stored values: six decimals (the column's), as text so that no float reaches the database
+        rows.append((run.pk, key, at, now, f"{reading[1]:.6f}", f"{reading[2]:.6f}",
+                     None if accuracy is None else min(round(accuracy), 1_000_000), speed_ok))
     rejected.sort()
     with transaction.atomic():
-        _track_insert(rows)
         # a point stored by a concurrent resend in between is skipped by the insert: counted once, as stored
-        accepted = TrackPoint.objects.filter(device=key, at__in=[r.at for r in rows], recorded_at=now).count() \
-            if rows else 0
+        accepted = _track_insert_values(rows)
         duplicates += len(rows) - accepted
         record(actor=actor, verb="import", obj=run,
                after={"track_points": accepted, "duplicates": duplicates, "rejected": len(rejected),
                       "device": key, "coords": coords},
                note=_("Track: %(accepted)s points kept, %(duplicates)s sent before, %(rejected)s refused") % {
                    "accepted": accepted, "duplicates": duplicates, "rejected": len(rejected)})
-        _track_checkins(actor, run, [r for r in rows if r.speed_ok])
+        _track_checkins(actor, run, [(r[2], r[4], r[5]) for r in rows if r[7]])
     return {"accepted": accepted, "duplicates": duplicates,
             "rejected": [{"index": i, "reason": reason, "message": str(TRACK_REASONS[reason])}
                          for i, reason in rejected]}
 
 
-TRACK_COLUMNS = ("run", "device", "at", "recorded_at", "lon", "lat", "accuracy_m", "speed_ok")
+# the columns _track_insert_values fills, in the order of its row tuples, and their PostgreSQL types
+TRACK_COLUMNS = ("run_id", "device", "at", "recorded_at", "lon", "lat", "accuracy_m", "speed_ok")
+_TRACK_PG_TYPES = ("bigint", "varchar", "timestamptz", "timestamptz", "numeric", "numeric", "integer", "boolean")
 
 
 def _track_insert(rows):
-    """One insert statement for the batch, skipping points already stored: PostgreSQL takes the whole batch
-    in one INSERT … ON CONFLICT DO NOTHING; SQLite (at most 999 parameters a statement) one prepared
-    INSERT OR IGNORE run over every row (executemany)."""
+    """Insert TrackPoint instances (demo data) as _track_insert_values does; returns how many were stored."""
+    return _track_insert_values([(r.run_id, r.device, r.at, r.recorded_at, r.lon, r.lat, r.accuracy_m, r.speed_ok)
+                                 for r in rows])
+
+
+def _track_insert_values(rows):
+    """One statement for the batch of row tuples (TRACK_COLUMNS; lon and lat as text or Decimal), skipping
+    the points already stored (ON CONFLICT DO NOTHING on (device, at)); returns how many were stored.
+
+    PostgreSQL: one INSERT … SELECT FROM unnest() of one array per column (eight parameters whatever the
+    batch's size, one round trip). SQLite (at most 999 parameters a statement): one prepared INSERT run
+    over every row (executemany), the times written as Django writes them (UTC text)."""
     from django.db import connection
 
     from parkbeat.patrols.models import TrackPoint
 
     if not rows:
-        return
-    if connection.vendor != "sqlite":
-        TrackPoint.objects.bulk_create(rows, ignore_conflicts=True, batch_size=len(rows))
-        return
-    fields = [TrackPoint._meta.get_field(name) for name in TRACK_COLUMNS]
+        return 0
     quote = connection.ops.quote_name
-    sql = (f"INSERT OR IGNORE INTO {quote(TrackPoint._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    table = quote(TrackPoint._meta.db_table)
+    columns = ", ".join(quote(name) for name in TRACK_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
-                                 for row in rows])
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for kind in _TRACK_PG_TYPES)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "  # nosec B608
+                           "ON CONFLICT DO NOTHING", [list(column) for column in zip(*rows)])
+        elif connection.vendor == "sqlite":
+            zone = connection.timezone
+            texts = {}  # recorded_at is the same for a whole batch
+
+            def utc_text(value):
+                if value.utcoffset() is None:
+                    return connection.ops.adapt_datetimefield_value(value)
+                return str(value.astimezone(zone).replace(tzinfo=None))
+
+            def recorded(value):
+                if value not in texts:
+                    texts[value] = utc_text(value)
+                return texts[value]
+
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(TRACK_COLUMNS))}) "  # nosec B608
+                "ON CONFLICT DO NOTHING",
+                [(run_id, device, utc_text(at), recorded(recorded_at), lon, lat, accuracy, speed_ok)
+                 for run_id, device, at, recorded_at, lon, lat, accuracy, speed_ok in rows])
+        else:
+            raise NotImplementedError(f"track insert: no statement for {connection.vendor}")
+        return cursor.rowcount
 
 
-def _track_checkins(actor, run, rows):
-    """Check in at each route checkpoint the run has not reached that a kept point lies near (the first such
-    point), through checkin_record: idempotent per checkpoint (client key "gps:<id>"), flagged as usual."""
-    if not rows:
+def _track_checkins(actor, run, points):
+    """Check in at each route checkpoint the run has not reached that a kept point [(at, lon, lat) as stored,
+    in the batch's order] lies near (the first such point), through checkin_record: idempotent per
+    checkpoint (client key "gps:<id>"), flagged as usual.
+
+    Each checkpoint's geo.NearBox (the exact bounds of the circle of PATROL_AUTO_CHECKIN_METERS) sorts out
+    the points that cannot be near it before any distance is computed; the run's check-ins are read only
+    when some checkpoint's band of latitudes meets the batch's."""
+    if not points:
         return
     radius = auto_checkin_metres()
+    points = [(at, float(lon), float(lat), lon, lat) for at, lon, lat in points]
+    south, north = min(p[2] for p in points), max(p[2] for p in points)
+    stops = (RouteStop.objects.filter(route_id=run.route_id, checkpoint__is_active=True).order_by("position")
+             .values_list("checkpoint_id", "checkpoint__lon", "checkpoint__lat"))
+    near = [(pk, geo.NearBox(lon, lat, radius)) for pk, lon, lat in stops]
+    near = [(pk, box) for pk, box in near if box.meets_latitudes(south, north)]
+    if not near:
+        return
+    found = Checkpoint.objects.in_bulk([pk for pk, _box in near])
+    near = [(found[pk], box) for pk, box in near]
     done = set(run.checkins.filter(counted=True).values_list("checkpoint_id", flat=True))
     done |= {int(k[4:]) for k in run.checkins.filter(client_key__startswith="gps:").values_list("client_key", flat=True)
              if k[4:].isdigit()}
-    waiting = [c for c in run.route.ordered_checkpoints() if c.is_active and c.pk not in done]
-    for row in rows:
-        for checkpoint in list(waiting):
-            if geo.haversine_m(row.lon, row.lat, checkpoint.lon, checkpoint.lat) > radius:
+    waiting = [(c, box) for c, box in near if c.pk not in done]
+    for at, lon, lat, lon_text, lat_text in points:
+        for item in list(waiting):
+            checkpoint, box = item
+            if not box.holds(lon, lat) or geo.haversine_m(lon, lat, box.lon, box.lat) > radius:
                 continue
-            waiting.remove(checkpoint)
+            waiting.remove(item)
             try:
-                checkin_record(actor=actor, run=run, code=tokens.short_code(checkpoint), at=row.at, lon=row.lon,
-                               lat=row.lat, client_key=f"gps:{checkpoint.pk}", method=CheckIn.Method.GPS,
-                               checkpoint=checkpoint)
+                checkin_record(actor=actor, run=run, code=tokens.short_code(checkpoint), at=at,
+                               lon=Decimal(lon_text), lat=Decimal(lat_text), client_key=f"gps:{checkpoint.pk}",
+                               method=CheckIn.Method.GPS, checkpoint=checkpoint)
             except ValidationError:
                 continue  # a check-in its own rules refuse (entered too late): the point is kept all the same
         if not waiting:

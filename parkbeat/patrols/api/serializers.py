@@ -1,3 +1,6 @@
+import math
+from datetime import datetime
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -198,6 +201,60 @@ class TrackPointInputSerializer(StrictSerializer):
                                       help_text=_("The position's accuracy in metres, as the phone reports it."))
 
 
+class TrackPointsField(serializers.ListField):
+    """The batch's points, validated as TrackPointInputSerializer would, without running it point by point.
+
+    A point that is a plain object with the declared keys only, `at` an ISO 8601 text DRF's DateTimeField
+    reads the same way, `lon`, `lat` (and `accuracy`) finite JSON numbers, is read by a plain loop into what
+    the child serializer would have given. At the first point that is anything else, the whole list goes
+    through the child serializer, so every refusal (an unknown key named, a field missing, a text that is not
+    a time) is exactly DRF's. The schema is the child's: a list of TrackPointInput."""
+
+    def run_child_validation(self, data):
+        fast = self._read_plain(data)
+        return fast if fast is not None else super().run_child_validation(data)
+
+    def _read_plain(self, data):
+        child = self.child
+        at_field = child.fields["at"]
+        if (at_field.timezone if hasattr(at_field, "timezone") else at_field.default_timezone()) is None:
+            return None  # naive times wanted (USE_TZ off): DRF's way
+        keys, required = frozenset(child.fields), frozenset(("at", "lon", "lat"))
+        finite, fromisoformat = math.isfinite, datetime.fromisoformat
+        result = []
+        append = result.append
+        try:
+            for item in data:
+                if type(item) is not dict or not required <= item.keys() <= keys:
+                    return None
+                at, lon, lat = item["at"], item["lon"], item["lat"]
+                if type(at) is not str or type(lon) not in (float, int) or type(lat) not in (float, int):
+                    return None
+                lon, lat = float(lon), float(lat)
+                if not (finite(lon) and finite(lat)):
+                    return None
+                at = fromisoformat(at)  # what django.utils.dateparse.parse_datetime tries first
+                if at.utcoffset() is None:
+                    at = at_field.enforce_timezone(at)  # a local time: DRF's own check of the wall clock
+                elif at.year in (1, 9999):
+                    return None  # moved into the current zone it may overflow: DRF's refusal
+                # else the instant DRF gives (it would move it into the current zone, which nothing reads)
+                point = {"at": at, "lon": lon, "lat": lat}
+                if "accuracy" in item:
+                    accuracy = item["accuracy"]
+                    if accuracy is not None:
+                        if type(accuracy) not in (float, int):
+                            return None
+                        accuracy = float(accuracy)
+                        if not finite(accuracy) or accuracy < 0:
+                            return None
+                    point["accuracy"] = accuracy
+                append(point)
+        except (ValueError, TypeError, OverflowError, serializers.ValidationError):
+            return None
+        return result
+
+
 class TrackIngestSerializer(StrictSerializer):
     device = serializers.CharField(required=False, allow_blank=True, max_length=60, default="",
                                    help_text=_("The sending device's own key (kept beside your user id); a resent "
@@ -205,7 +262,7 @@ class TrackIngestSerializer(StrictSerializer):
     coords = serializers.ChoiceField(choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")], default="wgs84",
                                      required=False,
                                      help_text=_("gcj02 for positions from a Chinese map (converted to WGS-84)."))
-    points = serializers.ListField(child=TrackPointInputSerializer(), allow_empty=False, max_length=1000,
+    points = TrackPointsField(child=TrackPointInputSerializer(), allow_empty=False, max_length=1000,
                                    help_text=_("At most 1000 positions, in the order they were taken."))
 
 

@@ -146,7 +146,10 @@ class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = RunFilterSet
 
     def get_queryset(self):
-        qs = super().get_queryset().prefetch_related("participants")
+        qs = super().get_queryset()
+        if self.action == "track":  # the run alone: the track's answer names no participant
+            return qs
+        qs = qs.prefetch_related("participants")
         if self.action == "retrieve":
             qs = qs.prefetch_related("checkins__checkpoint", "checkins__recorded_by", "findings__incident")
         return qs
@@ -250,12 +253,15 @@ class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
     def _track_run(self, request):
-        """The run, if the user sees it; a volunteer who could join it but is not on it is told no (403)."""
+        """The run, if the user sees it (the scoped queryset, without the list's filters: a batch of positions
+        is not a search); a volunteer who could join it but is not on it is told no (403)."""
         try:
-            return self.get_object()
+            run = selectors.get_visible(self.get_queryset(), self.kwargs["pk"])
         except Http404:
             selectors.get_visible(selectors.joinable_runs(request.user), self.kwargs["pk"])  # else 404
             raise PermissionDenied(_("You are not allowed to do this here.")) from None
+        self.check_object_permissions(request, run)
+        return run
 
     @extend_schema(methods=["get"], summary="巡逻轨迹 / The run's GPS track", responses=TrackPointSerializer(many=True),
                    description=_("Every stored position of the run, oldest first (all devices)."))

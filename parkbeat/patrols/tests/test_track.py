@@ -1,6 +1,7 @@
 """GPS tracks: batches of positions kept or refused one by one, stored once per device and instant, GCJ-02
 converted, check-ins by position, and the API's permissions."""
-from datetime import timedelta
+import math
+from datetime import timedelta, timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
@@ -68,6 +69,21 @@ def test_a_resent_batch_is_stored_once(world, run):
     assert again == {"accepted": 0, "duplicates": 20, "rejected": []}
     assert overlapping == {"accepted": 10, "duplicates": 20, "rejected": []}
     assert TrackPoint.objects.filter(run=run).count() == 30
+
+
+def test_a_point_stored_by_a_concurrent_resend_meanwhile_is_counted_once_as_a_duplicate(world, run, monkeypatch):
+    insert = services._track_insert_values
+
+    def racing(rows):  # the same point arrives from the phone's retry between the lookup and the insert
+        TrackPoint.objects.create(run=run, device=rows[2][1], at=rows[2][2], lon=rows[2][4], lat=rows[2][5])
+        return insert(rows)
+
+    monkeypatch.setattr(services, "_track_insert_values", racing)
+    result = services.track_ingest(actor=world.volunteer, run=run, points=walk(run, 5), device="phone-1")
+
+    assert result == {"accepted": 4, "duplicates": 1, "rejected": []}
+    assert TrackPoint.objects.filter(run=run).count() == 5
+    assert AuditEvent.objects.filter(verb="import").latest("id").changes["track_points"] == [None, 4]
 
 
 def test_another_device_of_the_same_user_is_its_own_track(world, run):
@@ -288,6 +304,28 @@ def test_a_volunteer_not_on_the_run_is_refused_and_another_station_sees_nothing(
     assert TrackPoint.objects.filter(run=run).count() == 2
 
 
+def test_api_reads_points_the_plain_loop_declines_as_drf_does(world, run, api_as):
+    api = api_as(world.volunteer)
+    sent = body(run, 4)
+    sent["points"][0]["lon"] = "113.2"  # a number as text: DRF's FloatField takes it, so the batch does
+    sent["points"][1]["accuracy"] = None
+    sent["points"][2]["at"] = sent["points"][2]["at"].replace("+00:00", "Z")
+    sent["points"][3]["at"] = timezone.localtime(run.started_at + timedelta(seconds=90)).replace(tzinfo=None).isoformat()
+
+    ok = api.post(url(run), sent, format="json")
+    bad_time = api.post(url(run), {"points": [{**sent["points"][1], "at": "2026-02-30T10:00:00+08:00"}]}, format="json")
+    negative = api.post(url(run), {"points": [{**sent["points"][1], "accuracy": -1}]}, format="json")
+    missing = api.post(url(run), {"points": [{"at": sent["points"][1]["at"], "lon": LON}]}, format="json")
+
+    assert (ok.status_code, ok.json()) == (200, {"accepted": 4, "duplicates": 0, "rejected": []})
+    local = TrackPoint.objects.get(at=run.started_at + timedelta(seconds=90))  # a local time: Asia/Shanghai
+    assert local.lon == Decimal("113.200300")
+    assert bad_time.status_code == 400 and "at" in bad_time.json()["points"]["0"]
+    assert negative.status_code == 400 and "accuracy" in negative.json()["points"]["0"]
+    assert missing.status_code == 400 and "lat" in missing.json()["points"]["0"]
+    assert TrackPoint.objects.count() == 4
+
+
 # ---------------------------------------------------------------- properties
 point_strategy = st.fixed_dictionaries({
     "s": st.integers(-120, 3000),  # seconds after the run started (before it, in the future: refused)
@@ -347,3 +385,82 @@ def test_the_schema_documents_the_track_with_summaries(world, api_as):
     assert track["get"]["summary"] == "巡逻轨迹 / The run's GPS track"
     body = track["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert set(schema["components"]["schemas"][body]["properties"]) == {"device", "coords", "points"}
+
+
+START = timezone.now().replace(microsecond=0)
+# the texts a phone may send for a time: offsets, Z, fractions, a local time (Asia/Shanghai)
+times = st.builds(lambda s, micro, form: form((START + timedelta(seconds=s, microseconds=micro))),
+                  st.integers(0, 86_400 * 400), st.sampled_from([0, 1, 500_000, 999_999]),
+                  st.sampled_from([lambda t: t.isoformat(), lambda t: t.isoformat().replace("+00:00", "Z"),
+                                   lambda t: t.astimezone(dt_timezone(timedelta(hours=8))).isoformat(),
+                                   lambda t: t.astimezone(dt_timezone(timedelta(hours=-3, minutes=-30))).isoformat(),
+                                   lambda t: timezone.localtime(t).replace(tzinfo=None).isoformat(),
+                                   lambda t: t.strftime("%Y-%m-%dT%H:%M:%S+0800")]))
+numbers = st.one_of(st.integers(-200, 200), st.floats(-200, 200, allow_nan=False))
+plain_points = st.lists(st.fixed_dictionaries(
+    {"at": times, "lon": numbers, "lat": numbers},
+    optional={"accuracy": st.one_of(st.none(), st.integers(0, 500), st.floats(0, 500))}), min_size=1, max_size=20)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(points=plain_points)
+def test_the_plain_loop_reads_a_batch_exactly_as_the_child_serializer(points):
+    from parkbeat.patrols.api.serializers import TrackIngestSerializer
+
+    field = TrackIngestSerializer().fields["points"]
+    fast = field._read_plain(points)
+    slow = super(type(field), field).run_child_validation(points)
+
+    assert fast is not None
+    assert [dict(p) for p in slow] == fast  # aware times compare as instants
+    assert [p["at"].utcoffset() is not None for p in fast] == [True] * len(fast)
+
+
+@pytest.mark.parametrize("point", [
+    {"at": "2026-12-01T10:00:00+08:00", "lon": "113.2", "lat": 27.9},  # text: DRF decides
+    {"at": "2026-12-01T10:00:00+08:00", "lon": True, "lat": 27.9},
+    {"at": "2026-12-01T10:00:00+08:00", "lon": 113.2, "lat": 27.9, "heading": 3},
+    {"at": "2026-12-01T10:00:00+08:00", "lon": 113.2},
+    {"at": "yesterday", "lon": 113.2, "lat": 27.9},
+    {"at": "9999-12-31T23:00:00+00:00", "lon": 113.2, "lat": 27.9},  # overflows Asia/Shanghai
+    {"at": "2026-12-01T10:00:00+08:00", "lon": 113.2, "lat": 27.9, "accuracy": -1},
+    {"at": "2026-12-01T10:00:00+08:00", "lon": 113.2, "lat": 27.9, "accuracy": "5"},
+    ["2026-12-01T10:00:00+08:00", 113.2, 27.9],
+])
+def test_anything_else_goes_through_the_child_serializer(point):
+    from parkbeat.patrols.api.serializers import TrackIngestSerializer
+
+    field = TrackIngestSerializer().fields["points"]
+    assert field._read_plain([{"at": "2026-12-01T10:00:00+08:00", "lon": 113.2, "lat": 27.9}, point]) is None
+
+
+near_points = st.tuples(st.floats(-180, 180), st.floats(-90, 90), st.floats(0.5, 500),
+                        st.floats(-1.5, 1.5), st.floats(-1.5, 1.5))
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(case=near_points)
+def test_a_near_box_never_leaves_out_a_point_within_its_radius(case):
+    lon, lat, metres, east, north = case
+    box = geo.NearBox(lon, lat, metres)
+    # a point up to 1.5 radii away in each direction (wrapped round the antimeridian, clipped at the poles)
+    dlat = north * metres / 111_000
+    plat = max(-90.0, min(90.0, lat + dlat))
+    scale = max(math.cos(math.radians(plat)), 1e-6)
+    plon = (lon + east * metres / (111_000 * scale) + 180) % 360 - 180
+    inside = geo.haversine_m(plon, plat, lon, lat) <= metres
+    if inside:
+        assert box.holds(plon, plat) and box.meets_latitudes(plat, plat)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(a=st.tuples(st.floats(-180, 180), st.floats(-90, 90)), b=st.tuples(st.floats(-180, 180), st.floats(-90, 90)))
+def test_distance_between_points_on_the_sphere_is_haversine_to_the_bit(a, b):
+    assert geo.haversine_between(geo.on_sphere(*a), geo.on_sphere(*b)) == geo.haversine_m(*a, *b)
+
+
+def test_a_near_box_reaches_across_the_antimeridian_and_has_no_width_at_a_pole():
+    box = geo.NearBox(179.99999, 60.0, 30)
+    assert box.holds(-179.99999, 60.0) and geo.haversine_m(-179.99999, 60.0, 179.99999, 60.0) < 30
+    assert not box.holds(-179.999, 60.0)
+    assert geo.NearBox(0, 89.99999, 30).dlon is None  # at a pole every longitude may be near
