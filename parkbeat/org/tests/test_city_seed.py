@@ -226,6 +226,8 @@ def test_city_cases_on_top_of_the_demo_need_its_stations_and_a_clean_start(demo_
         seed_demo("--stations", "2", "--enterprises", "200", "--incidents", "1000", "--disputes", "100")
     with pytest.raises(CommandError, match="negative"):
         seed_demo("--incidents", "-1")
+    with pytest.raises(CommandError, match="--track-points cannot be negative"):
+        seed_demo("--stations", "2", "--enterprises", "200", "--incidents", "1000", "--track-points", "-5")
 
 
 @pytest.mark.django_db(transaction=True)
