@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput, VersionedModelForm
 from parkbeat.core.permissions import LEADER, OFFICER
+from parkbeat.core.widgets import PickerSelectMultiple
 from parkbeat.guarding import geo
 from parkbeat.guarding.models import FixedPoint, GuardedAsset, GuardShift
 from parkbeat.guarding.services import check_location, shift_people
@@ -137,7 +138,8 @@ def park_people(park, team=None):
 
 class ShiftForm(VersionedModelForm):
     people = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(), label=_("People"),
+        queryset=User.objects.none(), label=_("People on the shift"),
+        widget=PickerSelectMultiple(placeholder=_("Type a name")),
         error_messages={"invalid_choice": _("Choose volunteers of the segment's team or the police of the park "
                                             "(%(value)s is neither).")})
 

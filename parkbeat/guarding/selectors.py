@@ -54,6 +54,7 @@ def my_shifts(user, now=None):
             .select_related("shift__segment__asset", "shift__segment__team").prefetch_related("shift__roster")
             .order_by("shift__starts_at")[:50])
     return [{"shift": row.shift, "row": row, "started": row.shift.starts_at <= now,
+             "opens_at": row.shift.starts_at - timedelta(minutes=30),
              "can_check_in": row.checked_in_at is None and row.declined_at is None
              and row.shift.starts_at - timedelta(minutes=30) <= now,
              "can_decline": row.checked_in_at is None and row.declined_at is None and row.shift.starts_at > now}

@@ -334,6 +334,8 @@ class ShiftDetailView(ScopedDetailView):
         ctx["mine"] = next((row for row in ctx["roster"] if row.user_id == user.pk), None)
         ctx["now"] = timezone.now()
         ctx["ended"] = shift.ends_at <= ctx["now"]
+        ctx["opens_at"] = shift.starts_at - services.EARLY_CHECKIN
+        ctx["checkin_open"] = ctx["opens_at"] <= ctx["now"] < shift.ends_at
         ctx["sees_attendance"] = selectors.sees_attendance(user, [shift.segment])
         return ctx
 

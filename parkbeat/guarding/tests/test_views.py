@@ -148,3 +148,18 @@ def test_empty_states(world, page_as):
 
     assert "You have no guard shift coming up." in mine
     assert "The line is not split into segments yet." in detail
+
+
+def test_check_in_is_offered_only_once_it_opens(world, page_as):
+    first, _second = h.split(world, h.asset(world))
+    later = h.shift(world, first, h.hour(5), h.hour(8))
+    soon = h.shift(world, first, h.hour(0) + h.timedelta(minutes=20), h.hour(3))
+    checkin = reverse("guarding:shift_checkin", args=[later.pk])
+
+    officer_page = page_as(world.officer).get(reverse("guarding:shift_detail", args=[later.pk])).content.decode()
+    mine = page_as(world.volunteer).get(reverse("guarding:my_shifts")).content.decode()
+    opens = h.timezone.localtime(h.hour(5) - h.timedelta(minutes=30)).strftime("%m-%d %H:%M")
+
+    assert checkin not in officer_page and f"Check-in opens at {opens}, half an hour" in officer_page
+    assert f"Check-in opens at {opens}" in mine and checkin not in mine
+    assert reverse("guarding:shift_checkin", args=[soon.pk]) in mine
