@@ -107,6 +107,8 @@ class AssetDetailView(ScopedDetailView):
                 seen.add(s.team_id)
                 legend.append((s.team, colours[s.team_id]))
         ctx["teams_legend"] = legend
+        ctx["has_unassigned"] = any(s.team_id is None for s in segments)
+        ctx["segments_hidden"] = len(segments) < asset.segments.count()  # a volunteer sees their team's only
         ctx["teams"] = VolunteerTeam.objects.filter(park_id=asset.park_id).order_by("name") if ctx["can_plan"] else []
         ctx["shifts"] = (selectors.shift_list(user=user).filter(segment__asset=asset, ends_at__gt=lo,
                                                                 starts_at__lt=lo + timedelta(hours=GRID_HOURS))

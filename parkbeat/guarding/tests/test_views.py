@@ -163,3 +163,16 @@ def test_check_in_is_offered_only_once_it_opens(world, page_as):
     assert checkin not in officer_page and f"Check-in opens at {opens}, half an hour" in officer_page
     assert f"Check-in opens at {opens}" in mine and checkin not in mine
     assert reverse("guarding:shift_checkin", args=[soon.pk]) in mine
+
+
+def test_the_map_legend_names_only_what_the_map_shows(world, page_as):
+    line = h.asset(world)
+    h.split(world, line)  # both segments have a team
+    url = reverse("guarding:asset_detail", args=[line.pk])
+
+    officer = page_as(world.officer).get(url)
+    volunteer = page_as(world.volunteer).get(url)
+
+    assert not officer.context["has_unassigned"] and not officer.context["segments_hidden"]
+    assert "No team yet" not in officer.content.decode()
+    assert volunteer.context["segments_hidden"] and "Stretches watched by other teams" in volunteer.content.decode()
