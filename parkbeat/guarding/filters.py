@@ -1,5 +1,6 @@
 """One filterset per list, shared by the pages and the API."""
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.filters import ListFilterSet, visible_parks
@@ -35,3 +36,33 @@ class ShiftFilterSet(ListFilterSet):
     class Meta:
         model = GuardShift
         fields = ["asset", "segment", "ends_after", "starts_before"]
+
+
+def visible_assets(request):
+    """The guarded assets a filter may offer: those the requesting user sees."""
+    user = getattr(request, "user", None)
+    return (GuardedAsset.objects.visible_to(user) if user is not None else GuardedAsset.objects.none()).only(
+        "id", "name")
+
+
+class ShiftListFilterSet(ListFilterSet):
+    """The shifts page: by line, by state now, by the day it starts."""
+
+    asset = django_filters.ModelChoiceFilter(field_name="segment__asset", queryset=visible_assets,
+                                             label=_("Guarded asset"))
+    state = django_filters.ChoiceFilter(choices=list(GuardShift.STATES.items()), method="filter_state",
+                                        label=_("Status"))
+    date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("To"))
+
+    class Meta:
+        model = GuardShift
+        fields = ["asset", "state", "date_from", "date_to"]
+
+    def filter_state(self, queryset, name, value):
+        now = timezone.now()
+        if value == "ended":
+            return queryset.filter(ends_at__lte=now)
+        if value == "under_way":
+            return queryset.filter(starts_at__lte=now, ends_at__gt=now)
+        return queryset.filter(starts_at__gt=now)

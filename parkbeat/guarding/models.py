@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkbeat.core.bounds import happened, plausible
 from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
@@ -167,6 +168,13 @@ class GuardShift(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("guarding:shift_detail", args=[self.pk])
+
+    STATES = {"planned": pgettext_lazy("guard shift", "Planned"), "under_way": pgettext_lazy("guard shift", "Under way"),
+              "ended": pgettext_lazy("guard shift", "Ended")}
+
+    def state(self, now):
+        """planned, under_way or ended at `now` (the key of STATES)."""
+        return "ended" if self.ends_at <= now else "under_way" if self.starts_at <= now else "planned"
 
     @property
     def staffed(self):

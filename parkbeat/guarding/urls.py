@@ -14,6 +14,7 @@ urlpatterns = [
     path("points/<int:pk>/edit/", views.FixedPointUpdateView.as_view(), name="fixed_point_update"),
     path("points/<int:pk>/delete/", views.FixedPointDeleteView.as_view(), name="fixed_point_delete"),
     path("segments/<int:pk>/assign/", views.SegmentAssignView.as_view(), name="segment_assign"),
+    path("shifts/", views.ShiftListView.as_view(), name="shift_list"),
     path("shifts/new/", views.ShiftCreateView.as_view(), name="shift_create"),
     path("shifts/<int:pk>/", views.ShiftDetailView.as_view(), name="shift_detail"),
     path("shifts/<int:pk>/edit/", views.ShiftUpdateView.as_view(), name="shift_update"),

@@ -18,10 +18,10 @@ from parkbeat.core.services import ConflictError
 from parkbeat.core.views import (PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView,
                                  ServiceUpdateView)
 from parkbeat.guarding import geo, selectors, services
-from parkbeat.guarding.filters import AssetFilterSet
+from parkbeat.guarding.filters import AssetFilterSet, ShiftListFilterSet
 from parkbeat.guarding.forms import PLANNERS, AssetForm, AssignForm, FixedPointForm, ShiftForm, SplitForm, VersionForm
 from parkbeat.guarding.models import GuardedAsset, GuardShift
-from parkbeat.guarding.tables import AssetTable
+from parkbeat.guarding.tables import AssetTable, ShiftTable
 from parkbeat.org.models import Park
 from parkbeat.volunteers.models import VolunteerTeam
 
@@ -316,6 +316,21 @@ class ShiftCreateView(ServiceFormView):
         data = form.field_data()
         return services.shift_create(actor=self.request.user, segment=self.segment,
                                      people=form.cleaned_data["people"], **data)
+
+
+class ShiftListView(ScopedListView):
+    """Every shift the user sees (the police: of their parks; a volunteer: their team's and their own), latest
+    start first unless sorted otherwise."""
+
+    model = GuardShift
+    required_perm = "guarding.view"
+    filterset_class = ShiftListFilterSet
+    table_class = ShiftTable
+    template_name = "guarding/shift_list.html"
+    partial_template_name = "includes/list_results.html"
+
+    def get_base_queryset(self):
+        return selectors.shift_list(user=self.request.user).order_by("-starts_at", "id")
 
 
 class ShiftDetailView(ScopedDetailView):
