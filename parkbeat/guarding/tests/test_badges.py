@@ -9,9 +9,7 @@ from parkbeat.guarding import services
 from parkbeat.guarding.tests import helpers as h
 
 
-@pytest.fixture(autouse=True)
-def _english_pages(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = pytest.mark.usefixtures("english_pages")  # the page texts asserted are the English msgids
 
 
 def _statuses(html):

@@ -16,9 +16,7 @@ COVERS = {"guarding:fixed_point_update", "guarding:fixed_point_delete"}
 CONFLICT = "This record was changed by someone else. Reload it and try again."
 
 
-@pytest.fixture(autouse=True)
-def _english_pages(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = pytest.mark.usefixtures("english_pages")  # the page texts asserted are the English msgids
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ COVERS = {"guarding:shift_list"}
 URL = reverse("guarding:shift_list")
 
 
-@pytest.fixture(autouse=True)
-def _english_pages(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = pytest.mark.usefixtures("english_pages")  # the page texts asserted are the English msgids
 
 
 @pytest.fixture

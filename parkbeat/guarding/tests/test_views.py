@@ -11,10 +11,7 @@ from parkbeat.guarding.models import GuardedAsset, GuardShift, ShiftPerson
 from parkbeat.guarding.tests import helpers as h
 
 
-@pytest.fixture(autouse=True)
-def _english_pages(client, settings):
-    """The page texts asserted here are the English msgids (the interface itself is Chinese)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = pytest.mark.usefixtures("english_pages")  # the page texts asserted are the English msgids
 
 
 def test_the_detail_page_shows_the_map_data_and_a_72_hour_grid(world, page_as):
