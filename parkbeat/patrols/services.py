@@ -638,10 +638,10 @@ def track_ingest(*, actor, run, points, device="", coords="wgs84"):
     twice. One audit event for the batch. A kept point within PATROL_AUTO_CHECKIN_METERS of a route
     checkpoint the run has not yet reached checks in there (method "gps", through checkin_record).
 
-    The work is a loop over plain values and four statements whatever the batch's size: the device's
-    points already stored in the batch's time range and its last point before it (two indexed reads of
-    (device, at)), the insert, the audit event; the check-in search reads the route only when a kept
-    point comes near one of its checkpoints.
+    The work is a loop over plain values and the same few statements whatever the batch's size: the
+    device's points already stored in the batch's time range and its last point before it (two indexed
+    reads of (device, at)), one insert, the audit event, the route's checkpoints; the run's check-ins are
+    read only when a kept point comes near one of them.
 
     Returns {"accepted": n, "duplicates": n, "rejected": [{"index", "reason", "message"}]}.
     """
