@@ -36,7 +36,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import ExtractHour, Lag
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from parkbeat.core.figures import WholeSeconds
@@ -105,7 +105,8 @@ def fixed_offset_hours(zone):
 class ClockHour(ExtractHour):
     """The hour on the Asia/Shanghai clock. On SQLite, Django extracts it with a Python function called for
     every row (the cost of the night figures at city scale: most of a month's coverage); Shanghai keeps one
-    offset (+8, no daylight saving since 1991), so there SQLite's own strftime shifts the stored UTC text."""
+    offset (+8, no daylight saving since 1991), so there the UTC hour is read from the stored text
+    ("YYYY-MM-DD HH:MM:SS[.ffffff]", Django's SQLite format) and shifted by it."""
 
     def __init__(self, expression):
         super().__init__(expression, tzinfo=SHANGHAI)
@@ -115,13 +116,14 @@ class ClockHour(ExtractHour):
         if offset is None:
             return super().as_sqlite(compiler, connection, **extra_context)
         sql, params = compiler.compile(self.lhs)
-        # whole seconds first: SQLite reads the text to the millisecond, rounding 19:59:59.9995 up to 20:00
-        return f"CAST(strftime('%%H', substr({sql}, 1, 19), '{offset:+d} hours') AS INTEGER)", params
+        return f"((CAST(substr({sql}, 12, 2) AS INTEGER) + {offset % 24}) %% 24)", params
 
 
 def _night(path):
-    hour = ClockHour(path)
-    return Q(GreaterThanOrEqual(hour, NIGHT_FROM)) | Q(LessThan(hour, NIGHT_UNTIL))
+    """From NIGHT_FROM to NIGHT_UNTIL by the clock, the hour computed once: the hours since NIGHT_FROM (mod 24)
+    fewer than the night's length."""
+    since = (ClockHour(path) + (24 - NIGHT_FROM)) % 24
+    return Q(LessThan(since, (NIGHT_UNTIL - NIGHT_FROM) % 24))
 
 
 def _visits(period, prefix):

@@ -34,3 +34,16 @@ def test_shanghai_keeps_one_offset_and_a_zone_that_changes_has_none():
     assert coverage.fixed_offset_hours(ZoneInfo("Europe/Berlin")) is None
     assert coverage.fixed_offset_hours(ZoneInfo("Asia/Kolkata")) is None  # +5:30: not whole hours
     assert coverage.fixed_offset_hours(timezone(timedelta(hours=-3))) == -3
+
+
+@pytest.mark.parametrize("local, night", [((19, 59, 59), False), ((20, 0, 0), True), ((23, 59, 59), True),
+                                          ((0, 0, 0), True), ((5, 59, 59), True), ((6, 0, 0), False),
+                                          ((12, 0, 0), False)])
+def test_night_is_from_twenty_to_six_by_the_clock(world, local, night):
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    moment = datetime(2026, 12, 6, *local, tzinfo=coverage.SHANGHAI)
+    found = (Park.objects.filter(pk=world.park.pk).annotate(moment=Value(moment, output_field=DateTimeField()))
+             .annotate(night=ExpressionWrapper(coverage._night("moment"), output_field=BooleanField()))
+             .values_list("night", flat=True).get())
+    assert found is night
