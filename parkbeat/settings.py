@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "parkbeat.disputes",
     "parkbeat.patrols",
     "parkbeat.guarding",
+    "parkbeat.inspections",
     # login and sessions (part A): lockout, second factor (TOTP + recovery codes), session index
     "axes",
     "django_otp",
@@ -302,6 +303,9 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "parkbeat.notifications.models.Notification.Kind",
         "PatrolRunStatusEnum": "parkbeat.patrols.models.PatrolRun.Status",
         "KeyRiskCategoryEnum": "parkbeat.enterprises.models.KeyRiskCategory",
+        "ChecklistAreaKindEnum": "parkbeat.inspections.models.AreaKind",
+        "InspectionStatusEnum": "parkbeat.inspections.models.Inspection.Status",
+        "InspectionOutcomeEnum": "parkbeat.inspections.models.InspectionResult.Outcome",
     },
 }
 # ---------------------------------------------------------------- API schema: documented errors (part C, E2)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("disputes/", include("parkbeat.disputes.urls")),
     path("patrols/", include("parkbeat.patrols.urls")),
     path("guarding/", include("parkbeat.guarding.urls")),
+    path("inspections/", include("parkbeat.inspections.urls")),
     path("volunteers/", include("parkbeat.volunteers.urls")),
     path("inbox/", include("parkbeat.notifications.urls")),
     path("audit/", include("parkbeat.audit.urls")),

@@ -64,6 +64,13 @@ PERMISSIONS = {
     "guarding.view": POLICE | {LIAISON, VOLUNTEER},
     "guarding.plan": {LEADER, OFFICER},
     "guarding.guard": POLICE | {VOLUNTEER},
+    # safety inspections of key enterprises (常态化检查): leader and officer plan them and keep the checklists; the
+    # police walk them and record the results; the partner agencies' staff see only the inspections they are named on
+    "inspection.view": POLICE | {AGENCY},
+    "inspection.plan": {LEADER, OFFICER},
+    "inspection.conduct": POLICE,
+    "inspection.compliance": POLICE,
+    "checklist.manage": {LEADER, OFFICER},
     "audit.view": {AUDITOR},
     "user.manage": {SYSTEM_ADMIN},
     "role.assign": {SECURITY_ADMIN},

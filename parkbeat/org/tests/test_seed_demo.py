@@ -188,10 +188,12 @@ def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode):
         ("incidents", 360), ("disputes", 100), ("agreements", 84), ("checkpoints", 15), ("patrol routes", 3),
         ("patrol plans", 6), ("patrol runs", 12), ("check-ins", 60), ("missed checkpoints", 1), ("flagged scans", 1),
         ("findings", 1), ("open patrol runs", 0), ("guarded assets", 1), ("guard segments", 4), ("guard shifts", 24),
-        ("uncovered intervals ahead", 1), ("demo accounts", 24), ("notifications", 23)]
+        ("uncovered intervals ahead", 1), ("inspections", 225), ("inspections done", 194), ("inspections planned", 31),
+        ("inspection results", 3760), ("joint inspections", 103), ("demo accounts", 24), ("notifications", 23)]
     assert first[1]["User"] == 24 and first[1]["Notification"] == 25
-    # the import itself, and the patrols' and guarding's rows, written through the services with their real trail
-    assert first[1]["AuditEvent"] == 1 + 111 + 31
+    # the import itself, and the patrols', guarding's and inspections' rows (each done inspection planned, then
+    # recorded; the planned ones planned), written through the services with their real trail
+    assert first[1]["AuditEvent"] == 1 + 111 + 31 + 2 * 194 + 31
 
 
 # ---------------------------------------------------------------- the runner
@@ -220,7 +222,8 @@ def test_the_runner_refuses_a_requirement_that_names_no_demo_module():
 def test_the_installed_demo_modules_run_org_first_and_the_inbox_last():
     order = [m.app for m in demo.demo_modules()]
 
-    assert order == ["org", "enterprises", "volunteers", "incidents", "disputes", "notifications", "patrols", "guarding"]
+    assert order == ["org", "enterprises", "volunteers", "incidents", "disputes", "notifications", "patrols", "guarding",
+                     "inspections"]
     assert all(set(m.requires) <= set(order[:index]) for index, m in enumerate(demo.demo_modules()))
 
 

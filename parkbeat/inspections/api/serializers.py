@@ -1,0 +1,164 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from parkbeat.core.bounds import happened, plausible
+from parkbeat.core.serializers import ModelSerializer, ScopedPrimaryKeyField, StrictSerializer
+from parkbeat.enterprises.models import Enterprise, Industry, KeyRiskCategory
+from parkbeat.inspections.models import (AreaKind, ChecklistArea, ChecklistItem, ChecklistTemplate, ChecklistVersion,
+                                         Inspection, InspectionResult)
+from parkbeat.inspections.selectors import DONE, DUE, DUE_SOON, LATE, NOT_KEY, UPCOMING
+from parkbeat.org.models import Agency, Park, User
+
+
+class ChecklistItemSerializer(ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "order", "text"]
+
+
+class ChecklistAreaSerializer(ModelSerializer):
+    items = ChecklistItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChecklistArea
+        fields = ["id", "order", "kind", "name", "required", "items"]
+
+
+class ChecklistVersionSerializer(ModelSerializer):
+    areas = ChecklistAreaSerializer(many=True, read_only=True)
+    is_used = serializers.BooleanField(read_only=True, help_text=_("Used by an inspection: frozen."))
+
+    class Meta:
+        model = ChecklistVersion
+        fields = ["id", "template", "number", "note", "created_at", "is_used", "areas"]
+        read_only_fields = fields
+
+
+class ChecklistTemplateSerializer(ModelSerializer):
+    latest_version = serializers.SerializerMethodField()
+    risk_category = serializers.CharField(read_only=True, help_text=_(
+        "The risk category it is for (as the enterprises' risk_category); empty: any."))
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["id", "name", "industry", "risk_category", "description", "is_active", "version",
+                  "latest_version"]
+        read_only_fields = fields
+
+    def get_latest_version(self, obj) -> int | None:
+        latest = obj.latest_version()
+        return latest.number if latest else None
+
+
+class AreaInputSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=AreaKind.choices)
+    name = serializers.CharField(max_length=100)
+    required = serializers.BooleanField(default=True)
+    items = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1, max_length=60)
+
+
+class ChecklistCreateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=100)
+    industry = serializers.ChoiceField(choices=Industry.choices, required=False, allow_blank=True, default="")
+    risk_category = serializers.ChoiceField(choices=KeyRiskCategory.choices, required=False, allow_blank=True,
+                                            default="")
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    areas = AreaInputSerializer(many=True)
+
+
+class ChecklistVersionInputSerializer(StrictSerializer):
+    areas = AreaInputSerializer(many=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class InspectionResultSerializer(ModelSerializer):
+    area = serializers.CharField(source="item.area.name", read_only=True)
+    text = serializers.CharField(source="item.text", read_only=True)
+
+    class Meta:
+        model = InspectionResult
+        fields = ["id", "item", "area", "text", "outcome", "note"]
+        read_only_fields = fields
+
+
+class InspectionSerializer(ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    led_by_name = serializers.CharField(source="led_by.display_name", read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "enterprise", "enterprise_name", "park", "checklist", "planned_on", "status", "led_by",
+                  "led_by_name", "agencies", "agency_staff", "happened_at", "duration_minutes", "recorded_at",
+                  "entered_late", "coverage", "counts_for_rule", "summary", "note", "version", "created_at"]
+        read_only_fields = fields
+
+
+class InspectionDetailSerializer(InspectionSerializer):
+    results = InspectionResultSerializer(many=True, read_only=True)
+
+    class Meta(InspectionSerializer.Meta):
+        fields = [*InspectionSerializer.Meta.fields, "results"]
+        read_only_fields = fields
+
+
+class InspectionPlanSerializer(StrictSerializer):
+    enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all())
+    planned_on = serializers.DateField(validators=[plausible])
+    led_by = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                allow_null=True, help_text=_("Default: you."))
+    agencies = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), many=True, required=False)
+    agency_staff = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True,
+                                                      required=False)
+    checklist = serializers.PrimaryKeyRelatedField(queryset=ChecklistVersion.objects.all(), required=False,
+                                                   allow_null=True,
+                                                   help_text=_("A checklist version; default: the one that fits."))
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class InspectionChangeSerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
+    planned_on = serializers.DateField(required=False, validators=[plausible])
+    led_by = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
+    agencies = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), many=True, required=False)
+    agency_staff = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True,
+                                                      required=False)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class ResultInputSerializer(StrictSerializer):
+    item = serializers.IntegerField(min_value=1)
+    outcome = serializers.ChoiceField(choices=InspectionResult.Outcome.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class InspectionRecordSerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
+    happened_at = serializers.DateTimeField(validators=[happened], help_text=_("When the inspection happened."))
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=1440, required=False, allow_null=True)
+    results = ResultInputSerializer(many=True)
+    summary = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    late_reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class InspectionCancelSerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=200)
+
+
+class ComplianceQuerySerializer(StrictSerializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    park = ScopedPrimaryKeyField(queryset=Park.objects.all(), required=False)
+
+
+class QuarterStateSerializer(serializers.Serializer):
+    quarter = serializers.CharField(help_text=_("e.g. 2026Q1 (Asia/Shanghai)"))
+    state = serializers.ChoiceField(choices=[(DONE, _("Done")), (DUE, _("Due")), (DUE_SOON, _("Due soon")),
+                                             (LATE, _("Late")), (UPCOMING, _("Upcoming")),
+                                             (NOT_KEY, _("Not key then"))])
+
+
+class ComplianceRowSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    enterprise_name = serializers.CharField()
+    park = serializers.IntegerField()
+    quarters = QuarterStateSerializer(many=True)

@@ -1,0 +1,90 @@
+"""The inspections demo: for each key enterprise of the demo station's parks, the last three quarters' inspections
+and this quarter's (done or planned), most of full coverage, some partial, a few quarters missed (so the board
+shows late ones); about half joint with the fire brigade (its demo account named) or emergency management; a few
+items found as hazards. Written through the services, so the audit trail and the rule's figures are the real ones.
+"""
+from datetime import timedelta
+
+from django.utils import timezone
+
+from parkbeat.enterprises.models import Enterprise
+from parkbeat.inspections import services
+from parkbeat.inspections.models import ChecklistItem, Inspection, InspectionResult
+from parkbeat.inspections.quarters import SHANGHAI, Quarter
+from parkbeat.org.models import Agency
+
+REQUIRES = ("org", "enterprises")
+HAZARDS = ("安全出口堆放货物", "灭火器过期未更换", "配电箱未上锁", "电动车在楼道充电", "仓库堆垛距灯具过近",
+           "宿舍使用大功率电器", "危化品台账登记不全", "监控录像保存不足30天")
+
+
+def _moment(rng, quarter, latest):
+    """A working day's hour in `quarter`, before `latest`, in Shanghai."""
+    span = min((quarter.end - quarter.start).days, max(1, (latest - quarter.start).days))
+    day = quarter.start + timedelta(days=rng.randrange(span))
+    return day.replace(hour=rng.choice((9, 10, 14, 15)), minute=rng.choice((0, 15, 30)), tzinfo=SHANGHAI)
+
+
+def _results(rng, inspection, partial):
+    items = list(ChecklistItem.objects.filter(area__version=inspection.checklist_id).select_related("area")
+                 .order_by("area__order", "order"))
+    skipped = next((i.area_id for i in items if i.area.required), None) if partial else None
+    found = []
+    for item in items:
+        if item.area_id == skipped:
+            continue
+        r = rng.random()
+        if r < 0.04:
+            found.append({"item": item.pk, "outcome": InspectionResult.Outcome.HAZARD, "note": rng.choice(HAZARDS)})
+        elif r < 0.08 and not item.area.required:
+            found.append({"item": item.pk, "outcome": InspectionResult.Outcome.NOT_APPLICABLE, "note": ""})
+        else:
+            found.append({"item": item.pk, "outcome": InspectionResult.Outcome.OK, "note": ""})
+    return found
+
+
+def seed(ctx):
+    rng, accounts, now = ctx.rng("inspections"), ctx.shared["accounts"], ctx.now
+    current = Quarter.of(now)
+    quarters = [current]
+    while len(quarters) < 4:
+        previous = quarters[0]
+        quarters.insert(0, Quarter(previous.year - 1, 4) if previous.number == 1 else
+                        Quarter(previous.year, previous.number - 1))
+    fire_staff, safety_staff = accounts.get("agency_fire"), accounts.get("agency_safety")
+    done = planned = 0
+    for k, park in enumerate(ctx.shared["demo_parks"], 1):
+        officer = accounts[f"officer{k}"]
+        fire = Agency.objects.filter(kind=Agency.Kind.FIRE, parks=park).order_by("id").first()
+        emergency = Agency.objects.filter(kind=Agency.Kind.EMERGENCY, parks=park).order_by("id").first()
+        key = Enterprise.objects.filter(park=park, is_key=True, status=Enterprise.Status.ACTIVE).order_by("id")
+        for enterprise in key:
+            for quarter in quarters:
+                r = rng.random()
+                joint = rng.random() < 0.5
+                agencies, staff = [], []
+                if joint and fire is not None:
+                    agencies, staff = [fire], [fire_staff] if fire_staff else []
+                elif joint and emergency is not None:
+                    agencies, staff = [emergency], [safety_staff] if safety_staff else []
+                if quarter == current and (r < 0.5 or now - quarter.start < timedelta(days=2)):
+                    day = timezone.localtime(now).date() + timedelta(days=rng.randint(1, 20))
+                    services.inspection_plan(actor=officer, enterprise=enterprise, planned_on=min(
+                        day, quarter.last_day + timedelta(days=20)), agencies=agencies, agency_staff=staff)
+                    planned += 1
+                    continue
+                if quarter != current and r < 0.08:
+                    continue  # this quarter was missed: late on the board
+                at = _moment(rng, quarter, now - timedelta(hours=2))
+                inspection = services.inspection_plan(actor=officer, enterprise=enterprise,
+                                                      planned_on=timezone.localtime(at).date(), agencies=agencies,
+                                                      agency_staff=staff)
+                services.inspection_record(
+                    actor=officer, inspection=inspection, happened_at=at,
+                    results=_results(rng, inspection, partial=r < 0.18), duration_minutes=rng.choice((60, 90, 120)),
+                    summary="企业安全生产总体平稳，发现问题已当场告知企业负责人。", late_reason="纸质检查记录补录",
+                    expected_version=inspection.version)
+                done += 1
+    return {"inspections": done + planned, "inspections done": done, "inspections planned": planned,
+            "inspection results": InspectionResult.objects.count(),
+            "joint inspections": Inspection.objects.filter(agencies__isnull=False).distinct().count()}
