@@ -152,9 +152,9 @@ class ComplianceQuerySerializer(StrictSerializer):
 
 class QuarterStateSerializer(serializers.Serializer):
     quarter = serializers.CharField(help_text=_("e.g. 2026Q1 (Asia/Shanghai)"))
-    state = serializers.ChoiceField(choices=[(DONE, _("Done")), (DUE, _("Due")), (DUE_SOON, _("Due soon")),
-                                             (LATE, _("Late")), (UPCOMING, _("Upcoming")),
-                                             (NOT_KEY, _("Not key then"))])
+    state = serializers.ChoiceField(choices=[(DONE, _("Done")), (DUE, _("Due this quarter")),
+                                             (DUE_SOON, _("Due soon")), (LATE, _("Late")),
+                                             (UPCOMING, _("Upcoming")), (NOT_KEY, _("Not key then"))])
 
 
 class ComplianceRowSerializer(serializers.Serializer):
