@@ -106,6 +106,12 @@ class InspectionRecordView(InspectionMixin, ServiceFormView):
     page_title = gettext_lazy("Record the inspection")
     success_message = gettext_lazy("Inspection recorded.")
 
+    def get(self, request, *args, **kwargs):
+        if self.inspection.status != Inspection.Status.PLANNED:
+            messages.info(request, _("This inspection has already been recorded or was cancelled."))
+            return redirect(self.inspection.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "areas": selectors.version_areas(self.inspection.checklist)}
 

@@ -274,3 +274,16 @@ def test_the_enterprise_page_shows_its_inspections_to_who_may_see_them(world, jo
     assert 'id="file-inspections"' in officer and named.get_absolute_url() in officer
     assert 'id="file-inspections"' in agency and unnamed.get_absolute_url() not in agency
     assert "No inspection recorded for this enterprise." in agency
+
+
+def test_a_recorded_inspection_is_not_recorded_again_through_the_page(world, joint, page):
+    named, _unnamed = joint
+    h.record(world, named, h.shanghai(2026, 3, 1, 10))
+    client = page(world.officer)
+
+    shown = client.get(f"/inspections/{named.pk}/record/")
+    posted = client.post(f"/inspections/{named.pk}/record/", {"version": 2, "happened_at": "2026-03-02T10:00"})
+
+    assert (shown.status_code, shown["Location"]) == (302, named.get_absolute_url())
+    assert posted.status_code == 200 and "already been recorded" in posted.content.decode()
+    assert Inspection.objects.get(pk=named.pk).happened_at == h.shanghai(2026, 3, 1, 10)
