@@ -33,6 +33,7 @@ NAV = [
     ("patrols:map", "map", _("Patrol map"), {LEADER, OFFICER, AUXILIARY}),
     ("guarding:asset_list", "bezier2", _("Special guarding"), {LEADER, OFFICER, AUXILIARY, LIAISON, VOLUNTEER}),
     ("guarding:my_shifts", "person-check", _("My guard shifts"), {VOLUNTEER}),
+    ("guarding:shift_list", "calendar2-week", _("Guard shifts"), {LEADER, OFFICER, AUXILIARY}),
     ("inspections:inspection_list", "clipboard2-pulse", _("Safety inspections"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("inspections:compliance", "grid-3x3", _("Inspection compliance"), {LEADER, OFFICER, AUXILIARY}),
     ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),
@@ -51,7 +52,8 @@ GROUPS = [
                                              "volunteers:my_service", "volunteers:ranking")),
     (_("Patrols and guarding"), "shield-check", ("patrols:field_home", "patrols:run_list", "patrols:plan_list",
                                                  "patrols:checkpoint_list", "patrols:coverage", "patrols:map",
-                                                 "guarding:asset_list", "guarding:my_shifts")),
+                                                 "guarding:asset_list", "guarding:my_shifts",
+                                                 "guarding:shift_list")),
     (_("Inspections"), "clipboard2-pulse", ("inspections:inspection_list", "inspections:compliance")),
 ]
 GROUP_OF = {name: index for index, (_label, _icon, names) in enumerate(GROUPS) for name in names}

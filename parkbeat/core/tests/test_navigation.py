@@ -68,7 +68,7 @@ def test_an_area_is_one_menu_holding_its_entries_in_order(world):
                    if entry.get("children") and entry["children"][0]["name"] == "patrols:field_home")
     assert [item["name"] for item in patrols["children"]] == [
         "patrols:field_home", "patrols:run_list", "patrols:plan_list", "patrols:checkpoint_list", "patrols:coverage",
-        "patrols:map", "guarding:asset_list"]
+        "patrols:map", "guarding:asset_list", "guarding:shift_list"]
     assert patrols["active"] and [entry for entry in menu if entry["active"]] == [patrols]
     assert len(labels) == len(set(labels))
     # every entry the officer sees is in the bar exactly once, alone or in its area's menu, in NAV's order
