@@ -148,6 +148,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file (not memory) so live-server and multi-connection tests see one database; per process, so parallel runs never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the figures' grouped reads are short OLTP queries whose group estimates push them over the JIT
+    # thresholds, and compiling cost more than running (the city leader's patrol coverage: 888 -> 410 ms).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = (DATABASES["default"]["OPTIONS"].get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Each statement of a page or API request (core.timeouts): stopped past this, answered 503. 0: no limit.
 # Commands, migrations, the job consumer and backups run outside requests and are not limited.
