@@ -4,7 +4,9 @@ shows late ones); about half joint with the fire brigade (its demo account named
 items found as hazards. Written through the services, so the audit trail and the rule's figures are the real ones.
 """
 from datetime import timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.utils import timezone
 
 from parkbeat.enterprises.models import Enterprise
@@ -43,8 +45,15 @@ def _results(rng, inspection, partial):
     return found
 
 
+def ensure_default_checklists():
+    """The migration's default checklists, again where they are missing: a database flushed after the
+    migrations (a test's, an operator's) has none, and every inspection needs one that fits."""
+    import_module("parkbeat.inspections.migrations.0002_default_checklists").load(apps, None)
+
+
 def seed(ctx):
     rng, accounts, now = ctx.rng("inspections"), ctx.shared["accounts"], ctx.now
+    ensure_default_checklists()
     current = Quarter.of(now)
     quarters = [current]
     while len(quarters) < 4:

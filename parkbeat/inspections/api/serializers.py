@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from parkbeat.core.bounds import happened, plausible
-from parkbeat.core.serializers import ModelSerializer, ScopedPrimaryKeyField, StrictSerializer
+from parkbeat.core.serializers import (BlankAsNullChoiceField, ModelSerializer, ScopedPrimaryKeyField,
+                                       StrictSerializer)
 from parkbeat.enterprises.models import Enterprise, Industry, KeyRiskCategory
 from parkbeat.inspections.models import (AreaKind, ChecklistArea, ChecklistItem, ChecklistTemplate, ChecklistVersion,
                                          Inspection, InspectionResult)
@@ -59,9 +60,10 @@ class AreaInputSerializer(StrictSerializer):
 
 class ChecklistCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
-    industry = serializers.ChoiceField(choices=Industry.choices, required=False, allow_blank=True, default="")
-    risk_category = serializers.ChoiceField(choices=KeyRiskCategory.choices, required=False, allow_blank=True,
-                                            default="")
+    # none (null or "") for a checklist that fits any industry or risk
+    industry = BlankAsNullChoiceField(choices=Industry.choices, required=False, blank_as_null=True, default="")
+    risk_category = BlankAsNullChoiceField(choices=KeyRiskCategory.choices, required=False, blank_as_null=True,
+                                           default="")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     areas = AreaInputSerializer(many=True)
 
