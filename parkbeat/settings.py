@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "parkbeat.patrols",
     "parkbeat.guarding",
     "parkbeat.inspections",
+    "parkbeat.checks",
     # login and sessions (part A): lockout, second factor (TOTP + recovery codes), session index
     "axes",
     "django_otp",
@@ -311,6 +312,9 @@ SPECTACULAR_SETTINGS = {
         "ChecklistAreaKindEnum": "parkbeat.inspections.models.AreaKind",
         "InspectionStatusEnum": "parkbeat.inspections.models.Inspection.Status",
         "InspectionOutcomeEnum": "parkbeat.inspections.models.InspectionResult.Outcome",
+        "BackgroundCheckStatusEnum": "parkbeat.checks.models.BackgroundCheck.Status",
+        "BackgroundCheckOutcomeEnum": "parkbeat.checks.models.BackgroundCheck.Outcome",
+        "CheckPostKindEnum": "parkbeat.checks.models.PostKind",
     },
 }
 # ---------------------------------------------------------------- API schema: documented errors (part C, E2)
@@ -453,6 +457,11 @@ AUDIT_SENSITIVE_RETENTION_DAYS = env_int("PARKBEAT_AUDIT_SENSITIVE_RETENTION_DAY
 if AUDIT_RETENTION_DAYS < 180 or AUDIT_SENSITIVE_RETENTION_DAYS < 1095:
     raise ImproperlyConfigured("PARKBEAT_AUDIT_RETENTION_DAYS must be at least 180 and "
                                "PARKBEAT_AUDIT_SENSITIVE_RETENTION_DAYS at least 1095")
+# Background checks (入职背景审查, SECURITY D4): the candidate's personal data, consent file included, is erased this
+# many days after the answer (a daily task, `manage.py erase_expired_checks`).
+CHECK_RETENTION_DAYS = env_int("PARKBEAT_CHECK_RETENTION_DAYS", 180)
+if CHECK_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("PARKBEAT_CHECK_RETENTION_DAYS must be at least 1")
 # Every log handler masks resident IDs and mobiles and drops passwords, codes and tokens; error reports too.
 LOGGING.setdefault("filters", {})["personal_data"] = {"()": "parkbeat.core.logging.PersonalDataFilter"}
 for _handler in LOGGING["handlers"].values():

@@ -23,6 +23,7 @@ class AuditEvent(ChoiceLabels):
         EXPORT = "export", _("Export")
         REVEAL = "reveal", _("Reveal personal data")
         DOWNLOAD = "download", _("Download attachment")
+        VIEW = "view", _("Read a record with personal data")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")

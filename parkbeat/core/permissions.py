@@ -71,6 +71,12 @@ PERMISSIONS = {
     "inspection.conduct": POLICE,
     "inspection.compliance": POLICE,
     "checklist.manage": {LEADER, OFFICER},
+    # hiring background checks (入职背景审查): the liaison asks for their enterprise's candidates; only leader and
+    # officer of the park see and answer them (answering also needs the second factor: checks.services)
+    "check.view": {LEADER, OFFICER, LIAISON},
+    "check.request": {LIAISON},
+    "check.handle": {LEADER, OFFICER},
+    "check.figures": {LEADER, OFFICER},
     "audit.view": {AUDITOR},
     "user.manage": {SYSTEM_ADMIN},
     "role.assign": {SECURITY_ADMIN},

@@ -218,6 +218,10 @@ PERSONAL_FIELDS = {
         "caller_name": ("name", _("Calling back the person who reported an incident")),
         "caller_mobile": ("mobile", _("Calling back the person who reported an incident")),
     },
+    "checks.BackgroundCheck": {
+        "candidate_name": ("name", _("Checking a candidate for a sensitive post, with their consent")),
+        "resident_id": ("resident_id", _("Checking a candidate for a sensitive post, with their consent")),
+    },
     "disputes.DisputeParty": {
         "representatives": ("name", _("Knowing whom to talk to for a group of workers")),
         "contact_mobile": ("mobile", _("Reaching a party to arrange mediation")),

@@ -21,6 +21,7 @@ NOT_PERSONAL = {
     ("org.Agency", "phone"): "the partner agency's duty line, published by the agency",
     ("org.MediationCentre", "phone"): "the mediation centre's public number",
     ("volunteers.Volunteer", "resident_id_index"): "an HMAC blind index of resident_id, never shown or exported",
+    ("checks.BackgroundCheck", "resident_id_index"): "an HMAC blind index of resident_id, never shown or exported",
     ("guarding.ShiftPerson", "user"): "the account on the shift (a key): its name is registered on org.User",
 }
 
