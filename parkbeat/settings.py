@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "parkbeat.patrols",
     "parkbeat.guarding",
     "parkbeat.inspections",
+    "parkbeat.hazards",
     "parkbeat.checks",
     # login and sessions (part A): lockout, second factor (TOTP + recovery codes), session index
     "axes",

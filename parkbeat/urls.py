@@ -11,6 +11,7 @@ urlpatterns = [
     path("patrols/", include("parkbeat.patrols.urls")),
     path("guarding/", include("parkbeat.guarding.urls")),
     path("inspections/", include("parkbeat.inspections.urls")),
+    path("hazards/", include("parkbeat.hazards.urls")),
     path("volunteers/", include("parkbeat.volunteers.urls")),
     path("inbox/", include("parkbeat.notifications.urls")),
     path("audit/", include("parkbeat.audit.urls")),

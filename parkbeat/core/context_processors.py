@@ -36,6 +36,8 @@ NAV = [
     ("guarding:shift_list", "calendar2-week", _("Guard shifts"), {LEADER, OFFICER, AUXILIARY}),
     ("inspections:inspection_list", "clipboard2-pulse", _("Safety inspections"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("inspections:compliance", "grid-3x3", _("Inspection compliance"), {LEADER, OFFICER, AUXILIARY}),
+    ("hazards:hazard_list", "exclamation-triangle", _("Hazards"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
+    ("hazards:my_hazards", "exclamation-triangle", _("My hazards"), {LIAISON}),
     ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),
     ("org:user_list", "people", _("Accounts"), {SYSTEM_ADMIN}),
     ("org:role_list", "person-badge", _("Roles"), {SECURITY_ADMIN}),
@@ -54,7 +56,8 @@ GROUPS = [
                                                  "patrols:checkpoint_list", "patrols:coverage", "patrols:map",
                                                  "guarding:asset_list", "guarding:my_shifts",
                                                  "guarding:shift_list")),
-    (_("Inspections"), "clipboard2-pulse", ("inspections:inspection_list", "inspections:compliance")),
+    (_("Inspections"), "clipboard2-pulse", ("inspections:inspection_list", "inspections:compliance",
+                                            "hazards:hazard_list", "hazards:my_hazards")),
 ]
 GROUP_OF = {name: index for index, (_label, _icon, names) in enumerate(GROUPS) for name in names}
 

@@ -71,6 +71,15 @@ PERMISSIONS = {
     "inspection.conduct": POLICE,
     "inspection.compliance": POLICE,
     "checklist.manage": {LEADER, OFFICER},
+    # hazards (隐患): the police register and follow them; the enterprise's liaison sees its own and uploads the
+    # evidence of the fix; only a leader or officer strikes one off (销号) or refers it to a partner agency, whose
+    # staff then see it (as do the staff named on the inspection that found it)
+    "hazard.view": POLICE | {AGENCY, LIAISON},
+    "hazard.add": POLICE,
+    "hazard.follow_up": POLICE,
+    "hazard.evidence": POLICE | {LIAISON},
+    "hazard.review": {LEADER, OFFICER},
+    "hazard.refer": {LEADER, OFFICER},
     # hiring background checks (入职背景审查): the liaison asks for their enterprise's candidates; only leader and
     # officer of the park see and answer them (answering also needs the second factor: checks.services)
     "check.view": {LEADER, OFFICER, LIAISON},

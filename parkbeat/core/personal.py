@@ -218,6 +218,10 @@ PERSONAL_FIELDS = {
         "caller_name": ("name", _("Calling back the person who reported an incident")),
         "caller_mobile": ("mobile", _("Calling back the person who reported an incident")),
     },
+    "hazards.Hazard": {
+        "responsible_name": ("name", _("Knowing who at the enterprise rectifies a hazard")),
+        "responsible_mobile": ("mobile", _("Reaching the person who rectifies a hazard")),
+    },
     "checks.BackgroundCheck": {
         "candidate_name": ("name", _("Checking a candidate for a sensitive post, with their consent")),
         "resident_id": ("resident_id", _("Checking a candidate for a sensitive post, with their consent")),

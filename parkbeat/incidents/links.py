@@ -28,6 +28,7 @@ OUTCOMES = [
             actor_field="opened_by"),
     # reported from a patrol run (patrols.services.finding_report), never opened from an incident: no create page
     Outcome("patrols.Finding", "patrol_findings", _("Found on patrol"), "", "patrol.run", actor_field="reported_by"),
+    Outcome("hazards.Hazard", "hazards", _("Hazard"), "hazards:hazard_create", "hazard.add", actor_field="recorded_by"),
 ]
 
 
