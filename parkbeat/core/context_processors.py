@@ -38,10 +38,13 @@ NAV = [
     ("inspections:compliance", "grid-3x3", _("Inspection compliance"), {LEADER, OFFICER, AUXILIARY}),
     ("hazards:hazard_list", "exclamation-triangle", _("Hazards"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("hazards:my_hazards", "exclamation-triangle", _("My hazards"), {LIAISON}),
+    ("checks:check_list", "person-check", _("Background checks"), {LEADER, OFFICER, LIAISON}),
+    ("checks:check_figures", "bar-chart-line", _("Background check figures"), {LEADER, OFFICER}),
     ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),
     ("org:user_list", "people", _("Accounts"), {SYSTEM_ADMIN}),
     ("org:role_list", "person-badge", _("Roles"), {SECURITY_ADMIN}),
     ("audit:event_list", "journal-text", _("Audit trail"), {AUDITOR}),
+    ("checks:read_log", "eye", _("Background check reads"), {AUDITOR}),
 ]
 
 # (label, icon, entries): an area's menu, placed where its first entry the user sees would stand
@@ -58,6 +61,7 @@ GROUPS = [
                                                  "guarding:shift_list")),
     (_("Inspections"), "clipboard2-pulse", ("inspections:inspection_list", "inspections:compliance",
                                             "hazards:hazard_list", "hazards:my_hazards")),
+    (_("Background checks"), "person-check", ("checks:check_list", "checks:check_figures")),
 ]
 GROUP_OF = {name: index for index, (_label, _icon, names) in enumerate(GROUPS) for name in names}
 

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 from rest_framework.test import APIClient
@@ -45,15 +46,25 @@ def answer(w, check, *, actor=None, outcome="advice", advice=ADVICE):
 
 
 def enrol(user):
-    return TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+    """A confirmed TOTP device, as the set-up page leaves it."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="TOTP", confirmed=True)
 
 
-def verified_client(client, user, device=None):
-    """`client` logged in through the real forms: password, then the one-time code (as security's tests do)."""
-    device = device or enrol(user)
+def verified_client(client, user, *, code="totp"):
+    """`client` logged in through the real forms: password, then a one-time code (as security's tests do): the
+    authenticator's code the first time, a fresh recovery code after (a TOTP code is accepted once)."""
+    device = enrol(user)
+    if code == "totp" and device.last_t < 0:
+        code = totp_code(device)
+    else:
+        static, _made = StaticDevice.objects.get_or_create(user=user, name="Recovery codes", confirmed=True)
+        code = StaticToken.random_token()
+        static.token_set.create(token=code)
+    client.logout()
     log_in(client, user.username)
-    response = client.post(reverse("security:otp_verify"), {"code": totp_code(device), "next": "/"})
-    assert response.status_code == 302, response
+    response = client.post(reverse("security:otp_verify"), {"code": code, "next": "/"})
+    assert (response.status_code, response["Location"], client.session["_auth_user_id"]) == (302, "/", str(user.pk))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
