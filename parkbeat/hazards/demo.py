@@ -64,9 +64,9 @@ def seed(ctx):
                                         responsible_mobile=f"139{rng.randrange(10**8):08d}",
                                         deadline=today + timedelta(days=rng.randint(2, 20)), **common)
         if plan.startswith("overdue"):
-            # the deadline given on the day it was found (a week later), now passed: the demo's past, set as then
+            # the deadline given when it was found (or last extended), now just passed: the demo's past, set as then
             found = inspection.happened_at.astimezone(services.SHANGHAI).date()
-            late = min(found + timedelta(days=7), today - timedelta(days=4 if plan == "overdue_old" else 1))
+            late = max(found + timedelta(days=1), today - timedelta(days=4 if plan == "overdue_old" else 1))
             Hazard.objects.filter(pk=hazard.pk).update(deadline=late)
             continue
         if plan == "deadline":

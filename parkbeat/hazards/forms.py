@@ -40,15 +40,14 @@ class HazardForm(BootstrapFormMixin, forms.Form):
     enterprise = ObjectChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False,
                                    widget=PickerSelect(source="enterprise-list", detail_field="park_name",
                                                        placeholder=_("Type an enterprise name")))
-    severity = forms.ChoiceField(label=_("Severity"), choices=Hazard.Severity.choices, initial="general",
-                                 widget=forms.RadioSelect)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Hazard.Severity.choices, initial="general")
     description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     found_at = forms.DateTimeField(label=_("Found at"), widget=DateTimeInput(), validators=[happened])
     late_reason = forms.CharField(label=_("Why entered only now"), max_length=200, required=False,
                                   help_text=_("Needed when it was found long ago."))
-    disposition = forms.ChoiceField(label=_("Disposition"), choices=Hazard.Disposition.choices,
-                                    widget=forms.RadioSelect)
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=[("", _("Choose…")),
+                                                                     *Hazard.Disposition.choices])
     deadline = forms.DateField(label=_("Rectify by"), widget=DateInput(), required=False, validators=[plausible],
                                help_text=_("For a hazard under a deadline: not in the past."))
     responsible_name = forms.CharField(label=_("Person responsible at the enterprise"), max_length=50,

@@ -313,15 +313,15 @@ def hazard_reminders(*, now=None):
         late = (today - hazard.deadline).days
         if tier == "escalated":
             recipients = leaders.get(hazard.park_id, [])
-            title = _("Hazard %(days)s days overdue: %(enterprise)s") % {"days": late,
-                                                                       "enterprise": hazard.enterprise.name}
+            title = _("Hazard overdue: %(enterprise)s, %(days)s days past the deadline") % {
+                "days": late, "enterprise": hazard.enterprise.name}
         elif tier == "overdue_1":
             recipients = officers.get(hazard.park_id, []) + liaisons.get(hazard.enterprise_id, [])
             title = _("Hazard overdue: %(enterprise)s") % {"enterprise": hazard.enterprise.name}
         else:
             recipients = officers.get(hazard.park_id, []) + liaisons.get(hazard.enterprise_id, [])
-            title = _("Hazard due %(deadline)s: %(enterprise)s") % {"deadline": hazard.deadline.isoformat(),
-                                                                   "enterprise": hazard.enterprise.name}
+            title = _("Hazard due: %(enterprise)s by %(deadline)s") % {"deadline": hazard.deadline.isoformat(),
+                                                                      "enterprise": hazard.enterprise.name}
         body = _("%(severity)s: %(description)s. Rectify by %(deadline)s (responsible: %(person)s).") % {
             "severity": hazard.get_severity_display(), "description": hazard.description[:100],
             "deadline": hazard.deadline.isoformat(), "person": hazard.responsible_name}
@@ -329,7 +329,8 @@ def hazard_reminders(*, now=None):
             with transaction.atomic():
                 _event(hazard, Kind.ESCALATED if tier == "escalated" else Kind.REMINDED, actor=None, tier=tier,
                        note=title)
-                created += len(notify(recipients=recipients, kind=Notification.Kind.OTHER, obj=hazard, title=title,
+                kind = Notification.Kind.HAZARD_DUE if tier.startswith("due") else Notification.Kind.HAZARD_OVERDUE
+                created += len(notify(recipients=recipients, kind=kind, obj=hazard, title=title,
                                       body=body, dedupe_key=f"hazard:{hazard.pk}:{tier}"))
         except IntegrityError:  # the same tier, sent at the same moment by another worker
             continue

@@ -37,6 +37,8 @@ class Notification(ChoiceLabels):
         PATROL_MISSED = "patrol_missed", _("Checkpoints missed")
         GUARD_SHIFT_SOON = "guard_shift_soon", _("Guard shift soon")
         GUARDING_GAP = "guarding_gap", _("Guarding gap")
+        HAZARD_DUE = "hazard_due", _("Hazard due")
+        HAZARD_OVERDUE = "hazard_overdue", _("Hazard overdue")
         OTHER = "other", _("Other")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications",

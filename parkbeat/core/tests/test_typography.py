@@ -92,6 +92,8 @@ TITLES = {
     "guarding_gap": ("Guarding gap: %(segment)s of %(asset)s from %(start)s",
                      "Guarding gap: %(person)s declined %(segment)s of %(asset)s from %(start)s"),
     "guard_shift_soon": ("Guard shift soon: %(segment)s of %(asset)s from %(start)s",),
+    "hazard_due": ("Hazard due: %(enterprise)s by %(deadline)s",),
+    "hazard_overdue": ("Hazard overdue: %(enterprise)s", "Hazard overdue: %(enterprise)s, %(days)s days past the deadline"),
 }
 
 

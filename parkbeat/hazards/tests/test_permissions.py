@@ -254,3 +254,32 @@ def test_the_enterprise_page_shows_its_hazards_to_whom_sees_them(world, hazards,
     assert 'id="file-hazards"' in body and ours.get_absolute_url() in body
     other = EnterpriseFactory(park=world.park)
     assert 'id="file-hazards"' in page(world.officer).get(f"/enterprises/{other.pk}/").content.decode()
+
+
+def test_the_register_page_shows_bad_input_on_the_form_and_saves_nothing(world, page):
+    client = page(world.officer)
+    now = services.timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    base = {"enterprise": world.enterprise.pk, "severity": "general", "description": "灭火器过期", "found_at": now}
+    past = client.post("/hazards/new/", {**base, "disposition": "deadline", "responsible_name": "王",
+                                         "deadline": "2020-01-01"})
+    assert past.status_code == 200 and "The deadline cannot lie in the past." in past.content.decode()
+    spot = client.post("/hazards/new/", {**base, "disposition": "on_spot"})
+    assert spot.status_code == 200 and "needs at least one photo or PDF" in spot.content.decode()
+    assert not Hazard.objects.exists()
+    saved = client.post("/hazards/new/", {**base, "disposition": "on_spot", "evidence": [h.png(), h.pdf()]})
+    hazard = Hazard.objects.get()
+    assert saved.status_code == 302 and saved["Location"] == f"/hazards/{hazard.pk}/"
+    assert hazard.state == "submitted"
+
+
+def test_an_item_registered_once_goes_to_its_hazard_and_agency_staff_get_no_register_link(world, page):
+    result = h.inspected(world, agencies=[world.agency], agency_staff=[world.agency_staff])
+    body = page(world.officer).get(f"/inspections/{result.inspection_id}/").content.decode()
+    assert f'id="register-hazard-{result.pk}"' in body
+    hazard = services.hazard_create(actor=world.officer, result=result, description=result.note,
+                                    disposition="deadline", deadline=services.today_in_shanghai(),
+                                    responsible_name="王")
+    again = page(world.officer).get(f"/hazards/new/?result={result.pk}")
+    assert again.status_code == 302 and again["Location"] == hazard.get_absolute_url()
+    seen = page(world.agency_staff).get(f"/inspections/{result.inspection_id}/").content.decode()
+    assert hazard.get_absolute_url() in seen and "register-hazard-" not in seen
