@@ -42,3 +42,7 @@ class CheckAnswerForm(BootstrapFormMixin, forms.Form):
     advice = forms.CharField(label=_("Job-fit advice"), max_length=ADVICE_MAX, required=False,
                              widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("What the enterprise reads: the outcome and this advice, nothing else."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].widget.attrs["class"] = "form-check-input"  # radios, not a text box
