@@ -41,6 +41,13 @@ class BackgroundCheckViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return BackgroundCheckSerializer if self.action == "list" else BackgroundCheckDetailSerializer
 
+    def handle_exception(self, exc):
+        """The export's errors go out as JSON even when the client asked for the spreadsheet (?format=xlsx)."""
+        response = super().handle_exception(exc)
+        if getattr(self, "action", None) == "export":
+            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return response
+
     def _detail(self, request, check, status=200):
         return Response(BackgroundCheckDetailSerializer(check, context={"request": request}).data, status=status)
 

@@ -317,11 +317,13 @@ def test_the_officers_export_is_masked_and_each_row_is_a_read(world, answered, p
 
 def test_the_api_export_is_masked_and_audited(world, answered, api_as):
     response = api_as(world.leader).get("/api/v1/background-checks/export/?status=answered")
+    refused = api_as(world.leader).get(f"/api/v1/background-checks/export/?format=xlsx&park={world.other_park.pk}")
 
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert response.status_code == 200 and len(rows) == 2
     assert h.NAME not in repr(rows) and h.RID not in repr(rows)
     assert views_of(answered).get().actor == world.leader
+    assert (refused.status_code, refused["Content-Type"]) == (400, "application/json") and "park" in refused.json()
 
 
 # ---------------------------------------------------------------- lists, filters, figures, the read log
