@@ -119,6 +119,7 @@ class SplitForm(BootstrapFormMixin, forms.Form):
 class AssignForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     team = forms.ModelChoiceField(queryset=None, required=False, label=_("Volunteer team"))
+    release_conflicting = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, segment, **kwargs):
         from parkbeat.volunteers.models import VolunteerTeam

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.events import event_time
@@ -173,13 +174,107 @@ def asset_split(*, actor, asset, every_m=None, pieces=None, expected_version=Non
     return list(asset.segments.order_by("order"))
 
 
-def segment_assign(*, actor, segment, team, expected_version=None):
-    """Give the segment to a volunteer team of its park (None: to nobody)."""
+class ReleaseNeeded(ValidationError):
+    """A reassignment that would leave people of another team on the segment's upcoming shifts: `conflicts` is
+    [(shift, [ShiftPerson rows])], in shift order. The caller may ask again with release_conflicting=True."""
+
+    def __init__(self, message, conflicts):
+        super().__init__({"team": message})
+        self.conflicts = conflicts
+
+
+def _outside_team(segment, team, now):
+    """[(shift, [rows])] of the segment's upcoming shifts (not started at `now`) whose people still on them
+    (neither declined nor arrived early) may not be on a shift of `team` (None: any team of the park)."""
+    from parkbeat.org.models import RoleAssignment
+
+    rows = list(ShiftPerson.objects.filter(shift__segment=segment, shift__starts_at__gt=now, declined_at__isnull=True,
+                                           checked_in_at__isnull=True)
+                .select_related("user", "shift").order_by("shift__starts_at", "shift_id", "id"))
+    if not rows:
+        return []
+    allowed = set(RoleAssignment.objects.filter(user_id__in={r.user_id for r in rows}, user__is_active=True)
+                  .filter(shift_people(segment.asset.park, team)).values_list("user_id", flat=True))
+    conflicts = {}
+    for row in rows:
+        if row.user_id not in allowed:
+            conflicts.setdefault(row.shift_id, (row.shift, []))[1].append(row)
+    return list(conflicts.values())
+
+
+def segment_assign(*, actor, segment, team, expected_version=None, release_conflicting=False, now=None):
+    """Give the segment to a volunteer team of its park (None: to nobody). People on its upcoming shifts who may
+    not be on the new team's shifts refuse it (ReleaseNeeded, naming how many shifts and who), unless
+    `release_conflicting`: then they are taken off those shifts in the same transaction (the places reopen), and
+    they and the segment's captain and officers are told."""
     require(actor, "guarding.plan", segment)
     if team is not None and team.park_id != segment.park_id:
         raise ValidationError({"team": _("This team is not of this park.")})  # never named: it may not be yours
-    obj, _changed = model_update(actor=actor, obj=segment, data={"team": team}, expected_version=expected_version)
+    now = now or timezone.now()
+    with transaction.atomic():
+        # the segment's lock first (as shift_create and shift_update take it): nobody is put on one of its
+        # shifts under the old team while the people are checked against the new one
+        lock_for_update(segment, expected_version)
+        if team is not None and segment.team_id == team.pk or team is None and segment.team_id is None:
+            return segment
+        conflicts = _outside_team(segment, team, now)
+        if conflicts:
+            names = "、".join(dict.fromkeys(row.user.display_name for _shift, rows in conflicts for row in rows))
+            if not release_conflicting:
+                raise ReleaseNeeded(ngettext(
+                    "%(n)s upcoming shift has people who are not of %(team)s: %(names)s. Release them from it to "
+                    "reassign the segment.",
+                    "%(n)s upcoming shifts have people who are not of %(team)s: %(names)s. Release them from those "
+                    "shifts to reassign the segment.", len(conflicts)) % {
+                    "n": len(conflicts), "team": team.name if team else _("no team"), "names": names}, conflicts)
+            # their shifts locked (a check-in or a cancel waits), then read again under the locks
+            list(GuardShift.objects.select_for_update().filter(pk__in=[shift.pk for shift, _rows in conflicts])
+                 .order_by("pk").values_list("pk", flat=True))
+            conflicts = _outside_team(segment, team, now)
+        obj, _changed = model_update(actor=actor, obj=segment, data={"team": team})
+        if conflicts:
+            _release(actor, obj, conflicts)
     return obj
+
+
+def _release(actor, segment, conflicts):
+    """Take the rows off their shifts (still unarrived: the shifts are locked), audit each shift, tell them."""
+    from parkbeat.notifications.models import Notification
+    from parkbeat.notifications.services import notify
+
+    team = segment.team.name if segment.team_id else _("no team")
+    released = []
+    for shift, rows in conflicts:
+        ids = [row.pk for row in rows]
+        gone = set(ShiftPerson.objects.filter(pk__in=ids, checked_in_at__isnull=True, declined_at__isnull=True)
+                   .values_list("pk", flat=True))
+        rows = [row for row in rows if row.pk in gone]
+        if not rows:
+            continue
+        before = sorted(shift.roster.values_list("user_id", flat=True))
+        ShiftPerson.objects.filter(pk__in=gone).delete()
+        claim_next_version(shift, touch=True)
+        record(actor=actor, verb="update", obj=shift, before={"people": before},
+               after={"people": sorted(set(before) - {row.user_id for row in rows})},
+               note=_("Released: the segment went to %(team)s") % {"team": team})
+        released.append((shift, rows))
+        for row in rows:
+            notify(recipients=[row.user], kind=Notification.Kind.GUARDING_GAP, obj=shift,
+                   title=_("Released from a guard shift: %(segment)s of %(asset)s from %(start)s") % {
+                       "segment": segment, "asset": segment.asset.name, "start": _shown(shift.starts_at)},
+                   body=_("The segment now goes to %(team)s, so you are no longer on this shift.") % {"team": team},
+                   dedupe_key=f"guarding-release:{row.pk}")
+    if released:
+        lines = "; ".join("%s: %s" % (shift, "、".join(row.user.display_name for row in rows))
+                          for shift, rows in released)
+        notify(recipients=[u for u in _recipients(segment) if u.pk != actor.pk], kind=Notification.Kind.GUARDING_GAP,
+               obj=segment.asset,
+               title=ngettext("Guarding: %(n)s shift of %(segment)s reopened for %(team)s",
+                              "Guarding: %(n)s shifts of %(segment)s reopened for %(team)s", len(released)) % {
+                   "n": len(released), "segment": segment, "team": team},
+               body=_("Released from them: %(lines)s") % {"lines": lines},
+               dedupe_key=f"guarding-release:{segment.pk}:{segment.version}")
+    return released
 
 
 # ---------------------------------------------------------------- fixed points
@@ -356,6 +451,8 @@ def shift_update(*, actor, shift, data, people=None, expected_version=None):
     ends_at = _aware(data.get("ends_at", shift.ends_at))
     note = (data.get("note", shift.note) or "").strip()
     with transaction.atomic():
+        # the segment's lock first (as shift_create and segment_assign): its team cannot change under the check
+        lock_for_update(shift.segment)
         lock_for_update(shift, expected_version)
         current = {row.user_id: row for row in shift.roster.select_related("user")}
         wanted = people if people is not None else [row.user for row in current.values()]
@@ -467,9 +564,15 @@ def shift_decline(*, actor, shift, reason, now=None):
     from parkbeat.notifications.services import notify
 
     with transaction.atomic():
+        try:  # the shift's lock: a release or a cancel runs before or after, never across
+            lock_for_update(shift)
+        except GuardShift.DoesNotExist:
+            raise ValidationError(_("This shift was cancelled.")) from None
         updated = ShiftPerson.objects.filter(pk=row.pk, declined_at__isnull=True, checked_in_at__isnull=True).update(
             declined_at=now, declined_reason=reason, declined_late=late)
-        row.refresh_from_db()
+        row = ShiftPerson.objects.filter(pk=row.pk).first()
+        if row is None:
+            raise PermissionDenied(_("You are not on this shift."))
         if not updated:  # a double submit: the first one stands
             return row, False
         record(actor=actor, verb="update", obj=shift,

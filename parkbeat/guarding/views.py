@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -199,7 +199,8 @@ class AssetSplitView(AssetChildMixin, ServiceFormView):
 
 
 class SegmentAssignView(PermissionRequiredMixin, TemplateView):
-    """POST team, version: give the segment to a team."""
+    """POST team, version: give the segment to a team. When people of another team are on its upcoming shifts,
+    a page names them and asks to confirm (POST again with release_conflicting) before they are released."""
 
     required_perm = "guarding.plan"
     http_method_names = ["post"]
@@ -213,7 +214,12 @@ class SegmentAssignView(PermissionRequiredMixin, TemplateView):
             return redirect(segment.asset)
         try:
             services.segment_assign(actor=request.user, segment=segment, team=form.cleaned_data["team"],
-                                    expected_version=form.cleaned_data["version"])
+                                    expected_version=form.cleaned_data["version"],
+                                    release_conflicting=form.cleaned_data["release_conflicting"])
+        except services.ReleaseNeeded as exc:  # ask first: who would be taken off which shift
+            return render(request, "guarding/assign_confirm.html", {
+                "segment": segment, "asset": segment.asset, "object": segment.asset, "team": form.cleaned_data["team"],
+                "version": form.cleaned_data["version"], "message": _errors(exc), "conflicts": exc.conflicts})
         except (ValidationError, ConflictError) as exc:
             messages.error(request, _errors(exc))
         else:

@@ -202,7 +202,8 @@ class Writer:
                         for row in rows:
                             copy.write_row(row)
             else:
-                raw.executemany(f'INSERT INTO "{table}" ({", ".join(columns)}) '  # nosec B608 - model tables
+                names = ", ".join(connection.ops.quote_name(c) for c in columns)  # "order" is a keyword
+                raw.executemany(f'INSERT INTO "{table}" ({names}) '  # nosec B608 - model tables
                                 f'VALUES ({", ".join("?" * len(columns))})', rows)
             self.counts[table] += len(rows)
             rows.clear()

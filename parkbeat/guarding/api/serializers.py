@@ -28,13 +28,17 @@ class GuardedAssetSerializer(RoleWritableFieldsMixin, VersionedSerializer):
 class GuardSegmentSerializer(RoleWritableFieldsMixin, VersionedSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None, allow_null=True)
     team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
+    release_conflicting = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text=_("Take the people who are not of the new team off the segment's upcoming shifts (they and the "
+                    "captain are told); without it such a reassignment is refused with a 400 on `team`."))
 
     class Meta:
         model = Segment
         fields = ["id", "asset", "order", "from_m", "to_m", "enterprise", "enterprise_name", "team", "team_name",
-                  "version"]
+                  "version", "release_conflicting"]
         read_only_fields = ["asset", "order", "from_m", "to_m", "enterprise"]
-        role_writable_fields = {role: {"team"} for role in PLANNERS}
+        role_writable_fields = {role: {"team", "release_conflicting"} for role in PLANNERS}
 
 
 class SplitPieceSerializer(StrictSerializer):

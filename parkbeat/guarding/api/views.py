@@ -130,7 +130,9 @@ class AssetViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
 
 
 class SegmentViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Segments; PATCH {team, version} gives one to a team (leader and officer)."""
+    """Segments; PATCH {team, version} gives one to a team (leader and officer). People on its upcoming shifts
+    who are not of the new team refuse it (400 on `team`, naming how many shifts and who) unless
+    `release_conflicting` is true: then they are taken off those shifts and told."""
 
     permission_classes = [VIEW]
     queryset = Segment.objects.select_related("team", "enterprise")
@@ -142,7 +144,8 @@ class SegmentViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.ReadO
         data, version = _split(serializer)
         team = data.get("team", serializer.instance.team)
         serializer.instance = services.segment_assign(actor=self.request.user, segment=serializer.instance,
-                                                      team=team, expected_version=version)
+                                                      team=team, expected_version=version,
+                                                      release_conflicting=data.get("release_conflicting", False))
 
 
 class ShiftViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,

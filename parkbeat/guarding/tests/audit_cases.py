@@ -43,6 +43,11 @@ CASES = {
         actor=w.officer, asset=a, every_m=1000, expected_version=a.version)), "update", "guarding.GuardedAsset", 1),
     "guarding.services:segment_assign": ("officer", _with(lambda w: _segments(w)[1], lambda w, seg: s.segment_assign(
         actor=w.officer, segment=seg, team=w.team, expected_version=seg.version)), "update", "guarding.Segment", 1),
+    # a volunteer of the first team on an upcoming shift, released when the segment goes to the second team
+    "guarding.services:segment_assign+release": ("officer", _with(
+        lambda w: (lambda segs: (segs, h.shift(w, segs[0], h.hour(2), h.hour(5))))(_segments(w)),
+        lambda w, made: s.segment_assign(actor=w.officer, segment=made[0][0], team=made[0][1].team,
+                                         release_conflicting=True)), ["update", "update"], None, 2),
     "guarding.services:fixed_point_create": ("officer", _with(h.asset, _new_point), "create", "guarding.FixedPoint", 1),
     "guarding.services:fixed_point_update": ("officer", _with(_point, lambda w, p: s.fixed_point_update(
         actor=w.officer, point=p, data={"name": "西段岗亭"}, expected_version=p.version)),

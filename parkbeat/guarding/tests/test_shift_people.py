@@ -77,8 +77,8 @@ def _give(world, segment, team):
 
 
 def test_an_edit_keeps_who_is_on_it_but_adds_no_one_of_another_team(world, line):
-    shift = h.shift(world, line["first"], h.hour(1), h.hour(5), people=[world.volunteer])
-    _give(world, line["first"], line["second"].team)  # the segment changes hands: its volunteer may stay on
+    shift = h.shift(world, line["first"], h.hour(-1), h.hour(3), people=[world.volunteer])
+    _give(world, line["first"], line["second"].team)  # changing hands under way: its volunteer stays on
     shift = GuardShift.objects.get(pk=shift.pk)
 
     services.shift_update(actor=world.officer, shift=shift, data={"note": "交接"}, expected_version=shift.version)
