@@ -3,7 +3,7 @@ and this quarter's (done or planned), most of full coverage, some partial, a few
 shows late ones); about half joint with the fire brigade (its demo account named) or emergency management; a few
 items found as hazards. Written through the services, so the audit trail and the rule's figures are the real ones.
 """
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from importlib import import_module
 
 from django.apps import apps
@@ -94,6 +94,73 @@ def seed(ctx):
                     summary="企业安全生产总体平稳，发现问题已当场告知企业负责人。", late_reason="纸质检查记录补录",
                     expected_version=inspection.version)
                 done += 1
-    return {"inspections": done + planned, "inspections done": done, "inspections planned": planned,
+    plans = _seed_plans(ctx, rng)
+    return {**plans, "inspections": done + planned, "inspections done": done, "inspections planned": planned,
             "inspection results": InspectionResult.objects.count(),
             "joint inspections": Inspection.objects.filter(agencies__isnull=False).distinct().count()}
+
+
+SPRING_FESTIVAL = {2025: date(2025, 1, 29), 2026: date(2026, 2, 17), 2027: date(2027, 2, 6), 2028: date(2028, 1, 26),
+                   2029: date(2029, 2, 13), 2030: date(2030, 2, 3)}
+
+
+def _walk(officer, enterprise, at, campaign, rng):
+    inspection = services.inspection_plan(actor=officer, enterprise=enterprise, planned_on=timezone.localtime(at).date(),
+                                          campaign=campaign)
+    services.inspection_record(actor=officer, inspection=inspection, happened_at=at,
+                               results=_results(rng, inspection, partial=False), duration_minutes=90,
+                               summary="专项检查：消防通道、器材和电气线路逐项检查。", late_reason="纸质检查记录补录",
+                               expected_version=inspection.version)
+
+
+def _seed_plans(ctx, rng):
+    """Key dates of the demo station (国庆 past and kept, 元旦 and 春节 coming), the summer fire campaign
+    (夏季消防专项) of the last summer with most of its enterprises done, and a winter one running now with some
+    planned: written through the services like the rest."""
+    from parkbeat.inspections.models import KeyDate
+
+    accounts, now = ctx.shared["accounts"], ctx.now
+    leader = accounts.get("leader")
+    parks = list(ctx.shared["demo_parks"])
+    if leader is None or not parks:
+        return {}
+    station = ctx.shared.get("station") or parks[0].station
+    today = timezone.localtime(now).date()
+    national = date(today.year if today >= date(today.year, 10, 1) else today.year - 1, 10, 1)
+    new_year = date(today.year + 1, 1, 1)
+    spring = next(day for year, day in sorted(SPRING_FESTIVAL.items()) if day > today) \
+        if any(day > today for day in SPRING_FESTIVAL.values()) else date(today.year + 1, 2, 1)
+    for name, day, window, note in (("国庆", national, 14, "国庆节前对重点企业开展全覆盖安全检查"),
+                                    ("元旦", new_year, 14, ""), ("春节", spring, 21, "节前安全大检查")):
+        if not KeyDate.objects.filter(station=station, name=name, day=day).exists():
+            services.keydate_create(actor=leader, station=station, name=name, day=day, window_days=window, note=note)
+    summer_year = today.year if today >= date(today.year, 9, 1) else today.year - 1
+    key = list(Enterprise.objects.filter(park__in=parks, is_key=True, status=Enterprise.Status.ACTIVE)
+               .order_by("park_id", "id"))
+    officers = {park.pk: accounts[f"officer{k}"] for k, park in enumerate(parks, 1)}
+    summer = services.campaign_create(actor=leader, theme="夏季消防专项", starts_on=date(summer_year, 6, 1),
+                                      ends_on=date(summer_year, 8, 31), enterprises=key,
+                                      note="高温季节重点检查消防通道、电气线路和易燃物品存放")
+    campaign_done = 0
+    for enterprise in key:
+        if rng.random() < 0.75:
+            day = date(summer_year, 6, 1) + timedelta(days=rng.randrange(92))
+            at = datetime(day.year, day.month, day.day, rng.choice((9, 10, 14, 15)), tzinfo=SHANGHAI)
+            _walk(officers[enterprise.park_id], enterprise, at, summer, rng)
+            campaign_done += 1
+    winter_start = today - timedelta(days=20)
+    winter = services.campaign_create(actor=leader, theme="冬季防火专项", starts_on=winter_start,
+                                      ends_on=today + timedelta(days=5), enterprises=key[: max(1, len(key) // 2)],
+                                      note="取暖季用火用电安全")
+    for enterprise in key[: max(1, len(key) // 2)]:
+        r = rng.random()
+        if r < 0.4:
+            at = timezone.localtime(now - timedelta(days=rng.randint(1, 15))).replace(hour=10, minute=0, second=0,
+                                                                                     microsecond=0)
+            _walk(officers[enterprise.park_id], enterprise, at, winter, rng)
+            campaign_done += 1
+        elif r < 0.7:
+            services.inspection_plan(actor=officers[enterprise.park_id], enterprise=enterprise,
+                                     planned_on=today + timedelta(days=rng.randint(0, 5)), campaign=winter)
+    return {"key dates": KeyDate.objects.filter(station=station).count(), "campaigns": 2,
+            "campaign inspections": campaign_done}

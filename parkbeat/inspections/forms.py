@@ -6,8 +6,8 @@ from parkbeat.core.bounds import happened, plausible
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput
 from parkbeat.core.permissions import AGENCY, LEADER, OFFICER, AUXILIARY
 from parkbeat.core.widgets import ObjectChoiceField, PickerSelect
-from parkbeat.enterprises.models import Enterprise
-from parkbeat.inspections.models import InspectionResult
+from parkbeat.enterprises.models import Enterprise, KeyRiskCategory
+from parkbeat.inspections.models import AreaKind, InspectionResult
 from parkbeat.org.models import Agency, User
 
 
@@ -43,9 +43,17 @@ class InspectionPlanForm(BootstrapFormMixin, forms.Form):
     agency_staff = forms.ModelMultipleChoiceField(label=_("Agency staff taking part"), queryset=User.objects.none(),
                                                   required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    campaign = forms.ModelChoiceField(label=_("Special campaign"), queryset=User.objects.none(), required=False,
+                                      help_text=_("When the inspection is one of a campaign's."))
 
     def __init__(self, *args, user, park_ids, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        from parkbeat.inspections.models import Campaign
+
+        self.fields["campaign"].queryset = Campaign.objects.visible_to(user, roles=(LEADER, OFFICER)).filter(
+            ends_on__gte=timezone.localdate()).order_by("ends_on", "id")
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user, roles=(LEADER, OFFICER)).exclude(
             status=Enterprise.Status.CLOSED)
         self.fields["led_by"].queryset = police_of(park_ids)
@@ -99,3 +107,154 @@ class InspectionRecordForm(BootstrapFormMixin, forms.Form):
 class CancelForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why it is cancelled"), max_length=200)
+
+
+# ---------------------------------------------------------------- key dates and campaigns
+class KeyDateForm(BootstrapFormMixin, forms.Form):
+    """A key date: the scope (one park, or every park of a station the user leads) only when adding."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("A holiday or a major event, e.g. 春节."))
+    day = forms.DateField(label=_("Date"), widget=DateInput(), validators=[plausible])
+    window_days = forms.IntegerField(label=_("Window (days before)"), min_value=1, max_value=90, initial=14,
+                                     help_text=_("Each key enterprise needs a full-coverage inspection within "
+                                                 "this many days before the date."))
+    scope = forms.ChoiceField(label=_("Applies to"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["scope"]
+            return
+        from parkbeat.core.scoping import access_for
+        from parkbeat.org.models import Park
+
+        access = access_for(user)
+        led = Park.objects.filter(pk__in=sorted(access.park_ids({LEADER}))).select_related("station")
+        stations = {park.station_id: park.station for park in led}
+        parks = Park.objects.filter(pk__in=sorted(access.park_ids({LEADER, OFFICER}))).only("id", "name")
+        self.fields["scope"].choices = [
+            *[(f"station:{pk}", _("Every park of %(station)s") % {"station": station.name})
+              for pk, station in sorted(stations.items(), key=lambda kv: kv[1].name)],
+            *[(f"park:{park.pk}", park.name) for park in parks.order_by("name")]]
+        self.stations, self.parks = stations, {park.pk: park for park in parks}
+
+    def clean_scope(self):
+        kind, _sep, pk = self.cleaned_data["scope"].partition(":")
+        return kind, int(pk)
+
+    def station_and_park(self):
+        from parkbeat.org.models import OrgUnit, Park
+
+        kind, pk = self.cleaned_data["scope"]
+        if kind == "station":
+            return OrgUnit.objects.get(pk=pk), None
+        park = Park.objects.select_related("station").get(pk=pk)
+        return park.station, park
+
+
+class CampaignForm(BootstrapFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    theme = forms.CharField(label=_("Theme"), max_length=100, help_text=_("e.g. 夏季消防专项"))
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput(), validators=[plausible])
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput(), validators=[plausible])
+    enterprises = forms.ModelMultipleChoiceField(label=_("Enterprises"), queryset=Enterprise.objects.none(),
+                                                 required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+    parks = forms.ModelMultipleChoiceField(label=_("Every enterprise of these parks"), required=False,
+                                           queryset=Enterprise.objects.none(), widget=forms.CheckboxSelectMultiple)
+    risk_categories = forms.MultipleChoiceField(label=_("Only these risk categories"), required=False,
+                                                choices=KeyRiskCategory.choices, widget=forms.CheckboxSelectMultiple,
+                                                help_text=_("With the parks above: only their enterprises of these "
+                                                            "risk categories."))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parkbeat.org.models import Park
+
+        self.fields["enterprises"].queryset = (Enterprise.objects.visible_to(user, roles=(LEADER, OFFICER))
+                                               .exclude(status=Enterprise.Status.CLOSED).order_by("park_id", "name"))
+        self.fields["parks"].queryset = Park.objects.visible_to(user, roles=(LEADER, OFFICER)).only(
+            "id", "name").order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The campaign ends on or after its start."))
+        return data
+
+
+# ---------------------------------------------------------------- edit pages
+class InspectionChangeForm(InspectionPlanForm):
+    """A planned inspection's day, leader, agencies, their staff, note and campaign (not its enterprise)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["enterprise"]
+        self.fields["led_by"].required = True
+        self.fields["led_by"].help_text = ""
+
+
+class ChecklistForm(BootstrapFormMixin, forms.Form):
+    """A checklist's own fields (its content is in versions)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    risk_category = forms.ChoiceField(label=_("Risk category"), required=False)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True,
+                                   help_text=_("A checklist not in use is not offered for new inspections."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parkbeat.enterprises.models import Industry
+
+        self.fields["industry"].choices = [("", _("Any industry")), *Industry.choices]
+        self.fields["risk_category"].choices = [("", _("Any risk category")), *KeyRiskCategory.choices]
+
+
+class AreaForm(BootstrapFormMixin, forms.Form):
+    """One area of a version in the editor: its kind, name, whether required, and its items one per line."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *AreaKind.choices], required=False)
+    name = forms.CharField(label=_("Area"), max_length=100, required=False)
+    required = forms.BooleanField(label=_("Required for full coverage"), required=False, initial=True)
+    items = forms.CharField(label=_("Items, one per line"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self):
+        data = super().clean()
+        lines = [line.strip() for line in (data.get("items") or "").splitlines() if line.strip()]
+        if any(data.get(k) for k in ("kind", "name")) or lines:
+            if not data.get("kind"):
+                self.add_error("kind", _("Choose its kind."))
+            if not data.get("name"):
+                self.add_error("name", _("Give the area a name."))
+            if not lines:
+                self.add_error("items", _("Give at least one item."))
+        data["lines"] = lines
+        return data
+
+    def area(self):
+        data = self.cleaned_data
+        if not data.get("name") and not data.get("lines"):
+            return None
+        return {"kind": data["kind"], "name": data["name"], "required": data.get("required", False),
+                "items": data["lines"]}
+
+
+AreaFormSet = forms.formset_factory(AreaForm, extra=2, max_num=30, absolute_max=30, validate_max=True)
+
+
+def area_initial(areas):
+    """The editor's rows for existing areas (each with its items)."""
+    return [{"kind": a.kind, "name": a.name, "required": a.required,
+             "items": "\n".join(item.text for item in a.items.all())} for a in areas]
+
+
+class VersionNoteForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("What changed"), max_length=200, required=False)

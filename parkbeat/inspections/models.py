@@ -1,6 +1,9 @@
 """Safety inspections of key enterprises (常态化检查): versioned checklists, inspections jointly with partner agencies,
 and a result per checklist item. A version once used by an inspection is never edited; a change makes a new one."""
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -162,6 +165,8 @@ class Inspection(VersionedModel):
     coverage = models.CharField(_("coverage"), max_length=10, choices=Coverage.choices, blank=True)
     # Whether it satisfies the quarterly rule: full coverage of an enterprise that was key on the day.
     counts_for_rule = models.BooleanField(_("counts for the quarterly rule"), default=False)
+    campaign = models.ForeignKey("inspections.Campaign", models.PROTECT, null=True, blank=True,
+                                 related_name="inspections", verbose_name=_("special campaign"))
     summary = BoundedTextField(_("summary"), max_length=2000, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -198,6 +203,88 @@ class Inspection(VersionedModel):
     @property
     def is_joint(self):
         return self.agencies.exists()
+
+
+class StationScopedQuerySet(models.QuerySet):
+    """Rows that belong to a station (optionally one park of it): seen by the police of that park, or of any
+    park of the station when no park is named. (A station's plan, not case data: nothing else sees it.)"""
+
+    def visible_to(self, user, roles=None):
+        from parkbeat.core.scoping import access_for
+        from parkbeat.org.models import Park
+
+        access = access_for(user)
+        park_ids = access.park_ids(set(roles or POLICE) & POLICE) if access.user_id else set()
+        if not park_ids:
+            return self.none()
+        stations = Park.objects.filter(pk__in=sorted(park_ids)).values("station_id")
+        if self.model is KeyDate:
+            return self.filter(Q(park_id__in=sorted(park_ids)) | Q(park__isnull=True, station_id__in=stations))
+        return self.filter(station_id__in=stations)
+
+
+class KeyDate(VersionedModel):
+    """A holiday or major event (重要节点) the station keeps on its calendar: every key enterprise of its scope
+    (one park, or every park of the station) needs a full-coverage inspection within `window_days` before it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    day = models.DateField(_("date"), validators=[plausible])
+    window_days = models.PositiveSmallIntegerField(_("window (days before)"), default=14, validators=[
+        MinValueValidator(1), MaxValueValidator(90)])
+    station = models.ForeignKey("org.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("police station"),
+                                limit_choices_to={"kind": "station"})
+    park = models.ForeignKey("org.Park", models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("park"))  # empty: every park of the station
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key date")
+        verbose_name_plural = _("key dates")
+        ordering = ["day", "id"]
+        indexes = [models.Index(fields=["station", "day"], name="keydate_station_day")]
+
+    def __str__(self):
+        return f"{self.name} · {self.day:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("inspections:keydate_detail", args=[self.pk])
+
+    @property
+    def window_start(self):
+        """The first day of the window (Asia/Shanghai); the window ends the day before the key date."""
+        return self.day - timedelta(days=self.window_days)
+
+
+class Campaign(VersionedModel):
+    """A special campaign (专项治理): a theme, a period and a set of enterprises each to be inspected in it."""
+
+    theme = models.CharField(_("theme"), max_length=100)
+    starts_on = models.DateField(_("starts on"), validators=[plausible])
+    ends_on = models.DateField(_("ends on"), validators=[plausible])
+    station = models.ForeignKey("org.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("police station"),
+                                limit_choices_to={"kind": "station"})
+    enterprises = models.ManyToManyField("enterprises.Enterprise", related_name="campaigns",
+                                         verbose_name=_("enterprises"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("special campaign")
+        verbose_name_plural = _("special campaigns")
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["station", "-starts_on"], name="campaign_station_start")]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
+                                              name="campaign_ends_after_start",
+                                              violation_error_message=_("The campaign ends on or after its start."))]
+
+    def __str__(self):
+        return self.theme
+
+    def get_absolute_url(self):
+        return reverse("inspections:campaign_detail", args=[self.pk])
 
 
 class InspectionResultQuerySet(InspectionQuerySet.through("inspection__")):

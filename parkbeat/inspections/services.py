@@ -13,17 +13,19 @@ from django.utils.translation import gettext as _
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.bounds import plausible
 from parkbeat.core.events import event_time
-from parkbeat.core.permissions import AGENCY, POLICE, can, require
+from parkbeat.core.permissions import AGENCY, LEADER, OFFICER, POLICE, can, require
 from parkbeat.core.scoping import is_visible
 from parkbeat.core.services import ConflictError, claim_next_version, lock_for_update, model_create, model_update
 from parkbeat.enterprises.models import Enterprise, KeyDesignation
-from parkbeat.inspections.models import (AreaKind, ChecklistArea, ChecklistItem, ChecklistTemplate, ChecklistVersion,
-                                         Inspection, InspectionResult)
+from parkbeat.inspections.models import (AreaKind, Campaign, ChecklistArea, ChecklistItem, ChecklistTemplate,
+                                         ChecklistVersion, Inspection, InspectionResult, KeyDate)
 from parkbeat.inspections.quarters import SHANGHAI
 
 MAX_AREAS, MAX_ITEMS = 30, 60
 TEMPLATE_FIELDS = ("name", "industry", "risk_category", "description", "is_active")
-PLAN_FIELDS = ("planned_on", "led_by", "note")
+PLAN_FIELDS = ("planned_on", "led_by", "note", "campaign")
+KEY_DATE_FIELDS = ("name", "day", "window_days", "note")
+CAMPAIGN_FIELDS = ("theme", "starts_on", "ends_on", "note")
 
 
 # ---------------------------------------------------------------- checklists
@@ -150,8 +152,25 @@ def _check_people(enterprise, led_by, agencies, staff):
                 "%(user)s is not staff of a participating agency.") % {"user": person}})
 
 
+def _check_campaign(actor, campaign, enterprise, planned_on):
+    if campaign is None:
+        return
+    if not campaign_list_for(actor).filter(pk=campaign.pk).exists():
+        raise ValidationError({"campaign": _("Choose a campaign of your station.")})
+    if not campaign.enterprises.filter(pk=enterprise.pk).exists():
+        raise ValidationError({"campaign": _("%(enterprise)s is not one of this campaign's enterprises.") % {
+            "enterprise": enterprise}})
+    if not campaign.starts_on <= planned_on <= campaign.ends_on:
+        raise ValidationError({"campaign": _("The campaign runs from %(start)s to %(end)s; plan the inspection "
+                                             "within it.") % {"start": campaign.starts_on, "end": campaign.ends_on}})
+
+
+def campaign_list_for(actor):
+    return Campaign.objects.visible_to(actor, roles=(LEADER, OFFICER))
+
+
 def inspection_plan(*, actor, enterprise, planned_on, led_by=None, agencies=(), agency_staff=(), checklist=None,
-                    note=""):
+                    note="", campaign=None):
     """Plan an inspection of `enterprise` for a day, led by a police officer of its park, with the partner
     agencies and their staff taking part; the checklist defaults to the one that fits the enterprise."""
     require(actor, "inspection.plan", enterprise)
@@ -160,11 +179,12 @@ def inspection_plan(*, actor, enterprise, planned_on, led_by=None, agencies=(), 
     if enterprise.status == Enterprise.Status.CLOSED:
         raise ValidationError({"enterprise": _("A closed enterprise is not inspected.")})
     _check_people(enterprise, led_by, agencies, agency_staff)
+    _check_campaign(actor, campaign, enterprise, planned_on)
     checklist = checklist or checklist_for(enterprise)
     if checklist is None:
         raise ValidationError({"checklist": _("No checklist fits this enterprise; add one first.")})
     inspection = Inspection(enterprise=enterprise, park_id=enterprise.park_id, checklist=checklist,
-                            planned_on=planned_on, led_by=led_by, note=(note or "").strip())
+                            planned_on=planned_on, led_by=led_by, note=(note or "").strip(), campaign=campaign)
     with transaction.atomic():
         model_create(actor=actor, obj=inspection)
         inspection.agencies.set(agencies)
@@ -183,6 +203,9 @@ def inspection_update(*, actor, inspection, data, agencies=None, agency_staff=No
         staff = list(inspection.agency_staff.all()) if agency_staff is None else list(agency_staff)
         data = {k: v for k, v in data.items() if k in PLAN_FIELDS}
         _check_people(inspection.enterprise, data.get("led_by", inspection.led_by), agencies, staff)
+        if "campaign" in data or "planned_on" in data:
+            _check_campaign(actor, data.get("campaign", inspection.campaign), inspection.enterprise,
+                            data.get("planned_on", inspection.planned_on))
         before = {"agencies": sorted(a.pk for a in inspection.agencies.all()),
                   "agency_staff": sorted(u.pk for u in inspection.agency_staff.all())}
         after = {"agencies": sorted(a.pk for a in agencies), "agency_staff": sorted(u.pk for u in staff)}
@@ -308,3 +331,144 @@ def inspection_photo_add(*, actor, result, upload):
     if not is_visible(actor, result, roles=POLICE):
         raise PermissionDenied(_("You are not allowed to do this here."))
     return _store_photo(actor, result, upload)
+
+
+# ---------------------------------------------------------------- key dates (重要节点)
+def _today():
+    from django.utils import timezone
+
+    return timezone.now().astimezone(SHANGHAI).date()
+
+
+def _check_reach(actor, station, park):
+    """A key date of one park: the leader or an officer of that park; of every park of a station: its leader."""
+    from parkbeat.core.scoping import access_for
+    from parkbeat.org.models import Park
+
+    require(actor, "inspection.plan")
+    access = access_for(actor)
+    if park is not None:
+        if park.station_id != station.pk:
+            raise ValidationError({"park": _("The park is not one of the station's.")})
+        if park.pk not in access.park_ids({LEADER, OFFICER}):
+            raise PermissionDenied(_("You are not allowed to do this here."))
+        return
+    led = access.park_ids({LEADER})
+    if not Park.objects.filter(station=station, pk__in=sorted(led)).exists():
+        raise PermissionDenied(_("Only the station's leader keeps a key date of all its parks; choose your park."))
+
+
+def keydate_may_change(actor, key_date):
+    try:
+        _check_reach(actor, key_date.station, key_date.park)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def keydate_create(*, actor, station, name, day, park=None, window_days=14, note=""):
+    _check_reach(actor, station, park)
+    key_date = KeyDate(station=station, park=park, name=(name or "").strip(), day=day,
+                       window_days=window_days if window_days is not None else 14, note=(note or "").strip())
+    return model_create(actor=actor, obj=key_date)
+
+
+def keydate_update(*, actor, key_date, data, expected_version=None):
+    """Name, date, window and note (the scope stays: a key date of another scope is a new one)."""
+    _check_reach(actor, key_date.station, key_date.park)
+    data = {k: v for k, v in data.items() if k in KEY_DATE_FIELDS}
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+    with transaction.atomic():
+        lock_for_update(key_date, expected_version)
+        obj, _changed = model_update(actor=actor, obj=key_date, data=data)
+    return obj
+
+
+def keydate_delete(*, actor, key_date, expected_version=None):
+    """Remove a key date entered by mistake; one whose day has passed is kept (the record of what was due)."""
+    _check_reach(actor, key_date.station, key_date.park)
+    with transaction.atomic():
+        try:
+            lock_for_update(key_date, expected_version)
+        except KeyDate.DoesNotExist:  # removed meanwhile (a double submit)
+            return None
+        if key_date.day < _today():
+            raise ValidationError(_("A key date that has passed is kept; it cannot be removed."), code="past")
+        record(actor=actor, verb="delete", obj=key_date,
+               before=snapshot(key_date, ["station", "park", *KEY_DATE_FIELDS]))
+        key_date.delete()
+    return None
+
+
+# ---------------------------------------------------------------- special campaigns (专项治理)
+def campaign_enterprises(*, actor, enterprises=(), parks=(), risk_categories=()):
+    """The campaign's set: the enterprises chosen, plus the open ones of the parks chosen (of those risk
+    categories, when given); only enterprises the actor plans for."""
+    chosen = {e.pk for e in enterprises}
+    reach = Enterprise.objects.visible_to(actor, roles=(LEADER, OFFICER)).exclude(status=Enterprise.Status.CLOSED)
+    if parks:
+        by_park = reach.filter(park__in=list(parks))
+        if risk_categories:
+            by_park = by_park.filter(risk_category__in=list(risk_categories))
+        chosen |= set(by_park.values_list("pk", flat=True))
+    elif risk_categories:
+        raise ValidationError({"parks": _("Choose the parks whose enterprises of these risk categories join.")})
+    found = list(reach.filter(pk__in=chosen).only("id", "park_id", "name"))
+    if len(found) != len(chosen):
+        raise ValidationError({"enterprises": _("Choose enterprises of the parks you plan inspections for.")})
+    if not found:
+        raise ValidationError({"enterprises": _("Choose at least one enterprise, or a park.")})
+    return found
+
+
+def _campaign_station(enterprises):
+    from parkbeat.org.models import Park
+
+    stations = set(Park.objects.filter(pk__in={e.park_id for e in enterprises}).values_list("station_id", flat=True))
+    if len(stations) != 1:
+        raise ValidationError({"enterprises": _("A campaign's enterprises are all of one station.")})
+    return stations.pop()
+
+
+def _check_period(starts_on, ends_on):
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The campaign ends on or after its start.")})
+
+
+def campaign_create(*, actor, theme, starts_on, ends_on, enterprises=(), parks=(), risk_categories=(), note=""):
+    require(actor, "inspection.plan")
+    _check_period(starts_on, ends_on)
+    members = campaign_enterprises(actor=actor, enterprises=enterprises, parks=parks,
+                                   risk_categories=risk_categories)
+    campaign = Campaign(theme=(theme or "").strip(), starts_on=starts_on, ends_on=ends_on,
+                        station_id=_campaign_station(members), note=(note or "").strip())
+    with transaction.atomic():
+        model_create(actor=actor, obj=campaign, note=_("%(n)s enterprises") % {"n": len(members)})
+        campaign.enterprises.set(members)
+    return campaign
+
+
+def campaign_update(*, actor, campaign, data, enterprises=None, expected_version=None):
+    """Theme, period, note; with `enterprises`, the set (all of the campaign's station)."""
+    require(actor, "inspection.plan")
+    if not campaign_list_for(actor).filter(pk=campaign.pk).exists():
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    data = {k: v for k, v in data.items() if k in CAMPAIGN_FIELDS}
+    with transaction.atomic():
+        lock_for_update(campaign, expected_version)
+        _check_period(data.get("starts_on", campaign.starts_on), data.get("ends_on", campaign.ends_on))
+        obj, changed = model_update(actor=actor, obj=campaign, data=data)
+        if enterprises is not None:
+            members = campaign_enterprises(actor=actor, enterprises=enterprises)
+            if _campaign_station(members) != campaign.station_id:
+                raise ValidationError({"enterprises": _("A campaign's enterprises are all of one station.")})
+            before = sorted(campaign.enterprises.values_list("pk", flat=True))
+            after = sorted(e.pk for e in members)
+            if before != after:
+                campaign.enterprises.set(members)
+                if not changed:
+                    claim_next_version(campaign, touch=True)
+                record(actor=actor, verb="update", obj=campaign, before={"enterprises": before},
+                       after={"enterprises": after}, note=_("Enterprises changed"))
+    return obj

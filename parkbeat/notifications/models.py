@@ -39,6 +39,7 @@ class Notification(ChoiceLabels):
         GUARDING_GAP = "guarding_gap", _("Guarding gap")
         HAZARD_DUE = "hazard_due", _("Hazard due")
         HAZARD_OVERDUE = "hazard_overdue", _("Hazard overdue")
+        INSPECTION_DUE = "inspection_due", _("Inspection due")
         OTHER = "other", _("Other")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications",

@@ -94,6 +94,9 @@ TITLES = {
     "guard_shift_soon": ("Guard shift soon: %(segment)s of %(asset)s from %(start)s",),
     "hazard_due": ("Hazard due: %(enterprise)s by %(deadline)s",),
     "hazard_overdue": ("Hazard overdue: %(enterprise)s", "Hazard overdue: %(enterprise)s, %(days)s days past the deadline"),
+    "inspection_due": ("Inspection due: %(n)s key enterprises this quarter",
+                       "Inspection due: %(n)s key enterprises before %(name)s",
+                       "Inspection due: %(theme)s ends %(end)s, %(n)s enterprises not done"),
 }
 
 

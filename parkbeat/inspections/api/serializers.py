@@ -5,10 +5,10 @@ from parkbeat.core.bounds import happened, plausible
 from parkbeat.core.serializers import (BlankAsNullChoiceField, ModelSerializer, ScopedPrimaryKeyField,
                                        StrictSerializer)
 from parkbeat.enterprises.models import Enterprise, Industry, KeyRiskCategory
-from parkbeat.inspections.models import (AreaKind, ChecklistArea, ChecklistItem, ChecklistTemplate, ChecklistVersion,
-                                         Inspection, InspectionResult)
+from parkbeat.inspections.models import (AreaKind, Campaign, ChecklistArea, ChecklistItem, ChecklistTemplate,
+                                         ChecklistVersion, Inspection, InspectionResult, KeyDate)
 from parkbeat.inspections.selectors import DONE, DUE, DUE_SOON, LATE, NOT_KEY, UPCOMING
-from parkbeat.org.models import Agency, Park, User
+from parkbeat.org.models import Agency, OrgUnit, Park, User
 
 
 class ChecklistItemSerializer(ModelSerializer):
@@ -91,7 +91,8 @@ class InspectionSerializer(ModelSerializer):
         model = Inspection
         fields = ["id", "enterprise", "enterprise_name", "park", "checklist", "planned_on", "status", "led_by",
                   "led_by_name", "agencies", "agency_staff", "happened_at", "duration_minutes", "recorded_at",
-                  "entered_late", "coverage", "counts_for_rule", "summary", "note", "version", "created_at"]
+                  "entered_late", "coverage", "counts_for_rule", "summary", "note", "campaign", "version",
+                  "created_at"]
         read_only_fields = fields
 
 
@@ -115,6 +116,8 @@ class InspectionPlanSerializer(StrictSerializer):
                                                    allow_null=True,
                                                    help_text=_("A checklist version; default: the one that fits."))
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True,
+                                                  help_text=_("The special campaign it belongs to."))
 
 
 class InspectionChangeSerializer(StrictSerializer):
@@ -125,6 +128,7 @@ class InspectionChangeSerializer(StrictSerializer):
     agency_staff = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True,
                                                       required=False)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
 
 
 class ResultInputSerializer(StrictSerializer):
@@ -164,3 +168,144 @@ class ComplianceRowSerializer(serializers.Serializer):
     enterprise_name = serializers.CharField()
     park = serializers.IntegerField()
     quarters = QuarterStateSerializer(many=True)
+
+
+# ---------------------------------------------------------------- key dates and campaigns
+PROGRESS_STATES = [(DONE, _("Done")), (DUE, _("Due")), (DUE_SOON, _("Due soon")), (LATE, _("Late")),
+                   (UPCOMING, _("Upcoming"))]
+
+
+class InspectionProgressRowSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(source="enterprise.pk")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    park = serializers.IntegerField(source="enterprise.park_id")
+    state = serializers.ChoiceField(choices=PROGRESS_STATES)
+    inspected_at = serializers.DateTimeField(allow_null=True, help_text=_("The inspection that satisfied it."))
+    planned_on = serializers.DateField(allow_null=True, help_text=_("The next inspection planned, if any."))
+
+
+class KeyDateSerializer(ModelSerializer):
+    window_start = serializers.DateField(read_only=True, help_text=_("First day of the window (Asia/Shanghai)."))
+
+    class Meta:
+        model = KeyDate
+        fields = ["id", "name", "day", "window_days", "window_start", "station", "park", "note", "version",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class KeyDateDetailSerializer(KeyDateSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta(KeyDateSerializer.Meta):
+        fields = [*KeyDateSerializer.Meta.fields, "progress"]
+        read_only_fields = fields
+
+    def get_progress(self, obj) -> InspectionProgressRowSerializer(many=True):
+        return InspectionProgressRowSerializer(self.context["progress"], many=True).data
+
+
+class KeyDateCreateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=100)
+    day = serializers.DateField(validators=[plausible])
+    window_days = serializers.IntegerField(min_value=1, max_value=90, default=14)
+    park = ScopedPrimaryKeyField(queryset=Park.objects.all(), required=False, allow_null=True,
+                                 help_text=_("Empty: every park of the station."))
+    station = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.STATION),
+                                                 required=False, help_text=_("Default: the park's station."))
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        park = attrs.get("park")
+        if park is not None:
+            attrs.setdefault("station", park.station)
+        elif "station" not in attrs:
+            raise serializers.ValidationError({"station": _("Give the station, or a park.")})
+        return attrs
+
+
+class KeyDateChangeSerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
+    name = serializers.CharField(max_length=100, required=False)
+    day = serializers.DateField(required=False, validators=[plausible])
+    window_days = serializers.IntegerField(min_value=1, max_value=90, required=False)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class KeyDateRemoveSerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
+
+
+class CampaignSerializer(ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = ["id", "theme", "starts_on", "ends_on", "station", "enterprises", "note", "version", "created_at"]
+        read_only_fields = fields
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "progress"]
+        read_only_fields = fields
+
+    def get_progress(self, obj) -> InspectionProgressRowSerializer(many=True):
+        return InspectionProgressRowSerializer(self.context["progress"], many=True).data
+
+
+class CampaignCreateSerializer(StrictSerializer):
+    theme = serializers.CharField(max_length=100)
+    starts_on = serializers.DateField(validators=[plausible])
+    ends_on = serializers.DateField(validators=[plausible])
+    enterprises = ScopedPrimaryKeyField(queryset=Enterprise.objects.all(), many=True, required=False)
+    parks = ScopedPrimaryKeyField(queryset=Park.objects.all(), many=True, required=False,
+                                  help_text=_("Every open enterprise of these parks joins (of `risk_categories`, "
+                                              "when given)."))
+    risk_categories = serializers.ListField(child=serializers.ChoiceField(choices=KeyRiskCategory.choices),
+                                            required=False)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class CampaignChangeSerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
+    theme = serializers.CharField(max_length=100, required=False)
+    starts_on = serializers.DateField(required=False, validators=[plausible])
+    ends_on = serializers.DateField(required=False, validators=[plausible])
+    enterprises = ScopedPrimaryKeyField(queryset=Enterprise.objects.all(), many=True, required=False)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class InspectionFiguresQuerySerializer(StrictSerializer):
+    start = serializers.DateField(required=False, help_text=_("First day (Asia/Shanghai); default: 1 January."))
+    end = serializers.DateField(required=False, help_text=_("Last day, included; default: today."))
+    park = ScopedPrimaryKeyField(queryset=Park.objects.all(), required=False)
+
+    def validate(self, attrs):
+        if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": _("The end is on or after the start.")})
+        if attrs.get("start") and attrs.get("end") and (attrs["end"] - attrs["start"]).days > 3 * 366:
+            raise serializers.ValidationError({"end": _("Choose a period of at most three years.")})
+        return attrs
+
+
+class InspectionQuarterRateSerializer(serializers.Serializer):
+    quarter = serializers.CharField(help_text=_("e.g. 2026Q1 (Asia/Shanghai)"))
+    key = serializers.IntegerField(help_text=_("Key enterprises the rule applied to."))
+    done = serializers.IntegerField(help_text=_("Of them, inspected with full coverage in the quarter."))
+    rate = serializers.FloatField(allow_null=True, help_text=_("Percent; null when none was due."))
+
+
+class InspectionFiguresSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    done = serializers.IntegerField(help_text=_("Inspections done in the period (by when they happened)."))
+    full = serializers.IntegerField()
+    partial = serializers.IntegerField()
+    joint = serializers.IntegerField(help_text=_("Done jointly with partner agencies."))
+    planned = serializers.IntegerField(help_text=_("Still planned, for a day in the period."))
+    cancelled = serializers.IntegerField(help_text=_("Cancelled, planned for a day in the period."))
+    quarters = InspectionQuarterRateSerializer(many=True)
+    key = serializers.IntegerField(help_text=_("Key enterprise-quarters due over the period."))
+    key_done = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text=_("Compliance rate of the quarterly rule, percent."))

@@ -1,23 +1,30 @@
 """Inspections over the API: scoped reads; every write through inspections.services."""
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from parkbeat.core.api import ScopedViewSetMixin
 from parkbeat.core.api_permissions import require_perm
 from parkbeat.core.permissions import can
 from parkbeat.inspections import selectors, services
-from parkbeat.inspections.api.serializers import (ChecklistCreateSerializer, ChecklistTemplateSerializer,
+from parkbeat.inspections.api.serializers import (CampaignChangeSerializer, CampaignCreateSerializer,
+                                                  CampaignDetailSerializer, CampaignSerializer,
+                                                  KeyDateChangeSerializer, KeyDateCreateSerializer,
+                                                  KeyDateDetailSerializer, KeyDateSerializer, KeyDateRemoveSerializer,
+                                                  ChecklistCreateSerializer, ChecklistTemplateSerializer,
                                                   ChecklistVersionInputSerializer, ChecklistVersionSerializer,
                                                   ComplianceQuerySerializer, ComplianceRowSerializer,
+                                                  InspectionFiguresQuerySerializer, InspectionFiguresSerializer,
                                                   InspectionCancelSerializer, InspectionChangeSerializer,
                                                   InspectionDetailSerializer, InspectionPlanSerializer,
                                                   InspectionRecordSerializer, InspectionSerializer)
+from parkbeat.inspections.figures import inspection_figures
 from parkbeat.inspections.filters import InspectionFilterSet
-from parkbeat.inspections.models import ChecklistTemplate, ChecklistVersion, Inspection
+from parkbeat.inspections.models import Campaign, ChecklistTemplate, ChecklistVersion, Inspection, KeyDate
 from parkbeat.inspections.quarters import Quarter
 
 VIEW = require_perm("inspection.view")
@@ -141,6 +148,26 @@ class InspectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
                                    expected_version=data["version"])
         return self._detail(request)
 
+    @extend_schema(parameters=[InspectionFiguresQuerySerializer], responses=InspectionFiguresSerializer)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def figures(self, request):
+        """Inspections done (full, partial, joint), planned and cancelled in `?start=`…`?end=` (Asia/Shanghai
+        days, default this year so far), and the quarterly rule's compliance rate per quarter and overall."""
+        if not can(request.user, "inspection.compliance"):
+            raise PermissionDenied()
+        query = InspectionFiguresQuerySerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        today = selectors.shanghai_day(timezone.now())
+        start = query.validated_data.get("start") or today.replace(month=1, day=1)
+        end = query.validated_data.get("end") or max(today, start)
+        if end < start or (end - start).days > 3 * 366:
+            raise ValidationError({"end": [_("Choose an end on or after the start, at most three years on.")]})
+        figures = inspection_figures(user=request.user, start=start, end=end, park=query.validated_data.get("park"))
+        return Response(InspectionFiguresSerializer({**vars(figures), "key": figures.key, "key_done": figures.key_done,
+                                           "rate": figures.rate, "quarters": [
+                                               {"quarter": str(q.quarter), "key": q.key, "done": q.done,
+                                                "rate": q.rate} for q in figures.quarters]}).data)
+
     @extend_schema(parameters=[ComplianceQuerySerializer], responses=ComplianceRowSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def compliance(self, request):
@@ -156,3 +183,97 @@ class InspectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
                           "park": row.enterprise.park_id,
                           "quarters": [{"quarter": str(q), "state": state} for q, state in row.cells]}
                          for row in rows])
+
+
+class _ProgressMixin:
+    """A station's plan (key dates, campaigns): read by its police, kept by its leader and officers."""
+
+    permission_classes = [require_perm("inspection.compliance")]
+
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+    def _progress_response(self, request, obj, status=200):
+        serializer = self.detail_serializer(obj, context={"request": request, "progress": self.progress(obj)})
+        return Response(serializer.data, status=status)
+
+    def retrieve(self, request, pk=None):
+        return self._progress_response(request, self.get_object())
+
+    def _may_schedule(self, request):
+        if not can(request.user, "inspection.plan"):
+            raise PermissionDenied()
+
+
+class KeyDateViewSet(_ProgressMixin, viewsets.ReadOnlyModelViewSet):
+    """Key dates (重要节点): every key enterprise of the scope needs a full-coverage inspection within the window
+    before the date; the detail carries each one's state (done, due, due soon, late, upcoming)."""
+
+    queryset = KeyDate.objects.select_related("station", "park").order_by("day", "id")
+    serializer_class = KeyDateSerializer
+    detail_serializer = KeyDateDetailSerializer
+
+    def progress(self, key_date):
+        return selectors.keydate_progress(key_date=key_date, user=self.request.user)
+
+    @extend_schema(responses=KeyDateDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return super().retrieve(request, pk)
+
+    @extend_schema(request=KeyDateCreateSerializer, responses={201: KeyDateDetailSerializer})
+    def create(self, request):
+        """A key date of one park (leader or its officer) or of every park of the station (its leader)."""
+        self._may_schedule(request)
+        key_date = services.keydate_create(actor=request.user, **_body(KeyDateCreateSerializer, request))
+        return self._progress_response(request, key_date, status=201)
+
+    @extend_schema(request=KeyDateChangeSerializer, responses=KeyDateDetailSerializer)
+    def partial_update(self, request, pk=None):
+        self._may_schedule(request)
+        key_date = self.get_object()
+        data = _body(KeyDateChangeSerializer, request)
+        version = data.pop("version")
+        services.keydate_update(actor=request.user, key_date=key_date, data=data, expected_version=version)
+        return self._progress_response(request, self.get_object())
+
+    @extend_schema(request=KeyDateRemoveSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        """Remove a key date entered by mistake (one that has passed is kept: 400)."""
+        self._may_schedule(request)
+        key_date = self.get_object()
+        services.keydate_delete(actor=request.user, key_date=key_date,
+                                expected_version=_body(KeyDateRemoveSerializer, request)["version"])
+        return Response(status=204)
+
+
+class CampaignViewSet(_ProgressMixin, viewsets.ReadOnlyModelViewSet):
+    """Special campaigns (专项治理): a theme, a period, a set of enterprises; the detail carries each one's state
+    (done within the period, due, late after the end, upcoming)."""
+
+    queryset = Campaign.objects.select_related("station").prefetch_related("enterprises").order_by("-starts_on", "-id")
+    serializer_class = CampaignSerializer
+    detail_serializer = CampaignDetailSerializer
+
+    def progress(self, campaign):
+        return selectors.campaign_progress(campaign=campaign, user=self.request.user)
+
+    @extend_schema(responses=CampaignDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return super().retrieve(request, pk)
+
+    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignDetailSerializer})
+    def create(self, request):
+        self._may_schedule(request)
+        campaign = services.campaign_create(actor=request.user, **_body(CampaignCreateSerializer, request))
+        return self._progress_response(request, campaign, status=201)
+
+    @extend_schema(request=CampaignChangeSerializer, responses=CampaignDetailSerializer)
+    def partial_update(self, request, pk=None):
+        self._may_schedule(request)
+        campaign = self.get_object()
+        data = _body(CampaignChangeSerializer, request)
+        version, enterprises = data.pop("version"), data.pop("enterprises", None)
+        services.campaign_update(actor=request.user, campaign=campaign, data=data, enterprises=enterprises,
+                                 expected_version=version)
+        return self._progress_response(request, self.get_object())

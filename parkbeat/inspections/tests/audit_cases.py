@@ -38,7 +38,26 @@ def _png():
     return SimpleUploadedFile("隐患.png", buffer.getvalue(), content_type="image/png")
 
 
+def _key_date(w):
+    return s.keydate_create(actor=w.leader, station=w.station, name="春节", day=date(2027, 2, 6))
+
+
+def _campaign(w):
+    return s.campaign_create(actor=w.officer, theme="夏季消防专项", starts_on=date(2027, 6, 1),
+                             ends_on=date(2027, 8, 31), enterprises=[w.enterprise])
+
+
 CASES = {
+    "inspections.services:keydate_create": ("leader", _key_date, "create", "inspections.KeyDate", 1),
+    "inspections.services:keydate_update": ("leader", _with(_key_date, lambda w, k: s.keydate_update(
+        actor=w.leader, key_date=k, data={"window_days": 20}, expected_version=k.version)),
+        "update", "inspections.KeyDate", 1),
+    "inspections.services:keydate_delete": ("leader", _with(_key_date, lambda w, k: s.keydate_delete(
+        actor=w.leader, key_date=k, expected_version=k.version)), "delete", "inspections.KeyDate", 1),
+    "inspections.services:campaign_create": ("officer", _campaign, "create", "inspections.Campaign", 1),
+    "inspections.services:campaign_update": ("officer", _with(_campaign, lambda w, c: s.campaign_update(
+        actor=w.officer, campaign=c, data={"note": "第二轮"}, enterprises=[w.enterprise, w.enterprise2],
+        expected_version=c.version)), "update", "inspections.Campaign", 2),
     "inspections.services:checklist_create": ("officer", _checklist, "create", "inspections.ChecklistTemplate", 1),
     "inspections.services:checklist_update": ("officer", _with(_checklist, lambda w, t: s.checklist_update(
         actor=w.officer, template=t, data={"description": "夏季"}, expected_version=t.version)),

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from parkbeat.core import demo
 from parkbeat.inspections import selectors
-from parkbeat.inspections.models import Inspection, InspectionResult
+from parkbeat.inspections.models import Campaign, Inspection, InspectionResult, KeyDate
 from parkbeat.inspections.quarters import Quarter
 from parkbeat.org.models import User
 from parkbeat.org.tests.test_seed_demo import NOW
@@ -30,6 +30,13 @@ def test_the_demo_shows_every_state_of_the_board(demo_mode):
                  done.filter(coverage="partial").exists(), done.filter(counts_for_rule=True).exists(),
                  joined.exists(), not joined.filter(agency_staff__isnull=True).exists(),
                  all(r.note for r in hazards), all(Quarter.of(i.happened_at) <= Quarter.of(NOW) for i in done))
+        key_dates = set(KeyDate.objects.values_list("name", flat=True))
+        summer = Campaign.objects.get(theme="夏季消防专项")
+        summer_states = {row.state for row in selectors.campaign_progress(campaign=summer, user=leader, now=NOW)}
+        winter = Campaign.objects.get(theme="冬季防火专项")
+        tagged = Inspection.objects.filter(campaign=summer, status="done")
+        plans = (key_dates, summer_states, tagged.exists(), winter.inspections.exists())
         transaction.set_rollback(True)
 
     assert facts == (60, True, True, True, True, True, True, True)
+    assert plans == ({"国庆", "元旦", "春节"}, {"done", "late"}, True, True)
