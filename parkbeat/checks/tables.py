@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from parkbeat.audit.tables import role_labels
 from parkbeat.checks.models import mask_name
 from parkbeat.core.personal import mask_resident_id
 from parkbeat.core.tables import Table, WhenColumn
@@ -84,6 +85,12 @@ class CheckReadTable(Table):
     class Meta(Table.Meta):
         attrs = {**Table.Meta.attrs, "id": "read-results"}
         empty_text = _("Nobody has read a background check matching these filters.")
+
+    def render_actor_roles(self, value):
+        return "、".join(str(label) for label in role_labels(value))
+
+    def value_actor_roles(self, value):
+        return "、".join(str(label) for label in role_labels(value))
 
     def render_object_id(self, record, value):
         return format_html('<a href="{}?{}">#{}</a>', reverse("checks:read_log"), f"check={value}", value)

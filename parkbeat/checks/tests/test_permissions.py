@@ -362,7 +362,7 @@ def test_the_auditor_lists_who_read_which_request(world, answered, page, api_as)
     log = page(world.auditor).get(f"/checks/reads/?check={answered.pk}")
 
     html = log.content.decode()
-    assert log.status_code == 200 and "t_officer" in html and "t_liaison" in html
+    assert log.status_code == 200 and "t_officer" in html and "t_liaison" in html and "Park officer" in html
     assert h.NAME not in html
     assert page(world.officer).get("/checks/reads/").status_code == 403
     assert page(world.liaison).get("/checks/reads/").status_code == 403
