@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card, Panel
 from parkbeat.core.pagination import keyed_page
-from parkbeat.core.permissions import LIAISON, POLICE, has_role
+from parkbeat.core.permissions import LEADER, LIAISON, OFFICER, POLICE, has_role
 from parkbeat.enterprises.models import Demand, Enterprise, Visit
 from parkbeat.enterprises.selectors import my_open_demands
+from parkbeat.enterprises.visit_plan import due_list
 
 ENTERPRISES, DEMANDS, VISITS = "enterprises:enterprise_list", "enterprises:demand_list", "enterprises:visit_list"
 SHOWN = 8
@@ -29,6 +30,9 @@ CARDS = (
          icon="exclamation-octagon"),
     Card("visits_this_month", _("Visits this month"), VISITS,
          lambda now: f"?date_from={_month_start(now):%Y-%m-%d}", roles=POLICE, icon="clipboard-check"),
+    # 应访未访: due a visit and not visited (enterprises.visit_plan), for those who make the visits
+    Card("visits_due", _("Visits due"), "enterprises:visit_plan", warn=True, roles=frozenset({OFFICER, LEADER}),
+         shown_to=VISITS, icon="calendar-x"),  # the page is reached from the visits list
 )
 
 
@@ -45,6 +49,7 @@ def counts(*, user, now):
         "open_demands": demands["open"],
         "overdue_demands": demands["overdue"],
         "visits_this_month": Visit.objects.visible_to(user).filter(visited_at__gte=_month_start(now)).count(),
+        "visits_due": due_list(user=user, now=now).count() if has_role(user, OFFICER, LEADER) else 0,
     }
 
 

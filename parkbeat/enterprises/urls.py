@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parkbeat.enterprises import urls_io, views
+from parkbeat.enterprises import urls_io, views, visit_plan_views
 
 app_name = "enterprises"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/visits/new/", views.VisitCreateView.as_view(), name="visit_create"),
     path("<int:pk>/demands/new/", views.DemandCreateView.as_view(), name="demand_create"),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),
+    path("visits/due/", visit_plan_views.VisitPlanView.as_view(), name="visit_plan"),
     path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
     path("visits/<int:pk>/edit/", views.VisitUpdateView.as_view(), name="visit_update"),
     path("demands/", views.DemandListView.as_view(), name="demand_list"),

@@ -30,7 +30,7 @@ def test_the_leader_sees_the_case_figures_first_then_the_registry_with_links_to_
         "home-cases": ["open_incidents", "incidents_awaiting", "incidents_overdue", "unsettled_disputes",
                        "agreements_performing", "instalments_overdue"],
         "home-counts": ["parks", "enterprises", "key_enterprises", "open_demands", "overdue_demands",
-                        "visits_this_month"],
+                        "visits_this_month", "visits_due"],
     }
     links = {card.key: href for cards in page["rows"].values() for card, _value, href in cards}
     assert links["incidents_overdue"] == reverse("incidents:incident_list") + "?overdue=true"
@@ -39,6 +39,7 @@ def test_the_leader_sees_the_case_figures_first_then_the_registry_with_links_to_
     assert links["enterprises"] == reverse("enterprises:enterprise_list") + "?current=true"
     month = timezone.localdate().replace(day=1)
     assert links["visits_this_month"] == reverse("enterprises:visit_list") + f"?date_from={month:%Y-%m-%d}"
+    assert links["visits_due"] == reverse("enterprises:visit_plan")
     assert page["counts"]["parks"] == 2
     assert _panels(page)[:2] == ["incidents_waiting", "disputes_station"]
 
