@@ -235,3 +235,29 @@ def test_every_change_is_audited_in_its_transaction(world):
     verbs = list(AuditEvent.objects.filter(object_type="hazards.Hazard", object_id=str(hazard.pk))
                  .order_by("id").values_list("verb", flat=True))
     assert verbs == ["create", "transition", "transition"]
+
+
+def test_a_hazard_from_a_patrol_finding_and_from_an_incident(world, page_as, english_pages):
+    from parkbeat.incidents.models import Incident
+    from parkbeat.patrols import services as patrols
+    from parkbeat.patrols.tests import helpers as ph
+
+    run = patrols.run_start(actor=world.officer, plan=ph.all_week_plan(world))
+    finding = patrols.finding_report(actor=world.officer, run=run, kind="fire_safety", description="消防通道堆放纸箱")
+    form = page_as(world.officer).get(f"/hazards/new/?finding={finding.pk}")
+    assert form.status_code == 200 and "消防通道堆放纸箱" in form.content.decode()
+    with pytest.raises(ValidationError) as exc:  # a finding names no enterprise: choose it
+        s.hazard_create(actor=world.officer, finding=finding, description=finding.description, disposition="deadline",
+                        deadline=s.today_in_shanghai(), responsible_name="王")
+    assert "enterprise" in exc.value.message_dict
+    hazard = s.hazard_create(actor=world.officer, finding=finding, enterprise=world.enterprise,
+                             description=finding.description, disposition="deadline",
+                             deadline=s.today_in_shanghai(), responsible_name="王")
+    assert (hazard.source, hazard.found_at) == ("patrol", finding.at)
+    incident = Incident.objects.get(pk=finding.incident_id)
+    with pytest.raises(ValidationError):
+        s.hazard_create(actor=world.officer, finding=finding, incident=incident, enterprise=world.enterprise,
+                        description="x", disposition="on_spot", evidence=[h.png()])
+    from_incident = s.hazard_create(actor=world.officer, incident=incident, enterprise=world.enterprise,
+                                    description="仓库冒烟", disposition="on_spot", evidence=[h.png()])
+    assert from_incident.source == "incident" and list(incident.hazards.all()) == [from_incident]
