@@ -158,7 +158,7 @@ def remind_due_visits(*, now=None):
                 continue
             body = _("Most overdue: %(name)s, %(days)s days overdue.") % {
                 "name": first.name, "days": overdue_days(first, today)}
-            told += len(notify(recipients=[user], kind=Notification.Kind.OTHER, url=url,
-                               title=_("%(n)s enterprises due a visit and not visited") % {"n": count}, body=body,
+            told += len(notify(recipients=[user], kind=Notification.Kind.VISIT_DUE, url=url,
+                               title=_("Visit due: %(n)s enterprises not visited") % {"n": count}, body=body,
                                dedupe_key=f"visit-due:{user.pk}:{today.isoformat()}"))
     return told

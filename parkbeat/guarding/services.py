@@ -260,8 +260,9 @@ def _release(actor, segment, conflicts):
         released.append((shift, rows))
         for row in rows:
             notify(recipients=[row.user], kind=Notification.Kind.GUARDING_GAP, obj=shift,
-                   title=_("Released from a guard shift: %(segment)s of %(asset)s from %(start)s") % {
-                       "segment": segment, "asset": segment.asset.name, "start": _shown(shift.starts_at)},
+                   title=_("Guarding gap: %(person)s released from %(segment)s of %(asset)s from %(start)s") % {
+                       "person": row.user.display_name, "segment": segment, "asset": segment.asset.name,
+                       "start": _shown(shift.starts_at)},
                    body=_("The segment now goes to %(team)s, so you are no longer on this shift.") % {"team": team},
                    dedupe_key=f"guarding-release:{row.pk}")
     if released:
@@ -269,9 +270,8 @@ def _release(actor, segment, conflicts):
                           for shift, rows in released)
         notify(recipients=[u for u in _recipients(segment) if u.pk != actor.pk], kind=Notification.Kind.GUARDING_GAP,
                obj=segment.asset,
-               title=ngettext("Guarding: %(n)s shift of %(segment)s reopened for %(team)s",
-                              "Guarding: %(n)s shifts of %(segment)s reopened for %(team)s", len(released)) % {
-                   "n": len(released), "segment": segment, "team": team},
+               title=_("Guarding gap: places reopened on %(segment)s of %(asset)s for %(team)s (shifts: %(n)s)") % {
+                   "n": len(released), "segment": segment, "asset": segment.asset.name, "team": team},
                body=_("Released from them: %(lines)s") % {"lines": lines},
                dedupe_key=f"guarding-release:{segment.pk}:{segment.version}")
     return released

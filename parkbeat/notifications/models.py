@@ -40,6 +40,7 @@ class Notification(ChoiceLabels):
         HAZARD_DUE = "hazard_due", _("Hazard due")
         HAZARD_OVERDUE = "hazard_overdue", _("Hazard overdue")
         INSPECTION_DUE = "inspection_due", _("Inspection due")
+        VISIT_DUE = "visit_due", _("Visit due")
         OTHER = "other", _("Other")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications",

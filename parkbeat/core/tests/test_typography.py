@@ -90,13 +90,16 @@ TITLES = {
     "volunteer_support_due": ("%(kind)s of volunteer %(name)s expires on %(date)s",),
     "patrol_missed": ("Patrol %(plan)s missed %(count)s checkpoint(s)",),
     "guarding_gap": ("Guarding gap: %(segment)s of %(asset)s from %(start)s",
-                     "Guarding gap: %(person)s declined %(segment)s of %(asset)s from %(start)s"),
+                     "Guarding gap: %(person)s declined %(segment)s of %(asset)s from %(start)s",
+                     "Guarding gap: %(person)s released from %(segment)s of %(asset)s from %(start)s",
+                     "Guarding gap: places reopened on %(segment)s of %(asset)s for %(team)s (shifts: %(n)s)"),
     "guard_shift_soon": ("Guard shift soon: %(segment)s of %(asset)s from %(start)s",),
     "hazard_due": ("Hazard due: %(enterprise)s by %(deadline)s",),
     "hazard_overdue": ("Hazard overdue: %(enterprise)s", "Hazard overdue: %(enterprise)s, %(days)s days past the deadline"),
     "inspection_due": ("Inspection due: %(n)s key enterprises this quarter",
                        "Inspection due: %(n)s key enterprises before %(name)s",
                        "Inspection due: %(theme)s ends %(end)s, %(n)s enterprises not done"),
+    "visit_due": ("Visit due: %(n)s enterprises not visited",),
 }
 
 

@@ -167,7 +167,7 @@ def test_the_reminder_tells_each_park_officer_once_a_day(quiet, english):
 
     assert visit_plan.remind_due_visits(now=now) == 2
     mine = Notification.objects.get(recipient=quiet.officer)
-    assert mine.title == "1 enterprises due a visit and not visited"
+    assert (mine.kind, mine.title) == ("visit_due", "Visit due: 1 enterprises not visited")
     assert mine.body == "Most overdue: 逾期重点企业, 62 days overdue."  and mine.url == reverse("enterprises:visit_plan")
     assert not Notification.objects.filter(recipient=quiet.officer2).exists()
     assert Notification.objects.filter(recipient=quiet.other_officer).count() == 1

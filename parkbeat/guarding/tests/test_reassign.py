@@ -87,7 +87,8 @@ def test_released_people_leave_the_upcoming_shifts_the_others_stay_and_everyone_
     assert sorted(told.filter(recipient=world.volunteer).values_list("object_id", flat=True)) == sorted(
         [line["soon"].pk, line["later"].pk])
     captain = told.get(recipient=line["captain"])
-    assert "2 shifts" in captain.title and world.volunteer.display_name in captain.body
+    assert captain.title.startswith("Guarding gap: places reopened on") and "(shifts: 2)" in captain.title
+    assert world.volunteer.display_name in captain.body
     assert not told.filter(recipient=world.officer).exists()  # the actor is not told what they did
     events = AuditEvent.objects.filter(object_type="guarding.GuardShift", verb="update", note__startswith="Released")
     assert sorted(events.values_list("object_id", flat=True)) == sorted(str(line[k].pk) for k in ("soon", "later"))
