@@ -46,9 +46,9 @@ def scene(world):
                                              from_value=from_value, to_value=to_value)
         return d
 
-    d1 = dispute(at(3, 2, 10), "labour_wage", "enterprise", status="settled", settled_at=at(3, 2, 16),
-                 settled_level="enterprise", seconds_enterprise=21600, incident=(at(3, 2, 9), at(3, 2, 9, 20)),
-                 steps=[(at(3, 2, 16), "status", "open", "settled")])
+    dispute(at(3, 2, 10), "labour_wage", "enterprise", status="settled", settled_at=at(3, 2, 16),
+            settled_level="enterprise", seconds_enterprise=21600, incident=(at(3, 2, 9), at(3, 2, 9, 20)),
+            steps=[(at(3, 2, 16), "status", "open", "settled")])
     d2 = dispute(at(3, 5, 8), "labour_wage", "park", status="settled", settled_at=at(3, 7, 8), settled_level="park",
                  seconds_park=172800, incident=(at(3, 5, 7), at(3, 5, 7, 10)),
                  steps=[(at(3, 7, 8), "status", "open", "settled")])
