@@ -220,7 +220,7 @@ class ChecklistForm(BootstrapFormMixin, forms.Form):
 class AreaForm(BootstrapFormMixin, forms.Form):
     """One area of a version in the editor: its kind, name, whether required, and its items one per line."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *AreaKind.choices], required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *AreaKind.choices], required=False)
     name = forms.CharField(label=_("Area"), max_length=100, required=False)
     required = forms.BooleanField(label=_("Required for full coverage"), required=False, initial=True)
     items = forms.CharField(label=_("Items, one per line"), required=False,

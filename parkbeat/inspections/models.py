@@ -256,6 +256,11 @@ class KeyDate(VersionedModel):
         """The first day of the window (Asia/Shanghai); the window ends the day before the key date."""
         return self.day - timedelta(days=self.window_days)
 
+    @property
+    def window_end(self):
+        """The last day of the window: the day before the key date."""
+        return self.day - timedelta(days=1)
+
 
 class Campaign(VersionedModel):
     """A special campaign (专项治理): a theme, a period and a set of enterprises each to be inspected in it."""

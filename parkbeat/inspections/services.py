@@ -402,7 +402,7 @@ def keydate_delete(*, actor, key_date, expected_version=None):
 
 
 # ---------------------------------------------------------------- special campaigns (专项治理)
-def campaign_enterprises(*, actor, enterprises=(), parks=(), risk_categories=()):
+def _campaign_members(*, actor, enterprises=(), parks=(), risk_categories=()):
     """The campaign's set: the enterprises chosen, plus the open ones of the parks chosen (of those risk
     categories, when given); only enterprises the actor plans for."""
     chosen = {e.pk for e in enterprises}
@@ -439,7 +439,7 @@ def _check_period(starts_on, ends_on):
 def campaign_create(*, actor, theme, starts_on, ends_on, enterprises=(), parks=(), risk_categories=(), note=""):
     require(actor, "inspection.plan")
     _check_period(starts_on, ends_on)
-    members = campaign_enterprises(actor=actor, enterprises=enterprises, parks=parks,
+    members = _campaign_members(actor=actor, enterprises=enterprises, parks=parks,
                                    risk_categories=risk_categories)
     campaign = Campaign(theme=(theme or "").strip(), starts_on=starts_on, ends_on=ends_on,
                         station_id=_campaign_station(members), note=(note or "").strip())
@@ -449,8 +449,10 @@ def campaign_create(*, actor, theme, starts_on, ends_on, enterprises=(), parks=(
     return campaign
 
 
-def campaign_update(*, actor, campaign, data, enterprises=None, expected_version=None):
-    """Theme, period, note; with `enterprises`, the set (all of the campaign's station)."""
+def campaign_update(*, actor, campaign, data, enterprises=None, parks=(), risk_categories=(),
+                    expected_version=None):
+    """Theme, period, note; with `enterprises` (and the open ones of `parks`, of `risk_categories` when given),
+    the set (all of the campaign's station)."""
     require(actor, "inspection.plan")
     if not campaign_list_for(actor).filter(pk=campaign.pk).exists():
         raise PermissionDenied(_("You are not allowed to do this here."))
@@ -459,8 +461,10 @@ def campaign_update(*, actor, campaign, data, enterprises=None, expected_version
         lock_for_update(campaign, expected_version)
         _check_period(data.get("starts_on", campaign.starts_on), data.get("ends_on", campaign.ends_on))
         obj, changed = model_update(actor=actor, obj=campaign, data=data)
-        if enterprises is not None:
-            members = campaign_enterprises(actor=actor, enterprises=enterprises)
+        if enterprises is not None or parks:
+            enterprises = list(enterprises or ())
+            members = _campaign_members(actor=actor, enterprises=enterprises, parks=parks,
+                                        risk_categories=risk_categories)
             if _campaign_station(members) != campaign.station_id:
                 raise ValidationError({"enterprises": _("A campaign's enterprises are all of one station.")})
             before = sorted(campaign.enterprises.values_list("pk", flat=True))

@@ -218,9 +218,8 @@ class ComplianceBoardView(PermissionRequiredMixin, TemplateView):
             if park is None:
                 messages.error(self.request, _("Choose a park from the list."))
         rows = selectors.compliance_board(user=self.request.user, year=year, park=park, now=now)
-        today = selectors.shanghai_day(now)
-        end = date(year, 12, 31) if year != today.year else today
-        figures = inspection_figures(user=self.request.user, start=date(year, 1, 1), end=end, park=park, now=now)
+        figures = inspection_figures(user=self.request.user, start=date(year, 1, 1), end=date(year, 12, 31),
+                                     park=park, now=now)
         return {**super().get_context_data(**kwargs), "rows": rows, "year": year, "parks": parks, "park": park,
                 "figures": figures,
                 "quarters": [q for q, _state in rows[0].cells] if rows else [],
@@ -439,10 +438,9 @@ class CampaignUpdateView(CampaignMixin, CampaignFormMixin, ServiceFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        enterprises = services.campaign_enterprises(actor=self.request.user, enterprises=data["enterprises"],
-                                                    parks=data["parks"], risk_categories=data["risk_categories"])
         return services.campaign_update(
-            actor=self.request.user, campaign=self.campaign, enterprises=enterprises,
+            actor=self.request.user, campaign=self.campaign, enterprises=data["enterprises"], parks=data["parks"],
+            risk_categories=data["risk_categories"],
             data={k: data[k] for k in ("theme", "starts_on", "ends_on", "note")}, expected_version=data["version"])
 
 
