@@ -188,12 +188,17 @@ def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode):
         ("incidents", 360), ("disputes", 100), ("agreements", 84), ("checkpoints", 15), ("patrol routes", 3),
         ("patrol plans", 6), ("patrol runs", 12), ("check-ins", 60), ("missed checkpoints", 1), ("flagged scans", 1),
         ("findings", 1), ("open patrol runs", 0), ("guarded assets", 1), ("guard segments", 4), ("guard shifts", 24),
-        ("uncovered intervals ahead", 1), ("inspections", 225), ("inspections done", 194), ("inspections planned", 31),
-        ("inspection results", 3760), ("joint inspections", 103), ("demo accounts", 24), ("notifications", 23)]
-    assert first[1]["User"] == 24 and first[1]["Notification"] == 25
-    # the import itself, and the patrols', guarding's and inspections' rows (each done inspection planned, then
-    # recorded; the planned ones planned), written through the services with their real trail
-    assert first[1]["AuditEvent"] == 1 + 111 + 31 + 2 * 194 + 31
+        ("uncovered intervals ahead", 1), ("key dates", 3), ("campaigns", 2), ("campaign inspections", 57),
+        ("inspections", 225), ("inspections done", 194), ("inspections planned", 31), ("inspection results", 4885),
+        ("joint inspections", 103), ("hazards", 192), ("hazards struck off", 58), ("hazards being rectified", 96),
+        ("hazards awaiting review", 38), ("hazards referred", 12), ("hazard reminders", 48),
+        ("background checks", 36), ("background checks answered", 30), ("background checks erased", 21),
+        ("demo accounts", 24), ("notifications", 23)]
+    assert first[1]["User"] == 24 and first[1]["Notification"] == 25 + 48  # + the hazards' reminders
+    # the import itself, and the patrols', guarding's, inspections', key dates', campaigns', hazards' (registered,
+    # evidence and its files, reviews, referrals, follow-ups) and background checks' rows, written through the
+    # services with their real trail
+    assert first[1]["AuditEvent"] == 1343
 
 
 # ---------------------------------------------------------------- the runner
@@ -223,7 +228,7 @@ def test_the_installed_demo_modules_run_org_first_and_the_inbox_last():
     order = [m.app for m in demo.demo_modules()]
 
     assert order == ["org", "enterprises", "volunteers", "incidents", "disputes", "notifications", "patrols", "guarding",
-                     "inspections"]
+                     "inspections", "hazards", "checks"]
     assert all(set(m.requires) <= set(order[:index]) for index, m in enumerate(demo.demo_modules()))
 
 
