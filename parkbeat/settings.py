@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "parkbeat.inspections",
     "parkbeat.hazards",
     "parkbeat.checks",
+    "parkbeat.crime",  # enterprise-related crime (涉企案件): leads and cases
     # login and sessions (part A): lockout, second factor (TOTP + recovery codes), session index
     "axes",
     "django_otp",

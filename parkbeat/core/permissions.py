@@ -86,6 +86,16 @@ PERMISSIONS = {
     "check.request": {LIAISON},
     "check.handle": {LEADER, OFFICER},
     "check.figures": {LEADER, OFFICER},
+    # enterprise-related crime (涉企案件): the police record leads (the staff of the agency working one jointly see
+    # it and add observations); only leader and officer close or convert them and handle cases (auxiliaries see
+    # a case summary, the enterprise's liaison its cases' status and recovered value)
+    "lead.view": POLICE | {AGENCY},
+    "lead.add": POLICE,
+    "lead.observe": POLICE | {AGENCY},
+    "lead.decide": {LEADER, OFFICER},
+    "crime.view": POLICE | {LIAISON},
+    "crime.handle": {LEADER, OFFICER},
+    "crime.export": POLICE,
     "audit.view": {AUDITOR},
     "user.manage": {SYSTEM_ADMIN},
     "role.assign": {SECURITY_ADMIN},

@@ -226,6 +226,10 @@ PERSONAL_FIELDS = {
         "candidate_name": ("name", _("Checking a candidate for a sensitive post, with their consent")),
         "resident_id": ("resident_id", _("Checking a candidate for a sensitive post, with their consent")),
     },
+    "crime.Suspect": {
+        "name": ("name", _("Identifying a suspect in a criminal case")),
+        "resident_id": ("resident_id", _("Identifying a suspect in a criminal case")),
+    },
     "disputes.DisputeParty": {
         "representatives": ("name", _("Knowing whom to talk to for a group of workers")),
         "contact_mobile": ("mobile", _("Reaching a party to arrange mediation")),
