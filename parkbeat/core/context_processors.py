@@ -36,6 +36,9 @@ NAV = [
     ("guarding:shift_list", "calendar2-week", _("Guard shifts"), {LEADER, OFFICER, AUXILIARY}),
     ("inspections:inspection_list", "clipboard2-pulse", _("Safety inspections"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("inspections:compliance", "grid-3x3", _("Inspection compliance"), {LEADER, OFFICER, AUXILIARY}),
+    ("inspections:calendar", "calendar3", _("Inspection calendar"), {LEADER, OFFICER, AUXILIARY}),
+    ("inspections:keydate_list", "calendar-event", _("Key dates"), {LEADER, OFFICER, AUXILIARY}),
+    ("inspections:campaign_list", "flag", _("Special campaigns"), {LEADER, OFFICER, AUXILIARY}),
     ("hazards:hazard_list", "exclamation-triangle", _("Hazards"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("hazards:my_hazards", "exclamation-triangle", _("My hazards"), {LIAISON}),
     ("checks:check_list", "person-check", _("Background checks"), {LEADER, OFFICER, LIAISON}),
@@ -60,7 +63,9 @@ GROUPS = [
                                                  "guarding:asset_list", "guarding:my_shifts",
                                                  "guarding:shift_list")),
     (_("Inspections"), "clipboard2-pulse", ("inspections:inspection_list", "inspections:compliance",
-                                            "hazards:hazard_list", "hazards:my_hazards")),
+                                            "inspections:calendar", "inspections:keydate_list",
+                                            "inspections:campaign_list", "hazards:hazard_list",
+                                            "hazards:my_hazards")),
     (_("Background checks"), "person-check", ("checks:check_list", "checks:check_figures")),
 ]
 GROUP_OF = {name: index for index, (_label, _icon, names) in enumerate(GROUPS) for name in names}
