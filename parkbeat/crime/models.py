@@ -189,6 +189,7 @@ class Case(VersionedModel):
     recovered_at = models.DateTimeField(_("property recovered at"), null=True, blank=True, validators=[happened])
     recovered_yuan = models.DecimalField(_("recovered (yuan)"), max_digits=12, decimal_places=2, default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)  # kept once closed: clearance rate
     closed_reason = models.CharField(_("why closed"), max_length=500, blank=True)
     incident = models.ForeignKey("incidents.Incident", models.PROTECT, null=True, blank=True,
                                  related_name="crime_cases", verbose_name=_("incident"))

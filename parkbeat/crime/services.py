@@ -293,6 +293,8 @@ def case_transition(*, actor, case, status, reason="", expected_version=None):
             raise IllegalTransition(_("The case cannot move from %(from)s to %(to)s.") % {
                 "from": case.get_status_display(), "to": str(Case.Status(status).label)})
         data = {"status": status}
+        if status == Case.Status.SOLVED:
+            data["solved_at"] = timezone.now()
         if status == Case.Status.CLOSED:
             data["closed_reason"] = reason
         model_update(actor=actor, obj=case, data=data, verb="transition", note=reason)
