@@ -150,9 +150,10 @@ def verify_chain():
 
 
 # ------------------------------------------------------------------ retention (SECURITY C4)
-# Reveals of masked personal data are "access to sensitive personal data": kept 3 years, the rest 180 days.
-# The PostgreSQL trigger (migration 0004) enforces the same floors; settings may only lengthen them.
-SENSITIVE_VERBS = (AuditEvent.Verb.REVEAL,)
+# Reveals of masked personal data and reads of records holding it (a background check) are "access to sensitive
+# personal data": kept 3 years, the rest 180 days. The PostgreSQL trigger (migrations 0004, 0008) enforces the same
+# floors; settings may only lengthen them.
+SENSITIVE_VERBS = (AuditEvent.Verb.REVEAL, AuditEvent.Verb.VIEW)
 FLOOR_DAYS = 180
 SENSITIVE_FLOOR_DAYS = 1095
 

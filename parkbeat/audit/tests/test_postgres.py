@@ -103,6 +103,18 @@ def test_the_purge_deletes_old_events_and_the_chain_still_verifies(postgres_db):
     assert "append-only" in refused(lambda: AuditEvent.objects.filter(note="新").delete())
 
 
+def test_the_trigger_keeps_reads_of_personal_records_for_the_sensitive_floor(postgres_db):
+    with time_machine.travel(datetime.now(dt_timezone.utc) - timedelta(days=400), tick=False):
+        read = record(actor=None, verb="view", object_type="checks.BackgroundCheck", note="一年多前查阅")
+
+    # even the purge's own flag does not let a 400-day-old read go (the floor is 1095 days)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL parkbeat.audit_purge = 'on'")
+        assert "append-only" in refused(lambda: AuditEvent.objects.filter(pk=read.pk).delete())
+    assert AuditEvent.objects.filter(pk=read.pk).exists()
+
+
 def test_the_chain_head_may_still_be_updated_by_appends(postgres_db):
     first, second = two_events()
 

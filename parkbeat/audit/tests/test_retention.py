@@ -73,6 +73,18 @@ def test_reveals_are_kept_three_years(db):
     assert verify_chain() == (3, None)
 
 
+def test_reads_of_personal_records_are_kept_three_years_like_reveals(db):
+    # given: a background check opened 1000 and 1200 days ago
+    event_on(1200, verb="view", note="1200天前查阅")
+    event_on(1000, verb="view", note="1000天前查阅")
+    event_on(1000, note="1000天前修改")
+    # when
+    deleted = purge_at()
+    # then
+    assert deleted == 2
+    assert kept_notes()[:1] == ["1000天前查阅"]  # then the purge's own event
+
+
 def test_kept_reveals_between_purged_events_leave_a_verifiable_chain(db):
     # given: purged, kept, purged, purged, kept, young
     event_on(500, note="a")
