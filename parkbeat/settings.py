@@ -464,6 +464,10 @@ if AUDIT_RETENTION_DAYS < 180 or AUDIT_SENSITIVE_RETENTION_DAYS < 1095:
 CHECK_RETENTION_DAYS = env_int("PARKBEAT_CHECK_RETENTION_DAYS", 180)
 if CHECK_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("PARKBEAT_CHECK_RETENTION_DAYS must be at least 1")
+# Visits planned by risk (应访未访): days between two visits of a key enterprise and of any other (1 to 366;
+# enterprises.visit_plan refuses anything else).
+PARKBEAT_VISIT_DAYS_KEY = env_int("PARKBEAT_VISIT_DAYS_KEY", 30)
+PARKBEAT_VISIT_DAYS_OTHER = env_int("PARKBEAT_VISIT_DAYS_OTHER", 90)
 # Every log handler masks resident IDs and mobiles and drops passwords, codes and tokens; error reports too.
 LOGGING.setdefault("filters", {})["personal_data"] = {"()": "parkbeat.core.logging.PersonalDataFilter"}
 for _handler in LOGGING["handlers"].values():
