@@ -12,6 +12,7 @@ urlpatterns = [
     path("guarding/", include("parkbeat.guarding.urls")),
     path("inspections/", include("parkbeat.inspections.urls")),
     path("hazards/", include("parkbeat.hazards.urls")),
+    path("crime/", include("parkbeat.crime.urls")),
     path("checks/", include("parkbeat.checks.urls")),
     path("volunteers/", include("parkbeat.volunteers.urls")),
     path("inbox/", include("parkbeat.notifications.urls")),

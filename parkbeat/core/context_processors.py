@@ -41,6 +41,8 @@ NAV = [
     ("inspections:campaign_list", "flag", _("Special campaigns"), {LEADER, OFFICER, AUXILIARY}),
     ("hazards:hazard_list", "exclamation-triangle", _("Hazards"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("hazards:my_hazards", "exclamation-triangle", _("My hazards"), {LIAISON}),
+    ("crime:case_list", "folder2-open", _("Criminal cases"), {LEADER, OFFICER, AUXILIARY, LIAISON}),
+    ("crime:lead_list", "search", _("Leads"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("checks:check_list", "person-check", _("Background checks"), {LEADER, OFFICER, LIAISON}),
     ("checks:check_figures", "bar-chart-line", _("Background check figures"), {LEADER, OFFICER}),
     ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),
@@ -67,6 +69,7 @@ GROUPS = [
                                             "inspections:campaign_list", "hazards:hazard_list",
                                             "hazards:my_hazards")),
     (_("Background checks"), "person-check", ("checks:check_list", "checks:check_figures")),
+    (_("Enterprise-related crime"), "folder2-open", ("crime:case_list", "crime:lead_list")),
 ]
 GROUP_OF = {name: index for index, (_label, _icon, names) in enumerate(GROUPS) for name in names}
 

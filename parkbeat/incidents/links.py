@@ -29,6 +29,8 @@ OUTCOMES = [
     # reported from a patrol run (patrols.services.finding_report), never opened from an incident: no create page
     Outcome("patrols.Finding", "patrol_findings", _("Found on patrol"), "", "patrol.run", actor_field="reported_by"),
     Outcome("hazards.Hazard", "hazards", _("Hazard"), "hazards:hazard_create", "hazard.add", actor_field="recorded_by"),
+    Outcome("crime.Case", "crime_cases", _("Criminal case"), "crime:case_create", "crime.handle",
+            actor_field="recorded_by"),
 ]
 
 
