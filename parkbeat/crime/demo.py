@@ -14,10 +14,10 @@ REQUIRES = ("org", "enterprises")
 LATE = "纸质台账补录"
 
 
-def _tobacco_bureau(ctx, park):
+def _tobacco_bureau(ctx):
     agency, _created = Agency.objects.get_or_create(station=ctx.shared["station"], name="天元区烟草专卖局",
                                                     defaults={"kind": Agency.Kind.TOBACCO, "phone": "0731-28686901"})
-    agency.parks.add(park)
+    agency.parks.add(*ctx.shared["demo_parks"])  # as the org demo's agencies, it serves the station's parks
     return agency
 
 
@@ -50,7 +50,7 @@ def seed(ctx):
     services.case_transition(actor=officer, case=theft, status=Case.Status.SOLVED, expected_version=theft.version)
 
     # cigarettes of unknown origin sold to students outside a campus (护校安园), worked with the tobacco bureau
-    bureau = _tobacco_bureau(ctx, park)
+    bureau = _tobacco_bureau(ctx)
     received = now - timedelta(days=25)
     lead = services.lead_create(actor=officer, park=park, source="patrol", area="园区旁中学周边（护校安园）",
                                 description="巡逻发现校门口小卖部向学生出售来源不明的散装香烟", agency=bureau,

@@ -107,7 +107,8 @@ def test_builds_the_demo_station(demo_mode):
     assert 80 <= len(volunteers) <= 130 and VolunteerTeam.objects.count() == 12
     assert all(ric.is_valid(v.resident_id) and v.resident_id.startswith("430211") for v in volunteers)
     assert MediationCentre.objects.count() == 3
-    assert set(Agency.objects.values_list("kind", flat=True)) == {"street_governance", "emergency", "fire", "labour"}
+    assert set(Agency.objects.values_list("kind", flat=True)) == {"street_governance", "emergency", "fire", "labour",
+                                                                 "tobacco"}  # tobacco: the crime demo
     assert all(a.parks.count() == 3 for a in Agency.objects.all())
 
     assert Visit.objects.count() == 300
@@ -193,12 +194,13 @@ def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode):
         ("joint inspections", 103), ("hazards", 192), ("hazards struck off", 58), ("hazards being rectified", 96),
         ("hazards awaiting review", 38), ("hazards referred", 12), ("hazard reminders", 48),
         ("background checks", 36), ("background checks answered", 30), ("background checks erased", 21),
+        ("criminal cases", 2), ("leads", 1),
         ("demo accounts", 24), ("notifications", 23)]
     assert first[1]["User"] == 24 and first[1]["Notification"] == 25 + 48  # + the hazards' reminders
     # the import itself, and the patrols', guarding's, inspections', key dates', campaigns', hazards' (registered,
     # evidence and its files, reviews, referrals, follow-ups) and background checks' rows, written through the
     # services with their real trail
-    assert first[1]["AuditEvent"] == 1343
+    assert first[1]["AuditEvent"] == 1343 + 14  # + the crime demo's (2 cases, 1 lead, observations, key times)
 
 
 # ---------------------------------------------------------------- the runner
@@ -228,7 +230,7 @@ def test_the_installed_demo_modules_run_org_first_and_the_inbox_last():
     order = [m.app for m in demo.demo_modules()]
 
     assert order == ["org", "enterprises", "volunteers", "incidents", "disputes", "notifications", "patrols", "guarding",
-                     "inspections", "hazards", "checks"]
+                     "inspections", "hazards", "checks", "crime"]
     assert all(set(m.requires) <= set(order[:index]) for index, m in enumerate(demo.demo_modules()))
 
 
