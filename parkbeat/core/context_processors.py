@@ -21,6 +21,8 @@ NAV = [
     ("incidents:quick_report", "megaphone", _("Quick report"), {LIAISON, VOLUNTEER}),
     ("disputes:dispute_list", "people-fill", _("Disputes"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON}),
     ("disputes:dispute_figures", "bar-chart", _("Dispute figures"), {LEADER, OFFICER, AUXILIARY, MEDIATOR}),
+    ("crime:case_list", "folder2-open", _("Criminal cases"), {LEADER, OFFICER, AUXILIARY, LIAISON}),
+    ("crime:lead_list", "search", _("Leads"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("volunteers:volunteer_list", "person-badge", _("Volunteers"), {LEADER, OFFICER, AUXILIARY, LIAISON}),
     ("volunteers:my_volunteer", "person-vcard", _("My volunteer record"), {VOLUNTEER}),
     ("volunteers:my_service", "award", _("My volunteer service"), {VOLUNTEER}),
@@ -41,8 +43,6 @@ NAV = [
     ("inspections:campaign_list", "flag", _("Special campaigns"), {LEADER, OFFICER, AUXILIARY}),
     ("hazards:hazard_list", "exclamation-triangle", _("Hazards"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("hazards:my_hazards", "exclamation-triangle", _("My hazards"), {LIAISON}),
-    ("crime:case_list", "folder2-open", _("Criminal cases"), {LEADER, OFFICER, AUXILIARY, LIAISON}),
-    ("crime:lead_list", "search", _("Leads"), {LEADER, OFFICER, AUXILIARY, AGENCY}),
     ("checks:check_list", "person-check", _("Background checks"), {LEADER, OFFICER, LIAISON}),
     ("checks:check_figures", "bar-chart-line", _("Background check figures"), {LEADER, OFFICER}),
     ("org:duty_list", "calendar-week", _("Duty roster"), {LEADER, OFFICER, AUXILIARY}),
@@ -57,7 +57,8 @@ GROUPS = [
     (_("Parks and enterprises"), "buildings", ("org:park_list", "enterprises:enterprise_list",
                                                "enterprises:visit_list", "enterprises:demand_list")),
     (_("Incidents and disputes"), "broadcast", ("incidents:incident_list", "incidents:quick_report",
-                                                "disputes:dispute_list", "disputes:dispute_figures")),
+                                                "disputes:dispute_list", "disputes:dispute_figures",
+                                                "crime:case_list", "crime:lead_list")),
     (_("Volunteer police"), "person-badge", ("volunteers:volunteer_list", "volunteers:my_volunteer",
                                              "volunteers:my_service", "volunteers:ranking")),
     (_("Patrols and guarding"), "shield-check", ("patrols:field_home", "patrols:run_list", "patrols:plan_list",
@@ -69,7 +70,6 @@ GROUPS = [
                                             "inspections:campaign_list", "hazards:hazard_list",
                                             "hazards:my_hazards")),
     (_("Background checks"), "person-check", ("checks:check_list", "checks:check_figures")),
-    (_("Enterprise-related crime"), "folder2-open", ("crime:case_list", "crime:lead_list")),
 ]
 GROUP_OF = {name: index for index, (_label, _icon, names) in enumerate(GROUPS) for name in names}
 
