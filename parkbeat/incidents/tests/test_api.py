@@ -234,7 +234,9 @@ def test_detail_masks_the_caller_mobile_and_lists_timeline_and_outcomes(world, a
     assert [t["kind"] for t in data["transitions"]] == ["dispatch"]
     assert len(data["attachments"]) == 1
     assert data["outcomes"] == [{"kind": "disputes.Dispute", "label": "Dispute case", "records": []},
-                                {"kind": "patrols.Finding", "label": "Found on patrol", "records": []}]
+                                {"kind": "patrols.Finding", "label": "Found on patrol", "records": []},
+                                {"kind": "hazards.Hazard", "label": "Hazard", "records": []},
+                                {"kind": "crime.Case", "label": "Criminal case", "records": []}]
 
 
 def test_list_filters(world, api_as):
