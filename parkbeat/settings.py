@@ -317,6 +317,11 @@ SPECTACULAR_SETTINGS = {
         "BackgroundCheckStatusEnum": "parkbeat.checks.models.BackgroundCheck.Status",
         "BackgroundCheckOutcomeEnum": "parkbeat.checks.models.BackgroundCheck.Outcome",
         "CheckPostKindEnum": "parkbeat.checks.models.PostKind",
+        "CrimeLeadSourceEnum": "parkbeat.crime.models.Lead.Source",
+        "CrimeLeadStatusEnum": "parkbeat.crime.models.Lead.Status",
+        "CrimeCaseKindEnum": "parkbeat.crime.models.Case.Kind",
+        "CrimeCaseStatusEnum": "parkbeat.crime.models.Case.Status",
+        "CrimeCaseEventKindEnum": "parkbeat.crime.models.CaseEvent.Kind",
     },
 }
 # ---------------------------------------------------------------- API schema: documented errors (part C, E2)

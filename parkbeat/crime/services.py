@@ -107,6 +107,8 @@ def lead_observe(*, actor, lead, note, at=None, late_reason=""):
                       after=[(lead.received_at.replace(second=0, microsecond=0), _("the time the lead came in"))])
     with transaction.atomic():
         lock_for_update(lead)
+        if lead.status != Lead.Status.OPEN:  # closed or made a case meanwhile
+            raise ValidationError(_("This lead is no longer being worked."))
         row = LeadObservation.objects.create(lead=lead, at=when.at, recorded_at=when.recorded_at, recorded_by=actor,
                                              note=note, **_late(when))
         record(actor=actor, verb="create", obj=row, after=snapshot(row, ["lead", "at", "note"]))
@@ -206,6 +208,8 @@ def case_update(*, actor, case, data, expected_version=None):
             raise ValidationError({"loss_yuan": _("The loss cannot be below the value already recovered.")})
     with transaction.atomic():
         lock_for_update(case, expected_version)
+        if "loss_yuan" in clean and case.recovered_yuan > clean["loss_yuan"] > 0:  # recovered meanwhile
+            raise ValidationError({"loss_yuan": _("The loss cannot be below the value already recovered.")})
         model_update(actor=actor, obj=case, data=clean)
     return case
 

@@ -79,7 +79,7 @@ def _line(rng, outline, centre):
 def seed_guarding(city, w, trail, rng):
     """Lines, segments, shifts and the people on them (see the module's note). Returns how many lines."""
     from parkbeat.notifications.models import Notification
-    from parkbeat.patrols.city import _volunteers
+    from parkbeat.patrols.city import city_volunteers
 
     Park, GuardedAsset = apps.get_model("org", "Park"), apps.get_model("guarding", "GuardedAsset")
     VolunteerTeam = apps.get_model("volunteers", "VolunteerTeam")
@@ -91,7 +91,7 @@ def seed_guarding(city, w, trail, rng):
     guarded = set(GuardedAsset.objects.values_list("park_id", flat=True))
     outlines = {pk: shape(b) if b else None for pk, b in Park.objects.values_list("id", "boundary")}
     stations = dict(Park.objects.values_list("id", "station_id"))
-    volunteers = _volunteers()
+    volunteers = city_volunteers()
     teams = {}
     for pk, park_id in VolunteerTeam.objects.order_by("id").values_list("id", "park_id"):
         teams.setdefault(park_id, []).append(pk)

@@ -33,7 +33,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from parkbeat.core.demo import person_name
-from parkbeat.org.city import _mobile, commit
+from parkbeat.org.city import commit, random_mobile
 
 REGISTERED = 0.9  # of the hazard results, the share registered as hazards
 ON_SPOT = 0.3
@@ -155,7 +155,7 @@ def seed_hazards(city, w, trail, rng):
             deadline = found_day + timedelta(days=rng.randint(7, 28))
             responsible = person_name(rng)
             row.update(disposition="deadline", deadline=deadline, responsible_name=responsible,
-                       responsible_mobile=_mobile(rng))
+                       responsible_mobile=random_mobile(rng))
             events.append(("disposed", t0, r0, officer, gettext("Deadline %(deadline)s; responsible: %(person)s") % {
                 "deadline": deadline.isoformat(), "person": responsible}))
             if park_id in fire and rng.random() < REFERRED:

@@ -148,17 +148,23 @@ def hazard_create(*, actor, description, disposition, enterprise=None, severity=
                     recorded_by=actor, entered_late=when.late, late_reason=when.reason[:200] if when.late else "",
                     disposition=disposition, deadline=deadline, responsible_name=responsible_name,
                     responsible_mobile=responsible_mobile, state=state)
-    with transaction.atomic():
-        model_create(actor=actor, obj=hazard)
-        _event(hazard, Kind.FOUND, actor=actor, when=when, note=hazard.get_severity_display())
-        if disposition == Disposition.ON_SPOT:
-            _event(hazard, Kind.DISPOSED, actor=actor, when=when, note=_("Fixed on the spot"))
-            _store_evidence(actor, hazard, evidence, evidence_note)
-            _event(hazard, Kind.EVIDENCE, actor=actor, when=when, note=(evidence_note or "").strip())
-        else:
-            _event(hazard, Kind.DISPOSED, actor=actor, when=when, note=_(
-                "Deadline %(deadline)s; responsible: %(person)s") % {"deadline": deadline.isoformat(),
-                                                                      "person": responsible_name})
+    try:
+        with transaction.atomic():
+            model_create(actor=actor, obj=hazard)
+            _event(hazard, Kind.FOUND, actor=actor, when=when, note=hazard.get_severity_display())
+            if disposition == Disposition.ON_SPOT:
+                _event(hazard, Kind.DISPOSED, actor=actor, when=when, note=_("Fixed on the spot"))
+                _store_evidence(actor, hazard, evidence, evidence_note)
+                _event(hazard, Kind.EVIDENCE, actor=actor, when=when, note=(evidence_note or "").strip())
+            else:
+                _event(hazard, Kind.DISPOSED, actor=actor, when=when, note=_(
+                    "Deadline %(deadline)s; responsible: %(person)s") % {"deadline": deadline.isoformat(),
+                                                                          "person": responsible_name})
+    except IntegrityError:
+        # two registrations of the same item at the same moment (full_clean saw neither): the second is told
+        if result is not None and Hazard.objects.filter(result=result).exists():
+            raise ConflictError(_("A hazard is already registered for this item.")) from None
+        raise
     return hazard
 
 
@@ -223,7 +229,10 @@ def hazard_review(*, actor, hazard, accept, reason="", new_deadline=None, expect
             _event(hazard, Kind.ACCEPTED, actor=actor, note=reason)
         else:
             data = {"state": State.RECTIFYING}
-            if new_deadline is not None and hazard.disposition == Disposition.DEADLINE:
+            if new_deadline is None and hazard.deadline is None:  # fixed on the spot, but not well enough
+                raise ValidationError({"new_deadline": _(
+                    "This hazard was fixed on the spot and has no deadline: give one for the rectification.")})
+            if new_deadline is not None:
                 data["deadline"] = new_deadline
             model_update(actor=actor, obj=hazard, verb="transition", note=reason, data=data)
             _event(hazard, Kind.REJECTED, actor=actor, note=reason if "deadline" not in data else _(
@@ -268,6 +277,11 @@ def tier_of(deadline, today):
     return None
 
 
+def tier_key(tier, deadline):
+    """A tier is sent once per deadline: a rejection that sets a new deadline starts the tiers again."""
+    return f"{tier}:{deadline:%Y%m%d}"
+
+
 def _leaders_over(parks):
     from parkbeat.org.models import Role, RoleAssignment
 
@@ -288,7 +302,7 @@ def _liaisons_of(enterprise_ids):
 
 def hazard_reminders(*, now=None):
     """Remind about each hazard being rectified as its deadline nears, on the day, and when overdue; escalate to
-    the station leader three days after it. Each tier once per hazard (a HazardEvent with the tier, and the
+    the station leader three days after it. Each tier once per hazard and deadline (a HazardEvent with the tier, and the
     notification's dedupe key), so running it twice sends nothing new. Returns the notifications created."""
     from parkbeat.notifications.models import Notification
     from parkbeat.notifications.reminders import park_officers
@@ -303,7 +317,7 @@ def hazard_reminders(*, now=None):
         return 0
     fired = set(HazardEvent.objects.filter(hazard__in=hazards).exclude(tier="").values_list("hazard_id", "tier"))
     due = [(h, tier_of(h.deadline, today)) for h in hazards]
-    due = [(h, tier) for h, tier in due if tier and (h.pk, tier) not in fired]
+    due = [(h, tier) for h, tier in due if tier and (h.pk, tier_key(tier, h.deadline)) not in fired]
     park_ids = {h.park_id for h, _tier in due}
     officers = park_officers(park_ids)
     leaders = _leaders_over(Park.objects.filter(pk__in=park_ids).select_related("station"))
@@ -327,11 +341,12 @@ def hazard_reminders(*, now=None):
             "deadline": hazard.deadline.isoformat(), "person": hazard.responsible_name}
         try:
             with transaction.atomic():
-                _event(hazard, Kind.ESCALATED if tier == "escalated" else Kind.REMINDED, actor=None, tier=tier,
+                key = tier_key(tier, hazard.deadline)
+                _event(hazard, Kind.ESCALATED if tier == "escalated" else Kind.REMINDED, actor=None, tier=key,
                        note=title)
                 kind = Notification.Kind.HAZARD_DUE if tier.startswith("due") else Notification.Kind.HAZARD_OVERDUE
                 created += len(notify(recipients=recipients, kind=kind, obj=hazard, title=title,
-                                      body=body, dedupe_key=f"hazard:{hazard.pk}:{tier}"))
+                                      body=body, dedupe_key=f"hazard:{hazard.pk}:{key}"))
         except IntegrityError:  # the same tier, sent at the same moment by another worker
             continue
     return created

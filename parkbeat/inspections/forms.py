@@ -191,11 +191,15 @@ class InspectionChangeForm(InspectionPlanForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["enterprise"]
         self.fields["led_by"].required = True
         self.fields["led_by"].help_text = ""
+        if current_campaign is not None:  # an ended campaign stays choosable, so an edit does not unlink it
+            field = self.fields["campaign"]
+            field.queryset = (field.queryset | type(current_campaign).objects.filter(pk=current_campaign.pk)
+                              ).distinct().order_by("ends_on", "id")
 
 
 class ChecklistForm(BootstrapFormMixin, forms.Form):
@@ -258,3 +262,4 @@ def area_initial(areas):
 
 class VersionNoteForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("What changed"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the checklist's, when editing a version

@@ -106,12 +106,16 @@ def checklist_version_create(*, actor, template, areas, note=""):
     return version
 
 
-def checklist_version_update(*, actor, version, areas, note=None):
-    """Replace the areas and items of a version no inspection has used; a used one is refused (make a new one)."""
+def checklist_version_update(*, actor, version, areas, note=None, expected_version=None):
+    """Replace the areas and items of a version no inspection has used; a used one is refused (make a new one).
+    `expected_version` is the checklist's version the editor loaded: of two editors of the same content, the
+    second gets a conflict instead of silently replacing the first's work."""
     require(actor, "checklist.manage")
     areas = _clean_areas(areas)
     with transaction.atomic():
-        ChecklistTemplate.objects.select_for_update().get(pk=version.template_id)
+        template = ChecklistTemplate.objects.select_for_update().get(pk=version.template_id)
+        if expected_version is not None:
+            claim_next_version(template, expected_version, touch=True)
         if version.inspections.exists():
             raise ValidationError(_("This checklist version has been used by an inspection and cannot be changed; "
                                     "save the change as a new version."), code="used")
@@ -453,18 +457,27 @@ def campaign_update(*, actor, campaign, data, enterprises=None, parks=(), risk_c
                     expected_version=None):
     """Theme, period, note; with `enterprises` (and the open ones of `parks`, of `risk_categories` when given),
     the set (all of the campaign's station)."""
+    from parkbeat.core.scoping import access_for
+
     require(actor, "inspection.plan")
     if not campaign_list_for(actor).filter(pk=campaign.pk).exists():
         raise PermissionDenied(_("You are not allowed to do this here."))
     data = {k: v for k, v in data.items() if k in CAMPAIGN_FIELDS}
     with transaction.atomic():
         lock_for_update(campaign, expected_version)
+        # a campaign reaching beyond the actor's parks is the station leader's (as a station-wide key date is)
+        if not set(campaign.enterprises.values_list("park_id", flat=True)) <= access_for(actor).park_ids(
+                {LEADER, OFFICER}):
+            raise PermissionDenied(_("This campaign covers parks beyond yours; the station's leader changes it."))
         _check_period(data.get("starts_on", campaign.starts_on), data.get("ends_on", campaign.ends_on))
         obj, changed = model_update(actor=actor, obj=campaign, data=data)
         if enterprises is not None or parks:
             enterprises = list(enterprises or ())
             members = _campaign_members(actor=actor, enterprises=enterprises, parks=parks,
                                         risk_categories=risk_categories)
+            # members closed since they joined cannot be chosen again, and are not dropped for that
+            members += list(campaign.enterprises.filter(status=Enterprise.Status.CLOSED)
+                            .exclude(pk__in=[e.pk for e in members]).only("id", "park_id", "name"))
             if _campaign_station(members) != campaign.station_id:
                 raise ValidationError({"enterprises": _("A campaign's enterprises are all of one station.")})
             before = sorted(campaign.enterprises.values_list("pk", flat=True))

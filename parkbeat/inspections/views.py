@@ -462,7 +462,8 @@ class InspectionUpdateView(InspectionMixin, ServiceFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "park_ids": [self.inspection.park_id]}
+        return {**super().get_form_kwargs(), "user": self.request.user, "park_ids": [self.inspection.park_id],
+                "current_campaign": self.inspection.campaign}
 
     def get_initial(self):
         i = self.inspection
@@ -541,6 +542,7 @@ class ChecklistContentView(PermissionRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         head, note, areas = self.forms(request.POST)
         ok = all(f.is_valid() for f in (head, note, areas) if f is not None)
+        self.posted_version = note.cleaned_data.get("version") if ok else None
         errors = []
         if ok:
             content = [a for a in (form.area() for form in areas.forms) if a]
@@ -548,6 +550,8 @@ class ChecklistContentView(PermissionRequiredMixin, TemplateView):
                 obj = self.save(head, note.cleaned_data["note"], content)
             except ValidationError as exc:
                 errors = exc.messages
+            except ConflictError as exc:
+                errors = [str(exc)]
             else:
                 messages.success(request, self.success_message)
                 return redirect(obj.get_absolute_url())
@@ -599,7 +603,7 @@ class ChecklistVersionEditView(ChecklistMixin, ChecklistContentView):
         return area_initial(selectors.version_areas(self.shown))
 
     def note_initial(self):
-        return {"note": self.shown.note}
+        return {"note": self.shown.note, "version": self.checklist.version}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "checklist": self.checklist, "shown": self.shown,
@@ -607,7 +611,7 @@ class ChecklistVersionEditView(ChecklistMixin, ChecklistContentView):
 
     def save(self, head, note, content):
         return services.checklist_version_update(actor=self.request.user, version=self.shown, areas=content,
-                                                 note=note)
+                                                 note=note, expected_version=self.posted_version)
 
 
 # ---------------------------------------------------------------- the calendar

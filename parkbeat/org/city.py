@@ -610,7 +610,7 @@ def seed_incidents(city, writer, trail, rng, total, dispute_target):
                 "lon": enterprise[3] if enterprise else None, "lat": enterprise[4] if enterprise else None,
                 "people_involved": people, "description": text,
                 "caller_name": person_name(rng) if source in (S.DISPATCH_110, S.PHONE, S.WALK_IN) else "",
-                "caller_mobile": _mobile(rng) if source in (S.DISPATCH_110, S.PHONE) else "",
+                "caller_mobile": random_mobile(rng) if source in (S.DISPATCH_110, S.PHONE) else "",
                 "reported_by_id": reporter, "status": status, "holder_id": holder, "held_since": w.ts(held),
                 "escalation_level": escalations, "accept_due_at": w.ts(held + window), "reported_at": w.ts(reported),
                 "occurred_at": None, "accepted_at": w.ts(accepted), "on_scene_at": w.ts(on_scene),
@@ -651,7 +651,7 @@ def seed_incidents(city, writer, trail, rng, total, dispute_target):
     return linked
 
 
-def _mobile(rng):
+def random_mobile(rng):
     return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10 ** 8):08d}"
 
 
@@ -785,7 +785,7 @@ def seed_disputes(city, writer, trail, rng, total, linked):
         for side, kind_, name, ent_id, headcount, reps in parties:
             party_ids.append(w.add(t_party, {"dispute_id": pk, "side": side, "kind": kind_, "name": name,
                                              "enterprise_id": ent_id, "headcount": headcount,
-                                             "representatives": reps, "contact_mobile": _mobile(rng)}))
+                                             "representatives": reps, "contact_mobile": random_mobile(rng)}))
         session_ids = []
         for st, s_level, s_outcome in session_rows:
             place = (f"{ent_name}行政楼会议室" if s_level == L.ENTERPRISE else f"{park.centre_name}调解室"

@@ -94,7 +94,7 @@ def seed(city, writer, trail, sizes, seed, log):
     for model in (Checkpoint, Route, RouteStop, PatrolPlan, PlanTeam, PatrolRun, PatrolRun.participants.through,
                   CheckIn, MissedCheck, TrackPoint):
         w.table(model)
-    volunteers = _volunteers()
+    volunteers = city_volunteers()
     parks = seed_places(city, w, random.Random(f"{seed}:city:patrol-places"), volunteers)
     commit(w)
     log(f"patrol places: {w.counts['patrols_checkpoint']} checkpoints, {w.counts['patrols_route']} routes, "
@@ -230,7 +230,7 @@ class RunTrack:
     offline: bool
 
 
-def _volunteers():
+def city_volunteers():
     """{team id: [user ids]} of the volunteers with an account (their role assignment names the team)."""
     RoleAssignment = apps.get_model("org", "RoleAssignment")
     found = {}

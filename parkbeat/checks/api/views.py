@@ -69,7 +69,7 @@ class BackgroundCheckViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return self._detail(request, check, status=201)
 
     @extend_schema(request=CheckAnswerSerializer, responses=BackgroundCheckDetailSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])  # no file: JSON only
     def answer(self, request, pk=None):
         """Answer a check (leader or officer of the park, with the second factor passed): outcome and advice, against
         the `version` you loaded; a second answer gets 409."""

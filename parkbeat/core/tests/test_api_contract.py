@@ -5,7 +5,9 @@ from django.http import JsonResponse
 from parkbeat.core.tests.contract import ContractViolation, schema_dict, violation
 
 UPLOADS = {"/api/v1/incidents/", "/api/v1/incidents/{id}/photos/", "/api/v1/obligations/{id}/pay/",
-           "/api/v1/enterprises/import/", "/api/v1/disputes/ledger-import/"}
+           "/api/v1/enterprises/import/", "/api/v1/disputes/ledger-import/",
+           "/api/v1/background-checks/",  # a check is requested with its consent file
+           "/api/v1/hazards/", "/api/v1/hazards/{id}/evidence/"}  # a hazard fixed on the spot comes with evidence
 
 
 def report(world):

@@ -138,7 +138,7 @@ class KeyTimeSerializer(StrictSerializer):
     late_reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class TransitionSerializer(StrictSerializer):
+class CaseTransitionSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1)
     status = serializers.ChoiceField(choices=[("solved", _("Solved")), ("closed", _("Closed"))])
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

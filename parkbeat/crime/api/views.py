@@ -15,7 +15,7 @@ from parkbeat.crime.api.serializers import (CaseCreateSerializer, CaseEventSeria
                                             CaseSerializer, CaseStatusSerializer, CaseSummarySerializer,
                                             CloseLeadSerializer, KeyTimeSerializer, LeadCreateSerializer,
                                             LeadObservationSerializer, LeadSerializer, ObserveSerializer,
-                                            SuspectCreateSerializer, SuspectSerializer, TransitionSerializer)
+                                            SuspectCreateSerializer, SuspectSerializer, CaseTransitionSerializer)
 from parkbeat.crime.figures import case_figures
 from parkbeat.crime.filters import CaseFilterSet
 from parkbeat.crime.models import Case, CaseEvent, Lead, LeadObservation, Suspect
@@ -116,12 +116,12 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         services.case_key_time(actor=request.user, case=case, expected_version=data.pop("version"), **data)
         return self._detail(request)
 
-    @extend_schema(request=TransitionSerializer, responses=CaseSerializer)
+    @extend_schema(request=CaseTransitionSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Solved, or closed with a reason."""
         case = self._handled(request)
-        data = _body(TransitionSerializer, request)
+        data = _body(CaseTransitionSerializer, request)
         services.case_transition(actor=request.user, case=case, status=data["status"], reason=data["reason"],
                                  expected_version=data["version"])
         return self._detail(request)

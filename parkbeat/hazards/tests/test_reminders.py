@@ -29,22 +29,22 @@ def test_the_tiers_each_once_then_escalation_to_the_leader(world):
     assert s.hazard_reminders(now=on(deadline + timedelta(days=2))) == 0
     assert s.hazard_reminders(now=on(deadline + timedelta(days=3))) == 1
     assert s.hazard_reminders(now=on(deadline + timedelta(days=9))) == 0
-    key = f"hazard:{hazard.pk}"
+    key, day = f"hazard:{hazard.pk}", f"{deadline:%Y%m%d}"
     assert told(hazard) == sorted([
-        (f"{key}:due_in_3", "t_officer"), (f"{key}:due_in_3", "t_liaison"),
-        (f"{key}:due_today", "t_officer"), (f"{key}:due_today", "t_liaison"),
-        (f"{key}:overdue_1", "t_officer"), (f"{key}:overdue_1", "t_liaison"),
-        (f"{key}:escalated", "t_leader")])
+        (f"{key}:due_in_3:{day}", "t_officer"), (f"{key}:due_in_3:{day}", "t_liaison"),
+        (f"{key}:due_today:{day}", "t_officer"), (f"{key}:due_today:{day}", "t_liaison"),
+        (f"{key}:overdue_1:{day}", "t_officer"), (f"{key}:overdue_1:{day}", "t_liaison"),
+        (f"{key}:escalated:{day}", "t_leader")])
     assert list(HazardEvent.objects.filter(hazard=hazard).exclude(tier="").order_by("id")
                 .values_list("kind", "tier", "recorded_by")) == [
-        ("reminded", "due_in_3", None), ("reminded", "due_today", None), ("reminded", "overdue_1", None),
-        ("escalated", "escalated", None)]
+        ("reminded", f"due_in_3:{day}", None), ("reminded", f"due_today:{day}", None),
+        ("reminded", f"overdue_1:{day}", None), ("escalated", f"escalated:{day}", None)]
 
 
 def test_a_hazard_found_late_in_its_tiers_gets_only_the_current_one(world):
     hazard = h.deadline_hazard(world, days=1)
     assert s.hazard_reminders(now=on(hazard.deadline + timedelta(days=5))) == 1
-    assert [k for k, _user in told(hazard)] == [f"hazard:{hazard.pk}:escalated"]
+    assert [k for k, _user in told(hazard)] == [f"hazard:{hazard.pk}:escalated:{hazard.deadline:%Y%m%d}"]
 
 
 def test_no_reminder_once_evidence_is_in_or_struck_off_nor_far_from_the_deadline(world):
@@ -53,7 +53,7 @@ def test_no_reminder_once_evidence_is_in_or_struck_off_nor_far_from_the_deadline
     assert s.hazard_reminders(now=on(s.today_in_shanghai())) == 0
     assert s.hazard_reminders(now=on(far.deadline + timedelta(days=5))) == 1  # only `far`, escalated
     assert told(waiting) == []
-    assert [k for k, _user in told(far)] == [f"hazard:{far.pk}:escalated"]
+    assert [k for k, _user in told(far)] == [f"hazard:{far.pk}:escalated:{far.deadline:%Y%m%d}"]
 
 
 def test_the_command_runs_the_same_service_and_is_safe_to_repeat(world, capsys):
@@ -62,3 +62,27 @@ def test_the_command_runs_the_same_service_and_is_safe_to_repeat(world, capsys):
     assert "2 reminder(s) sent." in capsys.readouterr().out
     call_command("hazard_reminders")
     assert "0 reminder(s) sent." in capsys.readouterr().out
+
+
+def test_a_new_deadline_after_a_rejection_starts_the_tiers_again(world):
+    hazard = h.submitted(world, days=0)
+    assert s.hazard_reminders(now=on(hazard.deadline + timedelta(days=3))) == 0  # awaiting review: no reminder
+    s.hazard_review(actor=world.officer, hazard=hazard, accept=False, reason="照片不清楚",
+                    new_deadline=hazard.deadline + timedelta(days=2), expected_version=hazard.version)
+    hazard.refresh_from_db()
+    first = hazard.deadline
+    assert s.hazard_reminders(now=on(first + timedelta(days=3))) == 1  # escalated for this deadline
+
+    hazard.refresh_from_db()
+    later = on(first + timedelta(days=3))
+    h.services.hazard_evidence_add(actor=world.liaison, hazard=hazard, uploads=[h.png()], note="重新整改",
+                                   expected_version=hazard.version)
+    hazard.refresh_from_db()
+    s.hazard_review(actor=world.officer, hazard=hazard, accept=False, reason="仍未整改",
+                    new_deadline=s.today_in_shanghai() + timedelta(days=1), expected_version=hazard.version)
+    hazard.refresh_from_db()
+
+    assert s.hazard_reminders(now=on(hazard.deadline + timedelta(days=3))) == 1  # escalated again, new deadline
+    assert s.hazard_reminders(now=later) == 0
+    assert [k for k, _user in told(hazard)] == sorted([f"hazard:{hazard.pk}:escalated:{first:%Y%m%d}",
+                                                      f"hazard:{hazard.pk}:escalated:{hazard.deadline:%Y%m%d}"])

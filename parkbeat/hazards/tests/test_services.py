@@ -261,3 +261,21 @@ def test_a_hazard_from_a_patrol_finding_and_from_an_incident(world, page_as, eng
     from_incident = s.hazard_create(actor=world.officer, incident=incident, enterprise=world.enterprise,
                                     description="仓库冒烟", disposition="on_spot", evidence=[h.png()])
     assert from_incident.source == "incident" and list(incident.hazards.all()) == [from_incident]
+
+
+def test_rejecting_a_hazard_fixed_on_the_spot_needs_a_deadline_which_it_then_keeps(world):
+    hazard = h.on_spot_hazard(world)  # awaiting review at once, with its evidence
+    with pytest.raises(ValidationError) as refused:
+        s.hazard_review(actor=world.officer, hazard=hazard, accept=False, reason="未彻底整改",
+                        expected_version=hazard.version)
+    assert "new_deadline" in refused.value.message_dict
+    hazard.refresh_from_db()
+    assert hazard.state == Hazard.State.SUBMITTED
+
+    deadline = s.today_in_shanghai() + timedelta(days=5)
+    s.hazard_review(actor=world.officer, hazard=hazard, accept=False, reason="未彻底整改", new_deadline=deadline,
+                    expected_version=hazard.version)
+
+    hazard.refresh_from_db()
+    assert (hazard.state, hazard.deadline) == (Hazard.State.RECTIFYING, deadline)
+    assert s.hazard_reminders(now=s.timezone.now() + timedelta(days=10)) >= 1  # overdue: now reminded/escalated

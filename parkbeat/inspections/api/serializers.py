@@ -73,6 +73,10 @@ class ChecklistVersionInputSerializer(StrictSerializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class ChecklistVersionChangeSerializer(ChecklistVersionInputSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The checklist's `version` you loaded."))
+
+
 class InspectionResultSerializer(ModelSerializer):
     area = serializers.CharField(source="item.area.name", read_only=True)
     text = serializers.CharField(source="item.text", read_only=True)
@@ -277,8 +281,10 @@ class CampaignChangeSerializer(StrictSerializer):
 
 
 class InspectionFiguresQuerySerializer(StrictSerializer):
-    start = serializers.DateField(required=False, help_text=_("First day (Asia/Shanghai); default: 1 January."))
-    end = serializers.DateField(required=False, help_text=_("Last day, included; default: today."))
+    start = serializers.DateField(required=False, validators=[plausible],
+                                  help_text=_("First day (Asia/Shanghai); default: 1 January."))
+    end = serializers.DateField(required=False, validators=[plausible],
+                                help_text=_("Last day, included; default: today."))
     park = ScopedPrimaryKeyField(queryset=Park.objects.all(), required=False)
 
     def validate(self, attrs):

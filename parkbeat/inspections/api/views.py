@@ -16,7 +16,8 @@ from parkbeat.inspections.api.serializers import (CampaignChangeSerializer, Camp
                                                   KeyDateChangeSerializer, KeyDateCreateSerializer,
                                                   KeyDateDetailSerializer, KeyDateSerializer, KeyDateRemoveSerializer,
                                                   ChecklistCreateSerializer, ChecklistTemplateSerializer,
-                                                  ChecklistVersionInputSerializer, ChecklistVersionSerializer,
+                                                  ChecklistVersionChangeSerializer, ChecklistVersionInputSerializer,
+                                                  ChecklistVersionSerializer,
                                                   ComplianceQuerySerializer, ComplianceRowSerializer,
                                                   InspectionFiguresQuerySerializer, InspectionFiguresSerializer,
                                                   InspectionCancelSerializer, InspectionChangeSerializer,
@@ -70,15 +71,16 @@ class ChecklistVersionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ChecklistVersionSerializer
     filterset_fields = ["template"]
 
-    @extend_schema(request=ChecklistVersionInputSerializer, responses=ChecklistVersionSerializer)
+    @extend_schema(request=ChecklistVersionChangeSerializer, responses=ChecklistVersionSerializer)
     def partial_update(self, request, pk=None):
-        """Refused (400) once an inspection used the version: make a new one with `revise`."""
+        """Refused (400) once an inspection used the version: make a new one with `revise`; 409 when the
+        checklist's `version` is not the one you loaded."""
         if not can(request.user, "checklist.manage"):
             raise PermissionDenied()
         version = self.get_object()
-        data = _body(ChecklistVersionInputSerializer, request)
+        data = _body(ChecklistVersionChangeSerializer, request)
         services.checklist_version_update(actor=request.user, version=version, areas=data["areas"],
-                                          note=data["note"])
+                                          note=data["note"], expected_version=data["version"])
         return Response(ChecklistVersionSerializer(self.get_object()).data)
 
 

@@ -122,3 +122,42 @@ def test_a_used_version_is_refused_with_a_clear_message(world, page):
     assert posted.status_code == 200 and "cannot be changed" in posted.content.decode()
     assert version.areas.count() > 1
     assert client.get(f"/inspections/checklists/{version.template_id}/versions/99/edit/").status_code == 404
+
+
+def test_editing_an_inspection_keeps_its_campaign_after_the_campaign_ended(world, page):
+    import time_machine
+
+    today = timezone.localdate()
+    campaign = services.campaign_create(actor=world.officer, theme="夏季消防专项", starts_on=today,
+                                        ends_on=today + timedelta(days=1), enterprises=[world.enterprise])
+    inspection = h.plan(world, planned_on=today + timedelta(days=1), campaign=campaign)
+
+    with time_machine.travel(timezone.now() + timedelta(days=5)):  # the campaign is over, the walk not recorded
+        client = page(world.officer)
+        form = client.get(f"/inspections/{inspection.pk}/edit/").content.decode()
+        saved = client.post(f"/inspections/{inspection.pk}/edit/", {
+            "version": inspection.version, "planned_on": str(inspection.planned_on), "led_by": world.officer.pk,
+            "note": "补充说明", "campaign": campaign.pk})
+
+    assert f'value="{campaign.pk}" selected' in form
+    assert saved.status_code == 302
+    assert Inspection.objects.get(pk=inspection.pk).campaign == campaign
+
+
+def test_two_editors_of_one_unused_version_the_second_is_told(world, page, api_as):
+    template = services.checklist_create(actor=world.officer, name="夏季消防专项检查表", areas=[
+        {"kind": "fire", "name": "消防通道", "required": True, "items": ["安全出口畅通"]}])
+    version = template.latest_version()
+    url = f"/inspections/checklists/{template.pk}/versions/{version.number}/edit/"
+    loaded = template.version
+    first = page(world.officer).post(url, areas_post([("fire", "消防通道", True, ["安全出口畅通", "灭火器有效"])],
+                                                      **{"v-note": "加一项", "v-version": loaded}))
+    second = page(world.leader).post(url, areas_post([("fire", "消防通道", True, ["只改这一项"])],
+                                                      **{"v-note": "迟到者", "v-version": loaded}))
+    api = api_as(world.leader).patch(f"/api/v1/checklist-versions/{version.pk}/", {
+        "areas": [{"kind": "fire", "name": "消防", "items": ["x"]}], "version": loaded}, format="json")
+
+    assert first.status_code == 302
+    assert second.status_code == 200 and "changed by someone else" in second.content.decode()
+    assert api.status_code == 409
+    assert [i.text for a in version.areas.all() for i in a.items.all()] == ["安全出口畅通", "灭火器有效"]

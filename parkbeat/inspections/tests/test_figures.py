@@ -112,3 +112,11 @@ def test_the_api_and_the_board(world, year, api_as, client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     board = client.get("/inspections/compliance/", {"year": 2026}).content.decode()
     assert 'id="inspection-figures"' in board and 'data-figure="done">5<' in board
+
+
+@pytest.mark.parametrize("query", ["start=9999-12-31", "end=9999-12-31", "start=1899-01-01"])
+def test_a_day_out_of_range_is_a_400_naming_it(world, api_as, query):
+    response = api_as(world.leader).get(f"/api/v1/inspections/figures/?{query}")
+
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from parkbeat.files.models import Attachment
-from parkbeat.inspections.models import ChecklistItem, Inspection, InspectionResult
+from parkbeat.inspections.models import ChecklistTemplate, ChecklistItem, Inspection, InspectionResult
 from parkbeat.inspections.tests import helpers as h
 from parkbeat.org.models import Role
 from parkbeat.testing import UserFactory, assign
@@ -252,7 +252,9 @@ def test_checklists_through_the_api(world, joint, api_as):
     revised = client.post(f"/api/v1/checklists/{named.checklist.template_id}/revise/", {"areas": areas,
                                                                                       "note": "新版"}, format="json")
     h.record(world, Inspection.objects.get(pk=named.pk), h.shanghai(2026, 3, 1, 10))
-    frozen = client.patch(f"/api/v1/checklist-versions/{named.checklist_id}/", {"areas": areas}, format="json")
+    loaded = ChecklistTemplate.objects.get(pk=named.checklist.template_id).version
+    frozen = client.patch(f"/api/v1/checklist-versions/{named.checklist_id}/", {"areas": areas, "version": loaded},
+                          format="json")
     shown = client.get(f"/api/v1/checklist-versions/{named.checklist_id}/").json()
 
     assert made.status_code == 201 and made.json()["latest_version"] == 1

@@ -227,6 +227,24 @@ def test_campaign_update_and_stale_version(world):
     assert (stored.theme, list(stored.enterprises.all()), stored.note) == ("夏季消防专项整治", [world.enterprise], "")
 
 
+def test_a_campaign_of_several_parks_is_the_leaders_to_change_and_an_edit_keeps_closed_members(world):
+    from parkbeat.enterprises.models import Enterprise
+
+    c = campaign(world, actor=world.leader, enterprises=[world.enterprise, world.enterprise2,
+                                                         world.park2_enterprise])
+    with pytest.raises(PermissionDenied):  # park2's enterprise is beyond officer1's parks
+        services.campaign_update(actor=world.officer, campaign=c, data={"theme": "改"}, enterprises=[world.enterprise],
+                                 expected_version=c.version)
+    Enterprise.objects.filter(pk=world.enterprise2.pk).update(status=Enterprise.Status.CLOSED)
+
+    services.campaign_update(actor=world.leader, campaign=Campaign.objects.get(), data={"note": "调整"},
+                             enterprises=[world.enterprise, world.park2_enterprise], expected_version=c.version)
+
+    stored = Campaign.objects.get()
+    assert stored.theme == "夏季消防专项" and stored.note == "调整"
+    assert set(stored.enterprises.all()) == {world.enterprise, world.enterprise2, world.park2_enterprise}
+
+
 # ---------------------------------------------------------------- reminders
 def told(user):
     return list(Notification.objects.filter(recipient=user).order_by("id").values_list("dedupe_key", flat=True))
