@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.utils import timezone
 
 from parkbeat.testing import World
 
@@ -116,7 +117,7 @@ def test_a_generated_client_drives_the_110_story(live_server, generated):
     disputes = v1_disputes_list.sync(client=api, open_=True, page=1)
     assert disputes.count == 1 and disputes.results[0].settled_level is None
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     figures = v1_incidents_figures_retrieve.sync_detailed(client=api, start=today - datetime.timedelta(days=7),
                                                           end=today + datetime.timedelta(days=1))
     assert figures.status_code == 200 and figures.parsed is not None

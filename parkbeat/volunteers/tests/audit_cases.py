@@ -3,7 +3,9 @@
 (actor attribute on World, action(world), verb or verbs, object type, number of events); an action
 returning (object, do) has its object made first and only do()'s events counted.
 """
-from datetime import date, timedelta
+from datetime import timedelta
+
+from django.utils import timezone
 
 from parkbeat.volunteers import services as s
 
@@ -19,7 +21,7 @@ def _cast(do):
 def _nominate(w):
     from parkbeat.volunteers.tests.factories import CANDIDATE_ID
     return s.volunteer_nominate(actor=w.liaison, team=w.team, name="候选赵", resident_id=CANDIDATE_ID,
-                                duties=["patrol"], consent_confirmed=True, consent_date=date.today())
+                                duties=["patrol"], consent_confirmed=True, consent_date=timezone.localdate())
 
 
 CASES = {
@@ -44,9 +46,10 @@ CASES = {
     "volunteers.services:team_set_captain": ("officer", _cast(lambda w, c: s.team_set_captain(
         actor=w.officer, team=c.team, volunteer=c.member, expected_version=c.team.version)), "update", None, 3),
     "volunteers.services:training_create": ("auxiliary", _cast(lambda w, c: s.training_create(
-        actor=w.auxiliary, volunteer=c.member, trained_on=date.today(), topic="急救", hours="2", trainer="红十字会")),
+        actor=w.auxiliary, volunteer=c.member, trained_on=timezone.localdate(), topic="急救", hours="2",
+        trainer="红十字会")),
         "create", "volunteers.Training", 1),
     "volunteers.services:support_create": ("officer", _cast(lambda w, c: s.support_create(
-        actor=w.officer, volunteer=c.member, kind="insurance", provider="人保", starts_on=date.today(),
-        expires_on=date.today() + timedelta(days=365))), "create", "volunteers.SupportRecord", 1),
+        actor=w.officer, volunteer=c.member, kind="insurance", provider="人保", starts_on=timezone.localdate(),
+        expires_on=timezone.localdate() + timedelta(days=365))), "create", "volunteers.SupportRecord", 1),
 }

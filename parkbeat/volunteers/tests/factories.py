@@ -1,5 +1,5 @@
 """The volunteers' test data on top of the shared World: members in station A's team and in station B's."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -38,7 +38,7 @@ class Cast:
         self.captain = member(self.team, name="队长张", is_captain=True, user=world.volunteer, post="保卫科")
         self.member = member(self.team, name="队员李", post="仓库")
         self.nominee = member(self.team, name="候选王", status=Volunteer.Status.NOMINATED,
-                              nominated_by=world.liaison, consent_confirmed=True, consent_date=date.today())
+                              nominated_by=world.liaison, consent_confirmed=True, consent_date=timezone.localdate())
         self.other_team = VolunteerTeamFactory(park=world.other_park, enterprise=world.other_enterprise,
                                                name="群丰食品义警队")
         self.other_member = member(self.other_team, name="外所义警", status=Volunteer.Status.NOMINATED)

@@ -1,6 +1,6 @@
 """The volunteers' API: nominate, vet, change status, edit with versions, teams, trainings and support; JSON
 bodies only, unknown fields refused naming them, personal data masked in every answer."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -17,7 +17,7 @@ def cast(world):
 
 def body(team, **extra):
     return {"team": team.pk, "name": "赵六", "resident_id": CANDIDATE_ID, "mobile": "13912345678", "post": "操作工",
-            "duties": ["patrol", "publicity"], "consent_confirmed": True, "consent_date": date.today().isoformat(),
+            "duties": ["patrol", "publicity"], "consent_confirmed": True, "consent_date": timezone.localdate().isoformat(),
             **extra}
 
 
@@ -153,16 +153,16 @@ def test_trainings_and_support_through_the_api(world, cast, api_as):
     api = api_as(world.officer)
 
     training = api.post(reverse("volunteer-training-list"), {
-        "volunteer": cast.member.pk, "trained_on": date.today().isoformat(), "topic": "急救", "hours": "1.5",
+        "volunteer": cast.member.pk, "trained_on": timezone.localdate().isoformat(), "topic": "急救", "hours": "1.5",
         "trainer": "红十字会"}, format="json")
     support = api.post(reverse("volunteer-support-list"), {
-        "volunteer": cast.member.pk, "kind": "insurance", "provider": "人保", "starts_on": date.today().isoformat(),
-        "expires_on": (date.today() + timedelta(days=365)).isoformat()}, format="json")
+        "volunteer": cast.member.pk, "kind": "insurance", "provider": "人保", "starts_on": timezone.localdate().isoformat(),
+        "expires_on": (timezone.localdate() + timedelta(days=365)).isoformat()}, format="json")
     backwards = api.post(reverse("volunteer-support-list"), {
-        "volunteer": cast.member.pk, "kind": "insurance", "provider": "人保", "starts_on": date.today().isoformat(),
-        "expires_on": (date.today() - timedelta(days=1)).isoformat()}, format="json")
+        "volunteer": cast.member.pk, "kind": "insurance", "provider": "人保", "starts_on": timezone.localdate().isoformat(),
+        "expires_on": (timezone.localdate() - timedelta(days=1)).isoformat()}, format="json")
     foreign = api.post(reverse("volunteer-training-list"), {
-        "volunteer": cast.other_member.pk, "trained_on": date.today().isoformat(), "topic": "x", "hours": "1",
+        "volunteer": cast.other_member.pk, "trained_on": timezone.localdate().isoformat(), "topic": "x", "hours": "1",
         "trainer": "x"}, format="json")
     listed = api.get(reverse("volunteer-training-list") + f"?volunteer={cast.member.pk}")
 

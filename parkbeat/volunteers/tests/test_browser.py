@@ -1,9 +1,9 @@
 """In Chromium at phone size: the liaison nominates a colleague for the enterprise's team, the park officer finds
 the nomination on the workbench and approves it, and the liaison is told; the volunteer reads their own record."""
 import re
-from datetime import date
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from parkbeat.core.tests.browser import *  # noqa: F401,F403
@@ -33,7 +33,7 @@ def test_liaison_nominates_and_officer_approves_on_a_phone(phone_page, live_serv
     page.fill("#id_post", "仓库管理员")
     page.check("input[name=duties][value=patrol]")
     page.check("input[name=duties][value=hazard]")
-    page.fill("#id_consent_date", date.today().isoformat())
+    page.fill("#id_consent_date", timezone.localdate().isoformat())
     page.check("#id_consent_confirmed")
     screenshot(page, "volunteers-nominate-form")
     page.locator("#volunteer-form button[type=submit]").click()

@@ -5,10 +5,10 @@ account; station B has a team of its own. Another station's record is a 404, a r
 right a 403, and a refused write changes nothing."""
 import csv
 import io
-from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parkbeat.volunteers.models import SupportRecord, Training, Volunteer, VolunteerTeam
 from parkbeat.volunteers.tests.factories import CANDIDATE_ID, Cast
@@ -170,7 +170,7 @@ def test_only_the_team_s_liaison_nominates(world, cast, client, api_as, role):
     client.force_login(user)
     before = fingerprint()
     body = {"team": cast.team.pk, "name": "新候选", "resident_id": CANDIDATE_ID, "mobile": "13912345678",
-            "post": "操作工", "duties": ["patrol"], "consent_confirmed": True, "consent_date": date.today().isoformat()}
+            "post": "操作工", "duties": ["patrol"], "consent_confirmed": True, "consent_date": timezone.localdate().isoformat()}
 
     page = client.get(reverse("volunteers:nominate", args=[cast.team.pk]))
     api = api_as(user).post(reverse("volunteer-list"), body, format="json")
@@ -193,7 +193,7 @@ def test_a_liaison_cannot_nominate_for_another_enterprise_s_team(world, cast, cl
     other = client.get(reverse("volunteers:nominate", args=[cast.other_team.pk]))
     api = api_as(world.liaison).post(reverse("volunteer-list"), {
         "team": own_park_other_team.pk, "name": "越界", "resident_id": CANDIDATE_ID, "mobile": "13912345678",
-        "post": "工人", "duties": ["patrol"], "consent_confirmed": True, "consent_date": date.today().isoformat()},
+        "post": "工人", "duties": ["patrol"], "consent_confirmed": True, "consent_date": timezone.localdate().isoformat()},
         format="json")
 
     assert (page.status_code, other.status_code) == (404, 404)
@@ -281,7 +281,7 @@ def test_records_through_the_api_follow_scope_and_role(world, cast, api_as, role
     trainings = api.get(reverse("volunteer-training-list"))
     support = api.get(reverse("volunteer-support-list"))
     created = api.post(reverse("volunteer-training-list"), {
-        "volunteer": cast.member.pk, "trained_on": date.today().isoformat(), "topic": "反诈宣传", "hours": "1.5",
+        "volunteer": cast.member.pk, "trained_on": timezone.localdate().isoformat(), "topic": "反诈宣传", "hours": "1.5",
         "trainer": "派出所"}, format="json")
 
     if role not in VIEWERS:

@@ -1,6 +1,6 @@
 """The volunteers' services: every happy path and every refusal (role, enterprise, duplicate, stale version,
 future or out-of-order times, illegal transitions), each refusal leaving nothing changed."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,7 +26,7 @@ def cast(world):
 
 def nominate(world, team, **overrides):
     data = {"name": "赵六", "resident_id": CANDIDATE_ID, "mobile": "13912345678", "post": "操作工",
-            "duties": ["patrol", "hazard"], "consent_confirmed": True, "consent_date": date.today()}
+            "duties": ["patrol", "hazard"], "consent_confirmed": True, "consent_date": timezone.localdate()}
     data.update(overrides)
     return services.volunteer_nominate(actor=world.liaison, team=team, **data)
 
@@ -39,7 +39,7 @@ def test_the_liaison_nominates_with_consent_and_a_signed_file(world, cast):
 
     volunteer.refresh_from_db()
     assert (volunteer.status, volunteer.nominated_by, volunteer.post) == ("nominated", world.liaison, "操作工")
-    assert volunteer.duties == ["patrol", "hazard"] and volunteer.consent_date == date.today()
+    assert volunteer.duties == ["patrol", "hazard"] and volunteer.consent_date == timezone.localdate()
     assert volunteer.resident_id == CANDIDATE_ID and volunteer.resident_id_masked == "110***********0038"
     assert list(volunteer.transitions.values_list("from_status", "to_status", "actor")) == [
         ("", "nominated", world.liaison.pk)]
@@ -58,7 +58,7 @@ def test_nomination_needs_consent_confirmed_and_dated(world, cast):
 
 def test_consent_cannot_be_signed_in_the_future(world, cast):
     with pytest.raises(ValidationError) as exc:
-        nominate(world, cast.team, consent_date=date.today() + timedelta(days=2))
+        nominate(world, cast.team, consent_date=timezone.localdate() + timedelta(days=2))
 
     assert "consent_date" in exc.value.message_dict
 
@@ -86,7 +86,7 @@ def test_a_rejected_person_may_be_nominated_again(world, cast):
 def test_only_a_liaison_nominates(world, cast, who):
     with pytest.raises(PermissionDenied):
         services.volunteer_nominate(actor=getattr(world, who), team=cast.team, name="x", resident_id=CANDIDATE_ID,
-                                    consent_confirmed=True, consent_date=date.today(), duties=["patrol"])
+                                    consent_confirmed=True, consent_date=timezone.localdate(), duties=["patrol"])
     assert not Volunteer.objects.filter(name="x").exists()
 
 
@@ -319,20 +319,20 @@ def test_one_captain_who_must_be_an_active_member(world, cast):
 
 # ---------------------------------------------------------------- trainings and support
 def test_trainings_and_support_are_recorded_by_the_police(world, cast):
-    training = services.training_create(actor=world.auxiliary, volunteer=cast.member, trained_on=date.today(),
+    training = services.training_create(actor=world.auxiliary, volunteer=cast.member, trained_on=timezone.localdate(),
                                         topic="急救", hours=Decimal("1.5"), trainer="红十字会")
     support = services.support_create(actor=world.officer, volunteer=cast.member, kind="allowance",
-                                      provider="园区巡防补贴", starts_on=date.today(),
-                                      expires_on=date.today() + timedelta(days=365))
+                                      provider="园区巡防补贴", starts_on=timezone.localdate(),
+                                      expires_on=timezone.localdate() + timedelta(days=365))
 
     assert (training.hours, training.recorded_by) == (Decimal("1.5"), world.auxiliary)
     assert support.reminded_at is None and support.recorded_by == world.officer
 
 
 @pytest.mark.parametrize("bad", [
-    {"hours": Decimal("0")}, {"hours": Decimal("30")}, {"trained_on": date.today() + timedelta(days=1)}])
+    {"hours": Decimal("0")}, {"hours": Decimal("30")}, {"trained_on": timezone.localdate() + timedelta(days=1)}])
 def test_a_training_with_bad_hours_or_in_the_future_is_refused(world, cast, bad):
-    data = {"trained_on": date.today(), "topic": "急救", "hours": Decimal("2"), "trainer": "红十字会", **bad}
+    data = {"trained_on": timezone.localdate(), "topic": "急救", "hours": Decimal("2"), "trainer": "红十字会", **bad}
 
     with pytest.raises(ValidationError):
         services.training_create(actor=world.officer, volunteer=cast.member, **data)
@@ -342,15 +342,15 @@ def test_a_training_with_bad_hours_or_in_the_future_is_refused(world, cast, bad)
 def test_support_expiring_before_it_starts_is_refused(world, cast):
     with pytest.raises(ValidationError) as exc:
         services.support_create(actor=world.officer, volunteer=cast.member, kind="insurance", provider="人保",
-                                starts_on=date.today(), expires_on=date.today() - timedelta(days=1))
+                                starts_on=timezone.localdate(), expires_on=timezone.localdate() - timedelta(days=1))
     assert "expires_on" in exc.value.message_dict
 
 
 @pytest.mark.parametrize("who", ["liaison", "volunteer", "other_officer"])
 def test_records_by_anyone_else_are_refused(world, cast, who):
     with pytest.raises(PermissionDenied):
-        services.training_create(actor=getattr(world, who), volunteer=cast.member, trained_on=date.today(),
+        services.training_create(actor=getattr(world, who), volunteer=cast.member, trained_on=timezone.localdate(),
                                  topic="x", hours=Decimal("1"), trainer="x")
     with pytest.raises(PermissionDenied):
         services.support_create(actor=getattr(world, who), volunteer=cast.member, kind="insurance", provider="x",
-                                starts_on=date.today(), expires_on=date.today())
+                                starts_on=timezone.localdate(), expires_on=timezone.localdate())

@@ -1,6 +1,6 @@
 """The volunteers' pages end to end: forms write through the services, refusals land on the form, nothing is
 half-saved, and the resident ID is never sent back to the browser."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,7 +21,7 @@ def cast(world):
 
 def nomination(**extra):
     return {"name": "赵六", "resident_id": CANDIDATE_ID, "mobile": "13912345678", "post": "操作工",
-            "duties": ["patrol", "guarding"], "consent_date": date.today().isoformat(), "consent_confirmed": "on",
+            "duties": ["patrol", "guarding"], "consent_date": timezone.localdate().isoformat(), "consent_confirmed": "on",
             **extra}
 
 
@@ -100,10 +100,10 @@ def test_trainings_and_support_pages_record_and_show(world, cast, client):
     pk = cast.captain.pk
 
     client.post(reverse("volunteers:training_create", args=[pk]), {
-        "trained_on": date.today().isoformat(), "topic": "反诈宣传要点", "hours": "2.5", "trainer": "派出所"})
+        "trained_on": timezone.localdate().isoformat(), "topic": "反诈宣传要点", "hours": "2.5", "trainer": "派出所"})
     client.post(reverse("volunteers:support_create", args=[pk]), {
-        "kind": "insurance", "provider": "人保意外险", "starts_on": date.today().isoformat(),
-        "expires_on": (date.today() + timedelta(days=20)).isoformat()})
+        "kind": "insurance", "provider": "人保意外险", "starts_on": timezone.localdate().isoformat(),
+        "expires_on": (timezone.localdate() + timedelta(days=20)).isoformat()})
     page = client.get(reverse("volunteers:volunteer_detail", args=[pk])).content.decode()
 
     assert Training.objects.get(volunteer_id=pk).topic == "反诈宣传要点"
