@@ -2,8 +2,11 @@
 from functools import lru_cache
 
 from django.db import models
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import get_language, gettext_lazy as _
+
+from parkbeat.core.bounds import BoundedTextField, happened
 
 
 @lru_cache(maxsize=2048)
@@ -40,6 +43,28 @@ class VersionedModel(TimestampedModel):
     """Editable records carry a version: a save from a stale copy is refused instead of overwriting."""
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class LateEntry(models.Model):
+    """Whether a record came in after the back-entry window, and why (core.events.event_time decides)."""
+
+    entered_late = models.BooleanField(_("entered late"), default=False)
+    late_reason = BoundedTextField(_("reason for late entry"), max_length=1000, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class EventRow(ChoiceLabels, LateEntry):
+    """One recorded event of a timeline (a transition, an observation, a key time): when it happened, which
+    clocks and figures read, beside when it was entered; who entered it is each model's own field (`actor`
+    or `recorded_by`). Filled from a checked `core.events.EventTime` by `row_fields()`."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, validators=[happened])
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
         abstract = True

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.bounds import BoundedTextField, happened
-from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
+from parkbeat.core.models import ChoiceLabels, EventRow, LateEntry, ScopedQuerySet, VersionedModel
 from parkbeat.core.permissions import AUXILIARY, LEADER, OFFICER
 from parkbeat.core.personal import EncryptedTextField, mask_resident_id, validate_resident_id
 
@@ -41,7 +41,7 @@ class LeadQuerySet(ScopedQuerySet):
     scope_agency = "agency_id"
 
 
-class Lead(VersionedModel):
+class Lead(VersionedModel, LateEntry):
     class Source(models.TextChoices):
         PATROL = "patrol", _("Patrol finding")
         INCIDENT = "incident", _("Incident")
@@ -70,8 +70,6 @@ class Lead(VersionedModel):
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="crime_leads_recorded",
                                     verbose_name=_("recorded by"))
-    entered_late = models.BooleanField(_("entered late"), default=False)
-    late_reason = models.CharField(_("why entered late"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_reason = models.CharField(_("why closed"), max_length=500, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -108,16 +106,12 @@ class LeadObservationQuerySet(LeadQuerySet.through("lead__")):
     """Seen by exactly who sees the lead."""
 
 
-class LeadObservation(ChoiceLabels):
+class LeadObservation(EventRow):
     """One observation of a lead's work: when it happened, when and by whom it was recorded."""
 
     lead = models.ForeignKey(Lead, models.CASCADE, related_name="observations", verbose_name=_("lead"))
-    at = models.DateTimeField(_("time"), validators=[happened])
-    recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by"))
-    entered_late = models.BooleanField(_("entered late"), default=False)
-    late_reason = models.CharField(_("why entered late"), max_length=200, blank=True)
     note = BoundedTextField(_("observation"), max_length=2000)
 
     objects = LeadObservationQuerySet.as_manager()
@@ -144,7 +138,7 @@ class CaseQuerySet(ScopedQuerySet):
     scope_enterprise = "enterprise_id"
 
 
-class Case(VersionedModel):
+class Case(VersionedModel, LateEntry):
     class Kind(models.TextChoices):
         THEFT = "theft", _("Theft")
         INTERNAL_THEFT = "internal_theft", _("Internal theft")
@@ -178,8 +172,6 @@ class Case(VersionedModel):
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="crime_cases_recorded",
                                     verbose_name=_("recorded by"))
-    entered_late = models.BooleanField(_("entered late"), default=False)
-    late_reason = models.CharField(_("why entered late"), max_length=200, blank=True)
     loss_yuan = models.DecimalField(_("loss (yuan)"), max_digits=12, decimal_places=2, default=0)
     loss_items = models.CharField(_("items lost"), max_length=500, blank=True)
     cross_region = models.BooleanField(_("cross-region"), default=False)
@@ -267,7 +259,7 @@ class Suspect(ChoiceLabels):
         return reverse("crime:case_detail", args=[self.case_id]) + f"#suspect-{self.pk}"
 
 
-class CaseEvent(ChoiceLabels):
+class CaseEvent(EventRow):
     """One step of a case: when it happened, when and by whom it was recorded."""
 
     class Kind(models.TextChoices):
@@ -281,12 +273,8 @@ class CaseEvent(ChoiceLabels):
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    at = models.DateTimeField(_("time"), validators=[happened])
-    recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by"))
-    entered_late = models.BooleanField(_("entered late"), default=False)
-    late_reason = models.CharField(_("why entered late"), max_length=200, blank=True)
     note = BoundedTextField(_("note"), max_length=2000, blank=True)
 
     objects = CaseChildQuerySet.as_manager()

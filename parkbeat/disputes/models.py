@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkbeat.core.bounds import BoundedTextField, happened, plausible
-from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
+from parkbeat.core.models import ChoiceLabels, EventRow, ScopedQuerySet, VersionedModel
 from parkbeat.core.permissions import CASE_ROLES, MEDIATOR, POLICE
 from parkbeat.core.personal import validate_mobile
 
@@ -331,7 +331,7 @@ class Payment(ChoiceLabels):
         return f"{self.obligation} · {self.amount}"
 
 
-class DisputeTransition(ChoiceLabels):
+class DisputeTransition(EventRow):
     """Every change of a dispute's status, level or routing: who recorded it (empty: the system) and when it
     happened and was recorded, from, to, reason."""
 
@@ -344,10 +344,6 @@ class DisputeTransition(ChoiceLabels):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("by"))
-    at = models.DateTimeField(_("time"), default=timezone.now)  # when it happened (core.events)
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)  # when `actor` entered it
-    entered_late = models.BooleanField(_("entered late"), default=False)  # after the back-entry window
-    late_reason = BoundedTextField(_("reason for late entry"), max_length=1000, blank=True)
     from_value = models.CharField(_("from"), max_length=12, blank=True)
     to_value = models.CharField(_("to"), max_length=12)
     note = BoundedTextField(_("reason"), max_length=2000, blank=True)

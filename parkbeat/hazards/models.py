@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.bounds import BoundedTextField, happened, plausible
-from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
+from parkbeat.core.models import ChoiceLabels, EventRow, LateEntry, ScopedQuerySet, VersionedModel
 from parkbeat.core.permissions import AGENCY
 from parkbeat.core.personal import validate_mobile
 
@@ -32,7 +32,7 @@ class HazardQuerySet(ScopedQuerySet):
         return self.filter(state=Hazard.State.RECTIFYING, deadline__lt=today)
 
 
-class Hazard(VersionedModel):
+class Hazard(VersionedModel, LateEntry):
     class Severity(models.TextChoices):
         GENERAL = "general", _("General hazard")
         MAJOR = "major", _("Major hazard")
@@ -79,8 +79,6 @@ class Hazard(VersionedModel):
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="hazards_recorded",
                                     verbose_name=_("recorded by"))
-    entered_late = models.BooleanField(_("entered late"), default=False)
-    late_reason = models.CharField(_("why entered late"), max_length=200, blank=True)
     disposition = models.CharField(_("disposition"), max_length=10, choices=Disposition.choices)
     deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[plausible])
     responsible_name = models.CharField(_("responsible person"), max_length=50, blank=True)
@@ -142,7 +140,7 @@ class HazardEventQuerySet(HazardQuerySet.through("hazard__")):
     scope_participant_roles = {AGENCY}
 
 
-class HazardEvent(ChoiceLabels):
+class HazardEvent(EventRow):
     """One step of a hazard's history: when it happened, when and by whom it was recorded (empty: the system)."""
 
     class Kind(models.TextChoices):
@@ -158,12 +156,8 @@ class HazardEvent(ChoiceLabels):
 
     hazard = models.ForeignKey(Hazard, models.CASCADE, related_name="events", verbose_name=_("hazard"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    at = models.DateTimeField(_("time"), validators=[happened])  # when it happened (core.events)
-    recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by"))
-    entered_late = models.BooleanField(_("entered late"), default=False)
-    late_reason = models.CharField(_("why entered late"), max_length=200, blank=True)
     note = BoundedTextField(_("note"), max_length=2000, blank=True)
     tier = models.CharField(_("reminder tier"), max_length=20, blank=True)  # reminders: each tier once
 

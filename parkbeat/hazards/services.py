@@ -37,9 +37,7 @@ def today_in_shanghai(now=None):
 def _event(hazard, kind, *, actor, when=None, note="", tier=""):
     """One row of the hazard's history; `when` (a core.events EventTime) says when it happened, else now."""
     now = timezone.now()
-    fields = ({"at": when.at, "recorded_at": when.recorded_at, "entered_late": when.late,
-               "late_reason": when.reason[:200] if when.late else ""} if when is not None
-              else {"at": now, "recorded_at": now})
+    fields = when.row_fields() if when is not None else {"at": now, "recorded_at": now}
     return HazardEvent.objects.create(hazard=hazard, kind=kind, recorded_by=actor, note=(note or "")[:2000],
                                       tier=tier, **fields)
 
@@ -145,7 +143,7 @@ def hazard_create(*, actor, description, disposition, enterprise=None, severity=
     hazard = Hazard(enterprise=enterprise, park_id=enterprise.park_id, severity=severity, description=description,
                     location=(location or "").strip(), source=source, inspection=inspection, result=result,
                     incident=incident, finding=finding, found_at=when.at, recorded_at=when.recorded_at,
-                    recorded_by=actor, entered_late=when.late, late_reason=when.reason[:200] if when.late else "",
+                    recorded_by=actor, entered_late=when.late, late_reason=when.reason if when.late else "",
                     disposition=disposition, deadline=deadline, responsible_name=responsible_name,
                     responsible_mobile=responsible_mobile, state=state)
     try:

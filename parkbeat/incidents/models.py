@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkbeat.core.bounds import BoundedTextField, happened
-from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
+from parkbeat.core.models import EventRow, ScopedQuerySet, VersionedModel
 from parkbeat.core.permissions import CASE_ROLES
 from parkbeat.core.personal import validate_mobile
 
@@ -166,7 +166,7 @@ class Incident(VersionedModel):
         return self.status not in self.FINAL_STATUSES
 
 
-class IncidentTransition(ChoiceLabels):
+class IncidentTransition(EventRow):
     """Every change of an incident's status or holder: who recorded it (empty: the system), when it happened and
     when it was recorded, from, to, note."""
 
@@ -180,10 +180,6 @@ class IncidentTransition(ChoiceLabels):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STATUS)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("by"))
-    at = models.DateTimeField(_("time"), default=timezone.now)  # when it happened (core.events)
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)  # when `actor` entered it
-    entered_late = models.BooleanField(_("entered late"), default=False)  # after the back-entry window
-    late_reason = BoundedTextField(_("reason for late entry"), max_length=1000, blank=True)
     from_status = models.CharField(_("from"), max_length=12, choices=Incident.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Incident.Status.choices)
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",

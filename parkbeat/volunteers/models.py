@@ -8,12 +8,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkbeat.core.bounds import BoundedTextField, happened, plausible
-from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, VersionedModel
+from parkbeat.core.models import EventRow, ScopedQuerySet, VersionedModel
 from parkbeat.core.personal import (EncryptedTextField, blind_index, mask_mobile, mask_resident_id, validate_mobile,
                                     validate_resident_id)
 
@@ -158,17 +157,12 @@ class VolunteerChildQuerySet(VolunteerQuerySet.through("volunteer__")):
     """A volunteer's history rows: seen by exactly who sees the volunteer."""
 
 
-class VolunteerTransition(ChoiceLabels):
+class VolunteerTransition(EventRow):
     """Every status change of a volunteer: when it happened (`at`) and when and by whom it was recorded."""
 
     volunteer = models.ForeignKey(Volunteer, models.CASCADE, related_name="transitions", verbose_name=_("volunteer"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("by"))
-    # when it happened (checked by core.events.event_time) and when it was recorded: neither in the future
-    at = models.DateTimeField(_("time"), default=timezone.now, validators=[happened])
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, validators=[happened])
-    entered_late = models.BooleanField(_("entered late"), default=False)
-    late_reason = BoundedTextField(_("reason for late entry"), max_length=1000, blank=True)
     from_status = models.CharField(_("from"), max_length=10, choices=Volunteer.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=Volunteer.Status.choices)
     note = BoundedTextField(_("reason"), max_length=2000, blank=True)
