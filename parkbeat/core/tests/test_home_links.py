@@ -12,6 +12,12 @@ from django.utils import timezone
 
 from parkbeat.audit.models import AuditEvent
 from parkbeat.audit.services import record
+from parkbeat.checks.tests import helpers as ch
+from parkbeat.crime.models import Case
+from parkbeat.crime.tests import helpers as crime
+from parkbeat.hazards.models import Hazard
+from parkbeat.hazards.tests import helpers as hh
+from parkbeat.inspections.tests import helpers as ih
 from parkbeat.core.home import home_cards, home_page
 from parkbeat.disputes.models import Dispute, Obligation
 from parkbeat.disputes.tests.factories import open_dispute, routed_dispute, three_instalments
@@ -67,6 +73,23 @@ def busy(world):
                                                  settled_level=Dispute.Level.PARK)
     open_dispute(world, actor=world.officer2, park=world.park2, enterprise=world.park2_enterprise)
     open_dispute(world, actor=world.other_officer, park=world.other_park, enterprise=world.other_enterprise)
+    # hazards: being rectified, one past its deadline, one awaiting the strike-off, park B's
+    hh.deadline_hazard(world)
+    late = hh.deadline_hazard(world, description="疏散通道堵塞")
+    Hazard.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - timedelta(days=2))
+    hh.submitted(world)
+    hh.deadline_hazard(world, actor=world.officer2, enterprise=world.park2_enterprise)
+    # a background check waiting and one answered; a case under investigation and a solved one; leads
+    ch.request(world)
+    ch.answer(world, ch.request(world, name="李四", rid=ch.RID2))
+    crime.case(world)
+    solved = crime.case(world, title="已破案件")
+    Case.objects.filter(pk=solved.pk).update(status=Case.Status.SOLVED)
+    crime.lead(world)
+    # inspections planned this week, one left past its day
+    today = timezone.localdate()
+    ih.plan(world, planned_on=today + timedelta(days=(6 - today.weekday())))
+    ih.plan(world, enterprise=world.enterprise2, planned_on=today - timedelta(days=8))
     # the administrators' work: a disabled account, events today
     UserFactory(username="t_left", is_active=False)
     record(actor=world.officer, verb=AuditEvent.Verb.EXPORT, obj=world.enterprise, note="导出")
@@ -109,6 +132,9 @@ def test_the_busy_world_puts_something_on_both_sides_of_each_line(busy):
     assert values["unsettled_disputes"] == 3 and values["agreements_performing"] == 1
     assert values["instalments_overdue"] == 1 and values["visits_this_month"] == 1
     assert values["open_demands"] == 3 and values["overdue_demands"] == 1
+    assert values["hazards_rectifying"] == 3 and values["hazards_overdue"] == 1 and values["hazards_to_review"] == 1
+    assert values["checks_waiting"] == 1 and values["cases_open"] == 1 and values["leads_open"] == 1
+    assert values["inspections_this_week"] == 1 and values["inspections_past_due"] == 1
     admin = {card.key: value for cards in home_page(user=busy.auditor)["rows"].values()
              for card, value, _href in cards}
     assert admin["exports_today"] == 1 and admin["logins_failed_today"] == 1
@@ -161,3 +187,14 @@ def test_each_panel_that_links_to_a_list_counts_exactly_its_rows(busy, client, r
             mismatches.append(f"{panel['key']}: panel {context['total']}, list {context['more']} {listed}")
     assert not mismatches, "\n".join(mismatches)
     assert checked or role in PANEL_FREE, f"{role}: no panel with a list link was checked"
+
+
+def test_the_liaisons_hazard_panel_counts_what_my_hazards_shows_open(busy, client):
+    """我的隐患 is one page, not a paginated list: the panel's total is the page's count of open hazards."""
+    client.force_login(busy.liaison)
+    panel = next(p for p in home_page(user=busy.liaison)["panels"] if p["key"] == "my_hazards")
+    page = client.get(panel["context"]["mine"])
+    assert page.status_code == 200
+    assert panel["context"]["total"] == page.context["open_count"] == 3
+    assert panel["context"]["overdue"] == 1
+    assert 'id="wb-my-hazards"' in client.get(reverse("home")).content.decode()
