@@ -17,7 +17,8 @@ LATE = "纸质台账补录"
 def _tobacco_bureau(ctx):
     agency, _created = Agency.objects.get_or_create(station=ctx.shared["station"], name="天元区烟草专卖局",
                                                     defaults={"kind": Agency.Kind.TOBACCO, "phone": "0731-28686901"})
-    agency.parks.add(*ctx.shared["demo_parks"])  # as the org demo's agencies, it serves the station's parks
+    # as the org demo's agencies, it serves the station's parks and its school's surroundings
+    agency.parks.add(*ctx.shared["demo_parks"], *ctx.shared.get("demo_areas", ()))
     return agency
 
 
@@ -49,10 +50,14 @@ def seed(ctx):
                                expected_version=theft.version, **extra)
     services.case_transition(actor=officer, case=theft, status=Case.Status.SOLVED, expected_version=theft.version)
 
-    # cigarettes of unknown origin sold to students outside a campus (护校安园), worked with the tobacco bureau
+    # cigarettes of unknown origin sold to students outside a campus (护校安园), worked with the tobacco bureau, in
+    # the station's school surroundings (a prevention area of its own) when the org demo made it
     bureau = _tobacco_bureau(ctx)
     received = now - timedelta(days=25)
-    lead = services.lead_create(actor=officer, park=park, source="patrol", area="园区旁中学周边（护校安园）",
+    campus = (ctx.shared.get("demo_areas") or [None])[0]
+    officer = accounts["leader"] if campus else officer  # the station's own area: its leader works it
+    lead = services.lead_create(actor=officer, park=campus or park, source="patrol",
+                                area="校门口小卖部" if campus else "园区旁中学周边（护校安园）",
                                 description="巡逻发现校门口小卖部向学生出售来源不明的散装香烟", agency=bureau,
                                 received_at=received, late_reason=LATE)
     for days, note in ((1, "烟草专卖局联合检查：卷烟无合法来源，疑似假冒"), (3, "放学时段蹲守，确认向未成年人出售"),

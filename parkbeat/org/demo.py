@@ -48,6 +48,12 @@ PLACE_FIRST = "金石龙白新清红桂松荷枫田月云湘明"
 PLACE_SECOND = "山塘桥湾岭坪口溪洲冲港铺"
 MAX_STATIONS = 1 + len(PLACE_FIRST) * len(PLACE_SECOND)
 PARK_KINDS = ("工业园", "物流园", "高新产业园")
+# The demo station's prevention area outside its parks (护校安园): a school's surroundings north of park 1, policed
+# by the station (its leader) and worked with the tobacco bureau; the park officers keep one park each.
+DEMO_AREA = ("马家河中学周边", "majiahe-school", "株洲市天元区马家河中学校门外",
+             "护校安园：校门口及周边 300 米内的商铺、路口与上下学通道")
+DEMO_AREA_NORTH_KM = 2.8  # from park 1's centre: beyond its outline (±2.4 km), well before the next row
+DEMO_AREA_HALF_KM = (0.45, 0.3)  # east-west, north-south half sides of its outline (about 0.54 km²)
 
 KM_PER_DEG_LAT = 110.57
 KM_PER_DEG_LON_AT_EQUATOR = 111.32
@@ -78,6 +84,13 @@ def park_boundary(rng, lon, lat, target_km2):
     scale = math.sqrt(target_km2 / shapely.Polygon(points).area)
     kx = _km_per_deg_lon(lat)
     ring = [[round(lon + x * scale / kx, 6), round(lat + y * scale / KM_PER_DEG_LAT, 6)] for x, y in points]
+    return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+
+
+def area_outline(lon, lat, half_km):
+    """A rectangle of half sides `half_km` (east-west, north-south) around (lon, lat)."""
+    dx, dy = half_km[0] / _km_per_deg_lon(lat), half_km[1] / KM_PER_DEG_LAT
+    ring = [[round(lon + sx * dx, 6), round(lat + sy * dy, 6)] for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
     return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
 
 
@@ -211,6 +224,18 @@ def seed_partners(station, parks):
                                        address=f"{park.address}管委会一楼", phone=f"0731-2883{k + 1}166")
 
 
+def seed_area(station, park):
+    """The demo station's school surroundings (护校安园), north of `park`: a prevention area outside any park."""
+    name, code, address, description = DEMO_AREA
+    ring = park.boundary["coordinates"][0] if park.boundary else [[DEMO_CENTRE[0], DEMO_CENTRE[1]]]
+    lon = sum(p[0] for p in ring) / len(ring)
+    lat = sum(p[1] for p in ring) / len(ring) + DEMO_AREA_NORTH_KM / KM_PER_DEG_LAT
+    boundary = area_outline(lon, lat, DEMO_AREA_HALF_KM)
+    return Park.objects.create(station=station, name=name, code=code, kind=Park.Kind.CAMPUS, address=address,
+                               description=description, boundary=boundary,
+                               area_km2=Decimal(f"{area_km2(boundary):.2f}"))
+
+
 def seed_duty_shifts(now, parks, accounts):
     """This week and next: the officer by day, the auxiliary on the evening patrol (夜间巡防)."""
     monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
@@ -242,10 +267,14 @@ def seed(ctx):
                        address=f"株洲市{p.district}{p.roads[0]}") for p in plan.parks]
     Park.objects.bulk_create(parks)
     ctx.shared.update(park_plans=[p for plan in plans for p in plan.parks], parks=parks)
+    area = seed_area(units[0], parks[0])
     seed_partners(units[0], parks[:3])
+    for agency in Agency.objects.filter(station=units[0]):
+        agency.parks.add(area)
     accounts = refresh(ctx)
     shifts = seed_duty_shifts(ctx.now, ctx.shared["demo_parks"], accounts)
-    return {"stations": len(units), "parks": len(parks), "duty shifts": len(shifts), "demo accounts": len(ACCOUNTS)}
+    return {"stations": len(units), "parks": len(parks), "prevention areas": 1, "duty shifts": len(shifts),
+            "demo accounts": len(ACCOUNTS)}
 
 
 def refresh(ctx):
@@ -255,6 +284,7 @@ def refresh(ctx):
     parks = {p.code: p for p in Park.objects.filter(station=station, code__in=DEMO_PARK_CODES)}
     demo_parks = [parks[code] for code in DEMO_PARK_CODES]
     agencies = {a.kind: a for a in Agency.objects.filter(station=station)}
-    ctx.shared.update(station=station, demo_parks=demo_parks, agencies=agencies)
+    areas = list(Park.objects.filter(station=station, code=DEMO_AREA[1]))
+    ctx.shared.update(station=station, demo_parks=demo_parks, demo_areas=areas, agencies=agencies)
     places = {"station": station, **{f"park{k}": park for k, park in enumerate(demo_parks, 1)}, **agencies}
-    return ensure_accounts(ctx, ACCOUNTS, places)
+    return ensure_accounts(ctx, ACCOUNTS, places)  # the school's surroundings: the leader's (station scope)

@@ -11,10 +11,11 @@ from parkbeat.org.selectors import week_bounds
 
 class ParkFilterSet(ListFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=Park.Kind.choices, label=_("Kind of area"))
 
     class Meta:
         model = Park
-        fields = ["q"]
+        fields = ["q", "kind"]
         form = FilterForm
 
     def search(self, queryset, name, value):

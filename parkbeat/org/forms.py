@@ -178,3 +178,15 @@ class RoleAssignForm(BootstrapFormMixin, forms.Form):
     def service_data(self):
         data = self.cleaned_data
         return {"user": data["username"], "role": data["role"], **{c: data.get(c) for c in PLACE_COLUMNS}}
+
+
+# ------------------------------------------------------------------ parks and other prevention areas
+class ParkForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind of area"), choices=Park.Kind.choices,
+                             help_text=_("An industrial park, or another prevention area of the station outside any "
+                                         "park (e.g. a campus's surroundings, 护校安园): it works everywhere a park "
+                                         "does — patrols, cases and leads, incidents."))
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))

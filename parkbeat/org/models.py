@@ -105,11 +105,21 @@ class ParkQuerySet(ScopedQuerySet):
 
 
 class Park(TimestampedModel):
-    """An industrial park inside a station's area, with its outline as GeoJSON (WGS-84 lon/lat)."""
+    """An industrial park inside a station's area, with its outline as GeoJSON (WGS-84 lon/lat) — or, by `kind`,
+    another prevention area of the station outside any industrial park (a campus's surroundings for 护校安园, a
+    shopping district, a transport hub), which works everywhere a park does (patrols, crime, incidents)."""
+
+    class Kind(models.TextChoices):
+        INDUSTRIAL = "industrial", _("Industrial park")
+        CAMPUS = "campus", _("Campus surroundings")
+        COMMERCIAL = "commercial", _("Shopping district")
+        TRANSPORT = "transport", _("Transport hub")
+        OTHER = "other", _("Other prevention area")
 
     station = models.ForeignKey(OrgUnit, models.PROTECT, related_name="parks", verbose_name=_("police station"),
                                 limit_choices_to={"kind": OrgUnit.Kind.STATION})
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind of area"), max_length=12, choices=Kind.choices, default=Kind.INDUSTRIAL)
     code = models.SlugField(_("code"), max_length=30, unique=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     boundary = models.JSONField(_("boundary (GeoJSON polygon)"), null=True, blank=True)
@@ -132,6 +142,14 @@ class Park(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("org:park_detail", args=[self.pk])
+
+    @property
+    def is_industrial(self):
+        return self.kind == self.Kind.INDUSTRIAL
+
+    @property
+    def kind_badge(self):
+        return "text-bg-light border" if self.is_industrial else "text-bg-warning"
 
 
 class Agency(TimestampedModel):

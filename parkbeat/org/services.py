@@ -123,3 +123,38 @@ def on_duty(*, park, at=None, role=Role.PARK_OFFICER):
     assigned = RoleAssignment.objects.filter(park=park, role=role, user__is_active=True).select_related("user")
     return [a.user for a in assigned.order_by("id")]
 
+
+
+# ------------------------------------------------------------------ parks and other prevention areas
+PARK_EDITABLE = ("name", "kind", "address", "description")
+
+
+def park_update(*, actor, park, data):
+    """Change a park's name, kind (an industrial park or another prevention area of the station, e.g. a campus's
+    surroundings), address or description (the station's leader). Parks carry no version column: the audit entry
+    keeps the before/after of each change."""
+    from parkbeat.org.models import Park
+
+    require(actor, "park.change", park)
+    unknown = set(data) - set(PARK_EDITABLE)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("This field cannot be changed here.")})
+    clean = {key: (value.strip() if isinstance(value, str) else value) for key, value in data.items()}
+    if "kind" in clean and clean["kind"] not in Park.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of area.")})
+    if "name" in clean and not clean["name"]:
+        raise ValidationError({"name": _("Give the park a name.")})
+    if "name" in clean and Park.objects.filter(station_id=park.station_id, name=clean["name"]).exclude(
+            pk=park.pk).exists():
+        raise ValidationError({"name": _("This station already has a park with that name.")})
+    fields = [name for name, value in clean.items() if getattr(park, name) != value]
+    if not fields:
+        return park
+    before = snapshot(park, fields)
+    for name in fields:
+        setattr(park, name, clean[name])
+    park.full_clean(exclude=["station"])
+    with transaction.atomic():
+        park.save(update_fields=[*fields, "updated_at"])
+        record(actor=actor, verb="update", obj=park, before=before, after=snapshot(park, fields))
+    return park

@@ -32,6 +32,7 @@ class ParkTable(Table):
     station = tables.Column(accessor="station__name", verbose_name=_("Police station"), orderable=True,
                             order_by=("station__path", "name"))
     name = tables.Column(verbose_name=_("Park"), orderable=True)
+    kind = tables.Column(verbose_name=_("Kind of area"), orderable=True)
     code = tables.Column(verbose_name=_("Code"), orderable=True, attrs={"td": {"class": "font-monospace small"}})
     area_km2 = tables.Column(verbose_name=_("Area (km²)"), orderable=True, attrs=NUMBER)
     enterprise_count = tables.Column(verbose_name=_("Enterprises"), orderable=True,
@@ -60,6 +61,12 @@ class ParkTable(Table):
 
     def value_name(self, value):
         return value
+
+    def render_kind(self, record):
+        return format_html('<span class="badge {} fw-normal">{}</span>', record.kind_badge, record.get_kind_display())
+
+    def value_kind(self, record):
+        return record.get_kind_display()
 
     def render_enterprise_count(self, value):
         return f"{value:,}"

@@ -6,6 +6,7 @@ app_name = "org"
 urlpatterns = [
     path("parks/", views.ParkListView.as_view(), name="park_list"),
     path("parks/<int:pk>/", views.ParkDetailView.as_view(), name="park_detail"),
+    path("parks/<int:pk>/edit/", views.ParkEditView.as_view(), name="park_edit"),
     path("duty/", views.DutyListView.as_view(), name="duty_list"),
     path("duty/new/", views.DutyCreateView.as_view(), name="duty_create"),
     path("duty/print/", views.DutyPrintView.as_view(), name="duty_print"),

@@ -20,12 +20,12 @@ from django.views.generic import TemplateView
 
 from parkbeat.core import pdf
 from parkbeat.core.exports import ExportRateLimited, download_response, export_filename
-from parkbeat.core.permissions import can, has_role
+from parkbeat.core.permissions import can, has_role, require
 from parkbeat.core.views import PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 from parkbeat.org import selectors, services
 from parkbeat.org.exports import WEEKDAYS, duty_export
 from parkbeat.org.filters import DutyShiftFilterSet, ParkFilterSet, RoleAssignmentFilterSet, UserFilterSet
-from parkbeat.org.forms import DutyShiftForm, RoleAssignForm, UserActiveForm, UserCreateForm, UserPasswordForm
+from parkbeat.org.forms import DutyShiftForm, ParkForm, RoleAssignForm, UserActiveForm, UserCreateForm, UserPasswordForm
 from parkbeat.org.models import (ROLE_SCOPE, DutyShift, DutyShiftQuerySet, Park, ParkQuerySet, Role,
                                  RoleAssignment, User)
 from parkbeat.org.tables import ParkTable, RoleAssignmentTable, UserTable
@@ -78,7 +78,36 @@ class ParkDetailView(RolesRequiredMixin, ScopedDetailView):
         ctx["stats"] = selectors.park_enterprise_stats(user=user, park=park)
         ctx["map_data"] = selectors.park_map_data(user=user, park=park)
         ctx["can_see_duty"] = has_role(user, *DutyShiftQuerySet.scope_park_roles)
+        ctx["can_edit"] = can(user, "park.change", park)
         return ctx
+
+
+class ParkEditView(ServiceFormView):
+    """The station's leader changes a park's name, kind (industrial park or another prevention area), address and
+    description."""
+
+    required_perm = "park.change"
+    form_class = ParkForm
+    template_name = "org/park_form.html"
+    page_title = gettext_lazy("Edit the park")
+    success_message = gettext_lazy("Park saved.")
+
+    @cached_property
+    def park(self):
+        park = get_object_or_404(Park.objects.visible_to(self.request.user).select_related("station"),
+                                 pk=self.kwargs["pk"])
+        require(self.request.user, "park.change", park)
+        return park
+
+    def get_initial(self):
+        park = self.park
+        return {"name": park.name, "kind": park.kind, "address": park.address, "description": park.description}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "park": self.park}
+
+    def perform(self, form):
+        return services.park_update(actor=self.request.user, park=self.park, data=dict(form.cleaned_data))
 
 
 # ------------------------------------------------------------------ duty roster

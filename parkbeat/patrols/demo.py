@@ -64,6 +64,19 @@ def seed_places(parks, leader, accounts):
     return plans
 
 
+AREA_PLACES = (("学校正门", Checkpoint.Kind.GATE), ("校门口小卖部一条街", Checkpoint.Kind.OTHER))
+
+
+def seed_area_places(areas, leader):
+    """The school's surroundings (护校安园): two checkpoints and the route walked at school time."""
+    for area in areas:
+        checkpoints = [services.checkpoint_create(actor=leader, park=area, name=name, kind=kind, lon=lon, lat=lat)
+                       for (name, kind), (lon, lat) in zip(AREA_PLACES, _points(area, len(AREA_PLACES)))]
+        services.route_create(actor=leader, park=area, name="护校安园上下学巡线", checkpoints=checkpoints,
+                              description="学校正门 → 校门口商铺")
+    return len(areas) * len(AREA_PLACES)
+
+
 def seed_runs(now, plan, officer, volunteer):
     """Finished runs of park 1's day plan on the last 12 days: every checkpoint in order, 8–15 minutes apart;
     the run 5 days ago skips its third checkpoint, the run 3 days ago scans one checkpoint twice, the run a
@@ -128,6 +141,9 @@ def seed(ctx):
     accounts = ctx.shared["accounts"]
     parks = ctx.shared["demo_parks"]
     plans = seed_places(parks, accounts["leader"], accounts)
+    areas = ctx.shared.get("demo_areas", ())
+    area_checkpoints = seed_area_places(areas, accounts["leader"])
     counts = seed_runs(ctx.now, plans[0], accounts["officer1"], accounts.get("volunteer1"))
-    return {"checkpoints": len(parks) * len(PLACES), "patrol routes": len(parks), "patrol plans": len(plans),
+    return {"checkpoints": len(parks) * len(PLACES) + area_checkpoints, "patrol routes": len(parks) + len(areas),
+            "patrol plans": len(plans),
             **counts, "open patrol runs": PatrolRun.objects.filter(status=PatrolRun.Status.RUNNING).count()}

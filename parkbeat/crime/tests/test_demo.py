@@ -34,3 +34,15 @@ def test_the_demo_has_the_theft_and_the_campus_lead(demo_mode):
         transaction.set_rollback(True)
 
     assert facts == (True,) * 8
+
+
+@pytest.mark.django_db
+def test_the_campus_lead_and_its_case_are_in_the_school_surroundings(demo_mode):
+    with transaction.atomic():
+        demo.seed(seed=2026, now=NOW)
+        lead = Lead.objects.select_related("park", "case__park").get(agency__kind="tobacco")
+        bureau_staff_parks = set(lead.agency.parks.values_list("kind", flat=True))
+        facts = (lead.park.kind, lead.park.name, lead.case.park_id == lead.park_id, lead.case.enterprise_id,
+                 "campus" in bureau_staff_parks)
+        transaction.set_rollback(True)
+    assert facts == ("campus", "马家河中学周边", True, None, True)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parkbeat.core.permissions import LEADER, OFFICER
@@ -14,12 +15,37 @@ class UserBriefSerializer(ModelSerializer):
         fields = ["id", "username", "full_name"]
 
 
+PARK_KINDS = "|".join(Park.Kind.values)
+
+
+@extend_schema_field({"type": "string", "pattern": f"^({PARK_KINDS})$",
+                      "description": "; ".join(f"{value}: {label}" for value, label in Park.Kind.choices)})
+class ParkKindField(serializers.ChoiceField):
+    """A park's kind, documented by a pattern: a `ParkKindEnum` needs an entry in settings' ENUM_NAME_OVERRIDES
+    (the name `kind` is taken by several enums)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Park.Kind.choices, **kwargs)
+
+
 class ParkSerializer(ModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
+    kind = ParkKindField(read_only=True)
 
     class Meta:
         model = Park
-        fields = ["id", "name", "code", "station", "station_name", "address", "area_km2", "boundary", "description"]
+        fields = ["id", "name", "kind", "code", "station", "station_name", "address", "area_km2", "boundary",
+                  "description"]
+
+
+class ParkUpdateSerializer(StrictSerializer):
+    """What the station's leader may change of a park (PATCH: any of them)."""
+
+    name = serializers.CharField(max_length=100, required=False)
+    kind = ParkKindField(required=False, help_text=_("An industrial park, or another prevention area of the station "
+                                               "(e.g. a campus's surroundings)."))
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class DutyShiftSerializer(RoleWritableFieldsMixin, StrictModelSerializer):

@@ -2,14 +2,17 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from parkbeat.core import lean
 from parkbeat.core.api import ScopedViewSetMixin
+from parkbeat.core.permissions import can
 from parkbeat.org import auth, services
-from parkbeat.org.api.serializers import (DutyShiftSerializer, ParkSerializer, TokenRequestSerializer,
+from parkbeat.org.api.serializers import (DutyShiftSerializer, ParkSerializer, ParkUpdateSerializer,
+                                          TokenRequestSerializer,
                                           TokenResponseSerializer, UserBriefSerializer)
 from parkbeat.org.models import DutyShift, Park
 
@@ -17,7 +20,18 @@ from parkbeat.org.models import DutyShift, Park
 class ParkViewSet(lean.LeanListMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Park.objects.select_related("station")
     serializer_class = ParkSerializer
-    filterset_fields = ["station", "code"]
+    filterset_fields = ["station", "code", "kind"]
+
+    @extend_schema(request=ParkUpdateSerializer, responses=ParkSerializer)
+    def partial_update(self, request, pk=None):
+        """Change a park's name, kind, address or description (the station's leader)."""
+        park = self.get_object()
+        if not can(request.user, "park.change", park):
+            raise PermissionDenied()
+        body = ParkUpdateSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        services.park_update(actor=request.user, park=park, data=dict(body.validated_data))
+        return Response(ParkSerializer(park, context={"request": request}).data)
 
     @extend_schema(responses=UserBriefSerializer(many=True),
                    parameters=[OpenApiParameter("at", str, description="ISO time; default now")])

@@ -85,8 +85,13 @@ def test_builds_the_demo_station(demo_mode):
 
     station = OrgUnit.objects.get(name="马家河派出所")
     assert [station.parent.name, station.parent.parent.name] == ["天元分局", "株洲市公安局"]
-    parks = list(Park.objects.filter(station=station).order_by("id"))
+    parks = list(Park.objects.filter(station=station, kind="industrial").order_by("id"))
     assert [p.code for p in parks] == ["xinma", "liyu", "majiahe"]
+    # and its school's surroundings (护校安园): a prevention area with an outline of its own, beside no park
+    area = Park.objects.get(station=station, kind="campus")
+    assert area.name == "马家河中学周边" and 0.3 < float(area.area_km2) < 0.8
+    assert not any(shapely.Polygon(area.boundary["coordinates"][0]).intersects(shapely.Polygon(p.boundary[
+        "coordinates"][0])) for p in parks)
     assert 35.5 < sum(float(p.area_km2) for p in parks) < 36.5
     outlines = {p.pk: shapely.Polygon(p.boundary["coordinates"][0]) for p in parks}
     assert not any(a.intersects(b) for a, b in combinations(outlines.values(), 2))
@@ -109,7 +114,7 @@ def test_builds_the_demo_station(demo_mode):
     assert MediationCentre.objects.count() == 3
     assert set(Agency.objects.values_list("kind", flat=True)) == {"street_governance", "emergency", "fire", "labour",
                                                                  "tobacco"}  # tobacco: the crime demo
-    assert all(a.parks.count() == 3 for a in Agency.objects.all())
+    assert all(a.parks.count() == 3 + 1 for a in Agency.objects.all())  # the parks and the school's surroundings
 
     assert Visit.objects.count() == 300
     demands = list(Demand.objects.prefetch_related("transitions"))
@@ -183,10 +188,10 @@ def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode):
 
     assert second == first
     assert list(first[0].items()) == [
-        ("stations", 1), ("parks", 3), ("duty shifts", 84), ("enterprises", 900), ("key enterprises", 60),
+        ("stations", 1), ("parks", 3), ("prevention areas", 1), ("duty shifts", 84), ("enterprises", 900), ("key enterprises", 60),
         ("liaisons", 1800), ("visits", 300), ("demands", 150), ("volunteer teams", 12), ("volunteers", 113),
         ("volunteer trainings", 184), ("volunteer support records", 103),
-        ("incidents", 360), ("disputes", 100), ("agreements", 84), ("checkpoints", 15), ("patrol routes", 3),
+        ("incidents", 360), ("disputes", 100), ("agreements", 84), ("checkpoints", 17), ("patrol routes", 4),
         ("patrol plans", 6), ("patrol runs", 12), ("check-ins", 60), ("missed checkpoints", 1), ("flagged scans", 1),
         ("findings", 1), ("open patrol runs", 0), ("guarded assets", 1), ("guard segments", 4), ("guard shifts", 24),
         ("uncovered intervals ahead", 1), ("key dates", 3), ("campaigns", 2), ("campaign inspections", 57),
@@ -200,7 +205,8 @@ def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode):
     # the import itself, and the patrols', guarding's, inspections', key dates', campaigns', hazards' (registered,
     # evidence and its files, reviews, referrals, follow-ups) and background checks' rows, written through the
     # services with their real trail
-    assert first[1]["AuditEvent"] == 1343 + 14  # + the crime demo's (2 cases, 1 lead, observations, key times)
+    # + the crime demo's (2 cases, 1 lead, observations, key times), the school surroundings' 2 checkpoints and route
+    assert first[1]["AuditEvent"] == 1343 + 14 + 3
 
 
 # ---------------------------------------------------------------- the runner
@@ -303,12 +309,12 @@ def test_city_scale_builds_stations_parks_and_enterprises(demo_mode):
     assert OrgUnit.objects.filter(kind="station").count() == 3
     assert OrgUnit.objects.filter(kind="branch").count() == 3
     parks = list(Park.objects.all())
-    assert len(parks) == 9
+    assert len(parks) == 9 + 1  # and the demo station's school surroundings
     outlines = [shapely.Polygon(p.boundary["coordinates"][0]) for p in parks]
     assert not any(a.intersects(b) for a, b in combinations(outlines, 2))
     assert Enterprise.objects.count() == 500 and Liaison.objects.count() == 1000
     assert len(set(Enterprise.objects.values_list("credit_code", flat=True))) == 500
-    assert Park.objects.filter(enterprises__isnull=True).count() == 0
+    assert Park.objects.filter(kind="industrial", enterprises__isnull=True).count() == 0
     leader = authenticate(_login_request(), username="leader", password="demo-Passw0rd")
     assert leader.role_assignments.get().unit.name == "马家河派出所"
     assert authenticate(_login_request(), username="officer1", password="demo-Passw0rd") is not None
