@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "parkbeat.security.middleware.SessionSecurityMiddleware",  # part A: timeouts, 2FA, expiry, no-store
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "parkbeat.core.middleware.MethodNotAllowedPageMiddleware",  # a page's 405 as a page, not a blank one
     "csp.middleware.CSPMiddleware",  # part A
     "axes.middleware.AxesMiddleware",  # part A: last, turns a lockout into the readable 429 page
 ]

@@ -47,3 +47,30 @@ class RequestIdMiddleware:
             _current.reset(token)
         response["X-Request-Id"] = request_id
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page's 405 as the house page, not the browser's blank "HTTP ERROR 405": an action URL (review, refer,
+    observe…) opened by a link or typed in takes only a form's POST, so the page says so and links back.
+    The API keeps DRF's JSON 405."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code != 405 or response.content or request.path.startswith("/api/")
+                or request.method not in ("GET", "HEAD")):
+            return response
+        from django.template.response import TemplateResponse
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            back = ""
+        page = TemplateResponse(request, "405.html", {"back": back}, status=405)
+        page.render()
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page

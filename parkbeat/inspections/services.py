@@ -453,6 +453,15 @@ def campaign_create(*, actor, theme, starts_on, ends_on, enterprises=(), parks=(
     return campaign
 
 
+def campaign_changeable_by(actor, campaign):
+    """A campaign reaching beyond the actor's parks is the station leader's (as a station-wide key date is):
+    the edit page is offered, and the change taken, only when every park of its enterprises is the actor's."""
+    from parkbeat.core.scoping import access_for
+
+    return set(campaign.enterprises.values_list("park_id", flat=True)) <= access_for(actor).park_ids(
+        {LEADER, OFFICER})
+
+
 def campaign_update(*, actor, campaign, data, enterprises=None, parks=(), risk_categories=(),
                     expected_version=None):
     """Theme, period, note; with `enterprises` (and the open ones of `parks`, of `risk_categories` when given),
@@ -465,9 +474,7 @@ def campaign_update(*, actor, campaign, data, enterprises=None, parks=(), risk_c
     data = {k: v for k, v in data.items() if k in CAMPAIGN_FIELDS}
     with transaction.atomic():
         lock_for_update(campaign, expected_version)
-        # a campaign reaching beyond the actor's parks is the station leader's (as a station-wide key date is)
-        if not set(campaign.enterprises.values_list("park_id", flat=True)) <= access_for(actor).park_ids(
-                {LEADER, OFFICER}):
+        if not campaign_changeable_by(actor, campaign):
             raise PermissionDenied(_("This campaign covers parks beyond yours; the station's leader changes it."))
         _check_period(data.get("starts_on", campaign.starts_on), data.get("ends_on", campaign.ends_on))
         obj, changed = model_update(actor=actor, obj=campaign, data=data)

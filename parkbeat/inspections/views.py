@@ -396,7 +396,8 @@ class CampaignDetailView(CampaignMixin, PermissionRequiredMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "campaign": campaign, "rows": rows,
                 "parks": selectors.progress_by_park(rows), "counts": selectors.progress_counts(rows),
                 "inspections": inspections, "can_schedule": can(user, "inspection.plan"),
-                "can_plan": can(user, "inspection.plan")}
+                "can_plan": can(user, "inspection.plan"),
+                "can_edit": can(user, "inspection.plan") and services.campaign_changeable_by(user, campaign)}
 
 
 class CampaignFormMixin:
@@ -426,6 +427,12 @@ class CampaignCreateView(CampaignFormMixin, ServiceFormView):
 
 class CampaignUpdateView(CampaignMixin, CampaignFormMixin, ServiceFormView):
     page_title = gettext_lazy("Edit special campaign")
+
+    def dispatch(self, request, *args, **kwargs):
+        """Refused before the form is filled in, not after: the change would be refused on saving."""
+        if request.user.is_authenticated and not services.campaign_changeable_by(request.user, self.campaign):
+            raise PermissionDenied(_("This campaign covers parks beyond yours; the station's leader changes it."))
+        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         c = self.campaign

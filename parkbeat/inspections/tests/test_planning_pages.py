@@ -235,3 +235,23 @@ def test_the_calendar(world, plan, page):
         planned.get_absolute_url()) == 0
     for who in (world.liaison, world.agency_staff, world.volunteer):
         assert page(who).get("/inspections/calendar/").status_code == 403
+
+
+def test_a_campaign_beyond_the_officers_parks_offers_him_no_edit_and_refuses_the_form(world, plan, page):
+    """The leader's campaign across two parks: officer1 sees its progress but no 编辑, and the edit page is
+    refused before he fills it in (it used to load and then refuse the save, losing his input)."""
+    campaign = services.campaign_create(actor=world.leader, theme="全所消防专项", starts_on=timezone.localdate(),
+                                        ends_on=SOON, enterprises=[world.enterprise, world.park2_enterprise])
+    edit = f"/inspections/campaigns/{campaign.pk}/edit/"
+    officer = page(world.officer)
+    detail = officer.get(f"/inspections/campaigns/{campaign.pk}/")
+    assert detail.status_code == 200 and edit not in detail.content.decode()
+    refused = officer.get(edit)
+    assert refused.status_code == 403 and "station&#x27;s leader" in refused.content.decode()
+    assert officer.post(edit, {"version": campaign.version, "theme": "改"}).status_code == 403
+    leader = page(world.leader)
+    assert edit in leader.get(f"/inspections/campaigns/{campaign.pk}/").content.decode()
+    assert leader.get(edit).status_code == 200
+    # the officer's own campaign of his park stays his to change
+    _station_wide, _park2, own = plan
+    assert f"/inspections/campaigns/{own.pk}/edit/" in officer.get(f"/inspections/campaigns/{own.pk}/").content.decode()
