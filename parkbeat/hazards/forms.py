@@ -82,7 +82,7 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
 
 
 class FollowUpForm(BootstrapFormMixin, forms.Form):
-    at = forms.DateTimeField(label=_("Visited at"), widget=DateTimeInput(), validators=[happened])
+    at = forms.DateTimeField(label=_("Followed up at"), widget=DateTimeInput(), validators=[happened])
     note = forms.CharField(label=_("What the visit found"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     late_reason = forms.CharField(label=_("Why entered only now"), max_length=200, required=False)
 

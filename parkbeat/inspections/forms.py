@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from parkbeat.core.bounds import happened, plausible
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput
 from parkbeat.core.permissions import AGENCY, LEADER, OFFICER, AUXILIARY
-from parkbeat.core.widgets import ObjectChoiceField, PickerSelect
+from parkbeat.core.widgets import ObjectChoiceField, PickerSelect, PickerSelectMultiple
 from parkbeat.enterprises.models import Enterprise, KeyRiskCategory
 from parkbeat.inspections.models import AreaKind, InspectionResult
 from parkbeat.org.models import Agency, User
@@ -160,7 +160,9 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput(), validators=[plausible])
     ends_on = forms.DateField(label=_("Ends on"), widget=DateInput(), validators=[plausible])
     enterprises = forms.ModelMultipleChoiceField(label=_("Enterprises"), queryset=Enterprise.objects.none(),
-                                                 required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+                                                 required=False, widget=PickerSelectMultiple(
+                                                     source="enterprise-list", detail_field="park_name",
+                                                     placeholder=_("Type an enterprise name")))
     parks = forms.ModelMultipleChoiceField(label=_("Every enterprise of these parks"), required=False,
                                            queryset=Enterprise.objects.none(), widget=forms.CheckboxSelectMultiple)
     risk_categories = forms.MultipleChoiceField(label=_("Only these risk categories"), required=False,
