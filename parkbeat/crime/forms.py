@@ -90,3 +90,40 @@ class TransitionForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=[("solved", _("Solved")), ("closed", _("Closed"))], widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason (required to close)"), max_length=500, required=False)
+
+
+class CaseEditForm(BootstrapFormMixin, forms.Form):
+    """The case's details (crime.services.case_update), with the version loaded: a stale save is a form error."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("Type"), choices=Case.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False)
+    area = forms.CharField(label=_("Area outside the park"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DateTimeInput(), validators=[happened])
+    reported_at = forms.DateTimeField(label=_("Reported at"), widget=DateTimeInput(), validators=[happened])
+    loss_yuan = forms.DecimalField(label=_("Loss (yuan)"), max_digits=12, decimal_places=2, required=False,
+                                   min_value=0)
+    loss_items = forms.CharField(label=_("Items lost"), max_length=500, required=False)
+    cross_region = forms.BooleanField(label=_("Cross-region"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user, roles={LEADER, OFFICER}).order_by(
+            "name")
+
+    def field_data(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class LeadAgencyForm(BootstrapFormMixin, forms.Form):
+    """The partner agency working the lead jointly (its staff then see the lead), or none."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    agency = forms.ModelChoiceField(label=_("Worked jointly with"), queryset=Agency.objects.none(), required=False,
+                                    help_text=_("The agency's staff see this lead; the previous agency's no longer."))
+
+    def __init__(self, *args, park, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(parks=park).order_by("kind", "name")

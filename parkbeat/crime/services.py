@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from parkbeat.audit.services import record, snapshot
 from parkbeat.core.events import event_time
-from parkbeat.core.permissions import POLICE, require
+from parkbeat.core.permissions import LEADER, OFFICER, POLICE, require
 from parkbeat.core.personal import validate_resident_id
 from parkbeat.core.scoping import is_visible
 from parkbeat.core.services import ConflictError, IllegalTransition, lock_for_update, model_create, model_update
@@ -188,11 +188,16 @@ def case_create(*, actor, kind, title, description, occurred_at, reported_at=Non
     return case
 
 
-def case_update(*, actor, case, data, expected_version=None):
-    """Change the case's details: type, title, description, loss (yuan, items), cross-region flag."""
+CASE_EDITABLE = {"kind", "title", "description", "enterprise", "area", "occurred_at", "reported_at", "loss_yuan",
+                 "loss_items", "cross_region"}
+
+
+def case_update(*, actor, case, data, expected_version=None, late_reason=""):
+    """Change the case's details: type, title, description, the enterprise (the case then belongs to its park: the
+    actor must handle cases there too), the area, when it occurred and was reported (never occurred after reported,
+    never in the future), the loss (yuan, items; not below what is recovered) and the cross-region flag."""
     require(actor, "crime.handle", case)
-    allowed = {"kind", "title", "description", "loss_yuan", "loss_items", "cross_region", "area"}
-    unknown = set(data) - allowed
+    unknown = set(data) - CASE_EDITABLE
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("This field cannot be changed here.")})
     clean = dict(data)
@@ -202,14 +207,39 @@ def case_update(*, actor, case, data, expected_version=None):
         clean["title"] = _text(clean["title"], "title", 100, _("Give the case a title."))
     if "description" in clean:
         clean["description"] = _text(clean["description"], "description", 4000, _("Describe the case."))
+    if "area" in clean:
+        clean["area"] = _text(clean["area"], "area", 200, None)
+    if "loss_items" in clean:
+        clean["loss_items"] = _text(clean["loss_items"], "loss_items", 500, None)
+    if "cross_region" in clean:
+        clean["cross_region"] = bool(clean["cross_region"])
     if "loss_yuan" in clean:
         clean["loss_yuan"] = _yuan(clean["loss_yuan"], "loss_yuan")
-        if case.recovered_yuan > clean["loss_yuan"] > 0:
-            raise ValidationError({"loss_yuan": _("The loss cannot be below the value already recovered.")})
+    if "enterprise" in clean:
+        enterprise = clean["enterprise"]
+        if enterprise is None:
+            clean["enterprise"] = None  # the case stays in its park (e.g. outside any enterprise)
+        else:
+            if not is_visible(actor, enterprise, roles=(LEADER, OFFICER)):
+                raise ValidationError({"enterprise": _("Choose an enterprise of a park whose cases you handle.")})
+            clean["park"] = enterprise.park
+    for field in ("occurred_at", "reported_at"):
+        if field in clean:
+            if clean[field] is None:
+                raise ValidationError({field: _("Give the time.")})
+            if clean[field] > timezone.now():
+                raise ValidationError({field: _("This time is in the future.")})
     with transaction.atomic():
         lock_for_update(case, expected_version)
         if "loss_yuan" in clean and case.recovered_yuan > clean["loss_yuan"] > 0:  # recovered meanwhile
             raise ValidationError({"loss_yuan": _("The loss cannot be below the value already recovered.")})
+        occurred, reported = clean.get("occurred_at", case.occurred_at), clean.get("reported_at", case.reported_at)
+        if occurred > reported:
+            raise ValidationError({"occurred_at": _("The case cannot have occurred after it was reported.")})
+        first_key = min((t for t in (case.suspect_identified_at, case.arrested_at, case.recovered_at) if t),
+                        default=None)
+        if first_key is not None and occurred > first_key:
+            raise ValidationError({"occurred_at": _("The case cannot have occurred after its key times.")})
         model_update(actor=actor, obj=case, data=clean)
     return case
 

@@ -16,8 +16,8 @@ from parkbeat.core.views import PermissionRequiredMixin, ScopedListView, Service
 from parkbeat.crime import selectors, services
 from parkbeat.crime.figures import case_figures
 from parkbeat.crime.filters import CaseFilterSet, LeadFilterSet
-from parkbeat.crime.forms import (CaseForm, CaseNoteForm, CloseLeadForm, KeyTimeForm, LeadForm, ObserveForm,
-                                  SuspectForm, TransitionForm)
+from parkbeat.crime.forms import (CaseEditForm, CaseForm, CaseNoteForm, CloseLeadForm, KeyTimeForm, LeadAgencyForm,
+                                  LeadForm, ObserveForm, SuspectForm, TransitionForm)
 from parkbeat.crime.models import Case, Lead
 from parkbeat.crime.tables import CaseTable, LeadTable, LiaisonCaseTable
 
@@ -134,6 +134,30 @@ class LeadCloseView(LeadMixin, ActionView):
                                    expected_version=form.cleaned_data["version"])
 
 
+class LeadAgencyView(LeadMixin, ServiceFormView):
+    """Change the partner agency working the lead (leader or officer): its staff then see the lead."""
+
+    required_perm = "lead.decide"
+    form_class = LeadAgencyForm
+    template_name = "crime/edit_form.html"
+    page_title = gettext_lazy("Agency working the lead")
+    success_message = gettext_lazy("Agency changed.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "park": self.lead.park}
+
+    def get_initial(self):
+        return {"version": self.lead.version, "agency": self.lead.agency_id}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "back": self.lead.get_absolute_url(), "subject": self.lead,
+                "form_id": "lead-agency-form"}
+
+    def perform(self, form):
+        return services.lead_set_agency(actor=self.request.user, lead=self.lead, agency=form.cleaned_data["agency"],
+                                        expected_version=form.cleaned_data["version"])
+
+
 class CaseListView(ScopedListView):
     model = Case
     required_perm = "crime.view"
@@ -182,7 +206,8 @@ class CaseDetailView(CaseMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         case, user = self.case, self.request.user
         view = selectors.case_view_of(user, case)
-        ctx = {**super().get_context_data(**kwargs), "case": case, "view": view}
+        ctx = {**super().get_context_data(**kwargs), "case": case, "view": view,
+               "can_edit": view == "full" and can(user, "crime.handle", case)}
         if view == "full":
             ctx.update(events=selectors.event_list(user=user, case=case),
                        suspects=selectors.suspect_list(user=user, case=case),
@@ -249,6 +274,38 @@ class CaseCreateView(ServiceFormView):
             reported_at=data["reported_at"], loss_yuan=data["loss_yuan"], loss_items=data["loss_items"],
             cross_region=data["cross_region"], late_reason=data["late_reason"], incident=self.incident,
             lead=self.lead, expected_version=data["expected_version"])
+
+
+class CaseEditView(CaseMixin, ServiceFormView):
+    """Edit the case's details (leader or officer); a stale version is a form error."""
+
+    required_perm = "crime.handle"
+    form_class = CaseEditForm
+    template_name = "crime/edit_form.html"
+    page_title = gettext_lazy("Edit the case")
+    success_message = gettext_lazy("Case saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        case = self.case
+        return {"version": case.version, "kind": case.kind, "title": case.title, "enterprise": case.enterprise_id,
+                "area": case.area, "description": case.description,
+                "occurred_at": timezone.localtime(case.occurred_at).replace(second=0, microsecond=0),
+                "reported_at": timezone.localtime(case.reported_at).replace(second=0, microsecond=0),
+                "loss_yuan": case.loss_yuan, "loss_items": case.loss_items, "cross_region": case.cross_region}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "back": self.case.get_absolute_url(), "subject": self.case,
+                "form_id": "case-edit-form"}
+
+    def perform(self, form):
+        data = form.field_data()
+        if data.get("enterprise") is None and self.case.enterprise_id is None:
+            data.pop("enterprise", None)
+        return services.case_update(actor=self.request.user, case=self.case, data=data,
+                                    expected_version=form.cleaned_data["version"])
 
 
 class CaseActionView(CaseMixin, ActionView):

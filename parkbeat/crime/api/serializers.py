@@ -127,6 +127,28 @@ class CaseCreateSerializer(StrictSerializer):
     late_reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class CaseUpdateSerializer(StrictSerializer):
+    """PATCH a case's details with the `version` you loaded (a stale one is 409); any of the other fields."""
+
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
+    kind = serializers.ChoiceField(choices=Case.Kind.choices, required=False)
+    title = serializers.CharField(max_length=100, required=False)
+    description = serializers.CharField(max_length=4000, required=False)
+    enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    area = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    occurred_at = serializers.DateTimeField(validators=[happened], required=False)
+    reported_at = serializers.DateTimeField(validators=[happened], required=False)
+    loss_yuan = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, min_value=0)
+    loss_items = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    cross_region = serializers.BooleanField(required=False)
+
+
+class LeadAgencySerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), allow_null=True,
+                                                help_text=_("The partner agency working the lead jointly, or null."))
+
+
 class KeyTimeSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=[(k, CaseEvent.Kind(k).label) for k in ("identified", "arrested",

@@ -13,7 +13,8 @@ from parkbeat.core.permissions import can
 from parkbeat.crime import services
 from parkbeat.crime.api.serializers import (CaseCreateSerializer, CaseEventSerializer, CaseFiguresSerializer,
                                             CaseSerializer, CaseStatusSerializer, CaseSummarySerializer,
-                                            CloseLeadSerializer, KeyTimeSerializer, LeadCreateSerializer,
+                                            CaseUpdateSerializer, CloseLeadSerializer, KeyTimeSerializer,
+                                            LeadAgencySerializer, LeadCreateSerializer,
                                             LeadObservationSerializer, LeadSerializer, ObserveSerializer,
                                             SuspectCreateSerializer, SuspectSerializer, CaseTransitionSerializer)
 from parkbeat.crime.figures import case_figures
@@ -68,6 +69,19 @@ class LeadViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         services.lead_close(actor=request.user, lead=lead, reason=data["reason"], expected_version=data["version"])
         return self._detail(request)
 
+    @extend_schema(request=LeadAgencySerializer, responses=LeadSerializer)
+    @action(detail=True, methods=["post"])
+    def agency(self, request, pk=None):
+        """Change the partner agency working the lead jointly (leader or officer): its staff then see the lead, the
+        previous agency's no longer; a stale `version` answers 409."""
+        lead = self.get_object()
+        if not can(request.user, "lead.decide", lead):
+            raise PermissionDenied()
+        data = _body(LeadAgencySerializer, request)
+        services.lead_set_agency(actor=request.user, lead=lead, agency=data["agency"],
+                                 expected_version=data["version"])
+        return Response(LeadSerializer(lead, context={"request": request}).data)
+
     @extend_schema(responses=LeadObservationSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def observations(self, request, pk=None):
@@ -106,6 +120,14 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         case = services.case_create(actor=request.user, **_body(CaseCreateSerializer, request))
         self.kwargs["pk"] = case.pk
         return self._detail(request, status=201)
+
+    @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
+    def partial_update(self, request, pk=None):
+        """Change the case's details (leader or officer) with the `version` you loaded; a stale one is 409."""
+        case = self._handled(request)
+        data = _body(CaseUpdateSerializer, request)
+        services.case_update(actor=request.user, case=case, expected_version=data.pop("version"), data=data)
+        return self._detail(request)
 
     @extend_schema(request=KeyTimeSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="key-time")
