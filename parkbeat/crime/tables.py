@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.tables import Table, WhenColumn
+from parkbeat.crime.selectors import STATUS, row_view
 
 NARROW = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
 
@@ -59,11 +60,20 @@ class CaseTable(Table):
         attrs = {**Table.Meta.attrs, "id": "case-results"}
         empty_text = _("No case matches these filters.")
 
+    # A row at the status level (the user is the enterprise's liaison there, an officer elsewhere) shows only what
+    # a liaison may see: the type instead of the title, no loss.
     def render_title(self, record, value):
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        shown = record.get_kind_display() if row_view(record) == STATUS else value
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), shown)
 
-    def value_title(self, value):
-        return value
+    def value_title(self, record, value):
+        return record.get_kind_display() if row_view(record) == STATUS else value
+
+    def render_loss_yuan(self, record, value):
+        return "—" if row_view(record) == STATUS else value
+
+    def value_loss_yuan(self, record, value):
+        return "" if row_view(record) == STATUS else value
 
     def value_kind(self, record, value):
         return record.get_kind_display()

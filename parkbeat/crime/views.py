@@ -183,8 +183,9 @@ class CaseListView(ScopedListView):
         police = can(user, "crime.export")
         if not police:
             ctx["export_formats"] = ()
-        figures = case_figures(user=user, queryset=self.filterset.qs if (
-            not self.filterset.is_bound or self.filterset.is_valid()) else Case.objects.none()) if police else None
+        rows = selectors.case_figure_rows(user=user, queryset=self.filterset.qs) if (
+            not self.filterset.is_bound or self.filterset.is_valid()) else Case.objects.none()
+        figures = case_figures(user=user, queryset=rows) if police else None
         if figures is not None:
             figures["kinds"] = [(kind, label, figures["by_kind"][kind]) for kind, label in Case.Kind.choices]
         return {**ctx, "figures": figures, "can_add": can(user, "crime.handle")}

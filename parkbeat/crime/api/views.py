@@ -20,7 +20,7 @@ from parkbeat.crime.api.serializers import (CaseCreateSerializer, CaseEventSeria
 from parkbeat.crime.figures import case_figures
 from parkbeat.crime.filters import CaseFilterSet
 from parkbeat.crime.models import Case, CaseEvent, Lead, LeadObservation, Suspect
-from parkbeat.crime.selectors import case_view_of
+from parkbeat.crime.selectors import case_figure_rows, case_view_of, row_view, with_view_level
 
 
 def _body(serializer_class, request):
@@ -99,9 +99,34 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CaseSerializer
     filterset_class = CaseFilterSet
 
+    LEVEL_SERIALIZERS = {"full": CaseSerializer, "summary": CaseSummarySerializer, "status": CaseStatusSerializer}
+
     def get_serializer_class(self):
+        """The schema's (and the highest level's) serializer; each row is written at its own level (`_rows`)."""
         view = case_view_of(self.request.user) if getattr(self.request, "user", None) else "full"
-        return {"full": CaseSerializer, "summary": CaseSummarySerializer}.get(view, CaseStatusSerializer)
+        return self.LEVEL_SERIALIZERS[view]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        user = getattr(self.request, "user", None)
+        return with_view_level(user, qs) if user is not None and user.is_authenticated else qs
+
+    def _rows(self, rows):
+        context = self.get_serializer_context()
+        return [self.LEVEL_SERIALIZERS[row_view(row)](row, context=context).data for row in rows]
+
+    def list(self, request, *args, **kwargs):
+        """The cases you see, each at the level of your role in its park: whole (leader, officer), a summary
+        (auxiliary), or status and recovered value (the enterprise's liaison)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(self._rows(queryset))
+        return self.get_paginated_response(self._rows(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        """One case at the level of your role in its park."""
+        return Response(self._rows([self.get_object()])[0])
 
     def _detail(self, request, status=200):
         return Response(CaseSerializer(self.get_object(), context={"request": request}).data, status=status)
@@ -179,5 +204,5 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         the share within 48 h, loss and recovered yuan, clearance rate. The police only."""
         if not can(request.user, "crime.export"):
             raise PermissionDenied()
-        qs = self.filter_queryset(self.get_queryset())
+        qs = case_figure_rows(user=request.user, queryset=self.filter_queryset(self.get_queryset()))
         return Response(CaseFiguresSerializer(case_figures(user=request.user, queryset=qs)).data)
