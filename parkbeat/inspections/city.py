@@ -65,7 +65,7 @@ def quarters_to_seed(now):
 
 def _checklists():
     """(pick, items): `pick(industry, risk_category)` -> the version id `services.checklist_for` would choose;
-    `items[version id]` -> [(item id, area id, required)] in the checklist's order."""
+    `items[version id]` -> [(item id, area id, required, text)] in the checklist's order."""
     ChecklistTemplate = apps.get_model("inspections", "ChecklistTemplate")
     ChecklistVersion = apps.get_model("inspections", "ChecklistVersion")
     ChecklistItem = apps.get_model("inspections", "ChecklistItem")
@@ -76,10 +76,10 @@ def _checklists():
             "template_id", "id"):
         latest[template_id] = version_id
     items = {}
-    for pk, area, required, version in ChecklistItem.objects.filter(area__version__in=set(latest.values())).order_by(
-            "area__version_id", "area__order", "order").values_list("id", "area_id", "area__required",
-                                                                    "area__version_id"):
-        items.setdefault(version, []).append((pk, area, required))
+    for pk, area, required, version, text in ChecklistItem.objects.filter(
+            area__version__in=set(latest.values())).order_by("area__version_id", "area__order", "order").values_list(
+            "id", "area_id", "area__required", "area__version_id", "text"):
+        items.setdefault(version, []).append((pk, area, required, text))
 
     def pick(industry, risk_category):
         for fits in (lambda i, r: risk_category != "" and r == risk_category,
@@ -101,7 +101,7 @@ def _key_on(designations, day):
 
 def seed_inspections(city, w, trail, rng):
     """Inspections and their results (see the module's note). Returns (done, planned)."""
-    from parkbeat.inspections.demo import HAZARDS
+    from parkbeat.inspections.demo import finding
     from parkbeat.inspections.quarters import SHANGHAI
 
     Enterprise, KeyDesignation = apps.get_model("enterprises", "Enterprise"), apps.get_model("enterprises",
@@ -136,7 +136,7 @@ def seed_inspections(city, w, trail, rng):
         if version is None or officer is None or not items.get(version):
             continue
         checklist = items[version]
-        required_areas = [area for _pk, area, required in checklist if required]
+        required_areas = [area for _pk, area, required, _text in checklist if required]
         spans = designations.get(enterprise_id, [])
         key_from = min((start for start, end in spans if end is None), default=None)
         for quarter in quarters:
@@ -171,12 +171,12 @@ def seed_inspections(city, w, trail, rng):
             created = at - rng.randint(1, 14) * 86400
             skipped = required_areas[0] if r < PARTIAL and required_areas else None
             results = []
-            for item, area, required in checklist:
+            for item, area, required, text in checklist:
                 if area == skipped:
                     continue
                 draw = rng.random()
                 if draw < HAZARD:
-                    results.append((item, "hazard", rng.choice(HAZARDS)))
+                    results.append((item, "hazard", finding(rng, text)))
                 elif draw < NOT_APPLICABLE and not required:
                     results.append((item, "na", ""))
                 else:

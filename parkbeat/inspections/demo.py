@@ -16,8 +16,23 @@ from parkbeat.inspections.quarters import SHANGHAI, Quarter
 from parkbeat.org.models import Agency
 
 REQUIRES = ("org", "enterprises")
-HAZARDS = ("安全出口堆放货物", "灭火器过期未更换", "配电箱未上锁", "电动车在楼道充电", "仓库堆垛距灯具过近",
-           "宿舍使用大功率电器", "危化品台账登记不全", "监控录像保存不足30天")
+# What an inspector writes when an item fails, by what the item checks (the first keyword found in its text);
+# an item with none of them is written up as not done.
+FINDINGS = (("安全出口", ("安全出口堆放货物", "安全出口被锁闭")), ("疏散通道", ("疏散通道被货物占用",)),
+            ("通道", ("通道内堆放杂物",)), ("灭火器", ("灭火器过期未更换", "灭火器压力不足")),
+            ("配电箱", ("配电箱未上锁",)), ("充电", ("电动车在楼道充电",)), ("私拉乱接", ("车间私拉乱接电线",)),
+            ("堆垛", ("仓库堆垛距灯具过近", "堆垛间距不足")), ("大功率", ("宿舍使用大功率电器",)),
+            ("台账", ("危化品台账登记不全",)), ("录像", ("监控录像保存不足30天",)), ("监控", ("两处监控探头损坏",)),
+            ("应急照明", ("应急照明灯损坏两处",)), ("消防栓", ("消防栓被货物遮挡",)),
+            ("持证", ("叉车司机未持证上岗",)), ("防护", ("设备防护罩缺失",)))
+
+
+def finding(rng, item_text):
+    """The note of a failed item, about that item: 灭火器过期未更换 for 灭火器在有效期内且压力正常."""
+    for keyword, notes in FINDINGS:
+        if keyword in item_text:
+            return rng.choice(notes)
+    return f"未落实：{item_text}"
 
 
 def _moment(rng, quarter, latest):
@@ -37,7 +52,7 @@ def _results(rng, inspection, partial):
             continue
         r = rng.random()
         if r < 0.04:
-            found.append({"item": item.pk, "outcome": InspectionResult.Outcome.HAZARD, "note": rng.choice(HAZARDS)})
+            found.append({"item": item.pk, "outcome": InspectionResult.Outcome.HAZARD, "note": finding(rng, item.text)})
         elif r < 0.08 and not item.area.required:
             found.append({"item": item.pk, "outcome": InspectionResult.Outcome.NOT_APPLICABLE, "note": ""})
         else:
