@@ -263,7 +263,7 @@ class CaseEvent(EventRow):
     """One step of a case: when it happened, when and by whom it was recorded."""
 
     class Kind(models.TextChoices):
-        REPORTED = "reported", _("Reported")
+        REPORTED = "reported", _("Case reported")
         NOTE = "note", _("Investigation note")
         SUSPECT_IDENTIFIED = "identified", _("Suspect identified")
         ARRESTED = "arrested", _("Suspect arrested")
