@@ -7,6 +7,7 @@ from parkbeat.core.figures import count_by, counted, percentiles, Seconds
 from parkbeat.hazards.models import Hazard
 from parkbeat.hazards.services import today_in_shanghai
 
+HOUR = 3600
 DAY = 86400
 
 
@@ -36,4 +37,6 @@ def hazard_figures(*, user, start=None, end=None, park=None, now=None, queryset=
     return {"found": result["found"], "by_severity": counted(result, "severity", severities),
             "on_spot": result["n_on_spot"], "deadline": result["n_deadline"], "struck_off": result["n_struck_off"],
             "open": result["n_open"], "overdue": result["n_overdue"],
-            "median_days_to_strike_off": None if median is None else round(median / DAY, 1)}
+            "median_days_to_strike_off": None if median is None else round(median / DAY, 1),
+            # the page words a same-day strike-off in hours ("0.0 days" reads as nothing happened)
+            "median_hours_to_strike_off": None if median is None else round(median / HOUR, 1)}

@@ -53,7 +53,7 @@ def actions_for(user, hazard):
     open_ = hazard.state != Hazard.State.STRUCK_OFF
     return {"evidence": open_ and can(user, "hazard.evidence", hazard),
             "review": hazard.state == Hazard.State.SUBMITTED and can(user, "hazard.review", hazard),
-            "follow_up": can(user, "hazard.follow_up", hazard),
+            "follow_up": open_ and can(user, "hazard.follow_up", hazard),  # none once struck off
             "refer": open_ and can(user, "hazard.refer", hazard)}
 
 

@@ -33,7 +33,7 @@ def test_the_figures_of_the_officers_scope(world):
     now = setup(world)
     assert hazard_figures(user=world.officer) == {
         "found": 4, "by_severity": {"general": 2, "major": 2}, "on_spot": 1, "deadline": 3, "struck_off": 2,
-        "open": 2, "overdue": 0, "median_days_to_strike_off": 3.0}
+        "open": 2, "overdue": 0, "median_days_to_strike_off": 3.0, "median_hours_to_strike_off": 72.0}
     later = hazard_figures(user=world.officer, now=now + timedelta(days=10))
     assert later["overdue"] == 1  # the one still rectifying; the submitted one waits for review, not overdue
 
