@@ -113,6 +113,45 @@ class BadgeColumn(tables.Column):
         return str(display()) if display else str(bound_column.accessor.resolve(record))
 
 
+class StatusBadgeColumn(tables.Column):
+    """A choice field as the house's status badge: `<span class="badge {css}">{label}</span>` on the page, the
+    choice label (`get_<field>_display`) in the export.
+
+    The colour (`css`): by default `badge-status-<value>` (the house's status palette, parkbeat.css); a string
+    names the record's property giving the class (e.g. "status_badge"); a dict maps values to classes, with
+    `default_css` for the others. `suffix(record)` may add HTML after the badge (e.g. an overdue badge)."""
+
+    def __init__(self, *args, css=None, default_css="text-bg-secondary", suffix=None, **kwargs):
+        self.css, self.default_css, self.suffix = css, default_css, suffix
+        kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _field(bound_column):
+        return str(bound_column.accessor).split("__")[-1].split(".")[-1]
+
+    def badge_css(self, record, raw):
+        if self.css is None:
+            return f"badge-status-{raw}"
+        if isinstance(self.css, dict):
+            return self.css.get(raw, self.default_css)
+        return getattr(record, self.css, None) or self.default_css
+
+    def label(self, record, bound_column):
+        display = getattr(record, f"get_{self._field(bound_column)}_display", None)
+        return str(display()) if display else str(bound_column.accessor.resolve(record))
+
+    def render(self, record, bound_column):
+        raw = bound_column.accessor.resolve(record)
+        badge = format_html('<span class="badge {}">{}</span>', self.badge_css(record, raw),
+                            self.label(record, bound_column))
+        extra = self.suffix(record) if self.suffix else None
+        return format_html("{} {}", badge, extra) if extra else badge
+
+    def value(self, record, bound_column):
+        return self.label(record, bound_column)
+
+
 class Table(tables.Table):
     """The base of every list table: the house look (table-sm table-hover table-pb), nothing sortable unless
     a column says `orderable=True`, "—" for an empty cell, and the export and card hooks described above."""

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.tables import Table, WhenColumn
+from parkbeat.core.tables import StatusBadgeColumn, Table, WhenColumn
 from parkbeat.crime.selectors import STATUS, row_view
 
 NARROW = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
@@ -16,7 +16,7 @@ class LeadTable(Table):
     area = tables.Column(verbose_name=_("Area"), attrs=NARROW)
     source = tables.Column(verbose_name=_("Source"), attrs=NARROW)
     agency = tables.Column(accessor="agency__name", verbose_name=_("Worked with"), default="—")
-    status = tables.Column(verbose_name=_("Status"))
+    status = StatusBadgeColumn(verbose_name=_("Status"), css="status_badge")
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), attrs=NARROW)
 
     export_filename = ("涉企线索", "crime-leads")
@@ -36,12 +36,6 @@ class LeadTable(Table):
     def value_source(self, record, value):
         return record.get_source_display()
 
-    def render_status(self, record, value):
-        return format_html('<span class="badge {}">{}</span>', record.status_badge, value)
-
-    def value_status(self, record, value):
-        return record.get_status_display()
-
 
 class CaseTable(Table):
     reported_at = WhenColumn(verbose_name=_("Reported at"), orderable=True)
@@ -50,7 +44,7 @@ class CaseTable(Table):
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"), default="—")
     loss_yuan = tables.Column(verbose_name=_("Loss (yuan)"), attrs=NARROW)
     recovered_yuan = tables.Column(verbose_name=_("Recovered (yuan)"))
-    status = tables.Column(verbose_name=_("Status"))
+    status = StatusBadgeColumn(verbose_name=_("Status"), css="status_badge")
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), attrs=NARROW)
 
     export_filename = ("涉企案件", "crime-cases")
@@ -78,19 +72,13 @@ class CaseTable(Table):
     def value_kind(self, record, value):
         return record.get_kind_display()
 
-    def render_status(self, record, value):
-        return format_html('<span class="badge {}">{}</span>', record.status_badge, value)
-
-    def value_status(self, record, value):
-        return record.get_status_display()
-
 
 class LiaisonCaseTable(Table):
     """The enterprise's liaison: status and recovered value, nothing underneath."""
 
     reported_at = WhenColumn(verbose_name=_("Reported at"), orderable=True)
     kind = tables.Column(verbose_name=_("Type"))
-    status = tables.Column(verbose_name=_("Status"))
+    status = StatusBadgeColumn(verbose_name=_("Status"), css="status_badge")
     recovered_yuan = tables.Column(verbose_name=_("Recovered (yuan)"))
 
     class Meta(Table.Meta):
@@ -99,9 +87,3 @@ class LiaisonCaseTable(Table):
 
     def value_kind(self, record, value):
         return record.get_kind_display()
-
-    def render_status(self, record, value):
-        return format_html('<span class="badge {}">{}</span>', record.status_badge, value)
-
-    def value_status(self, record, value):
-        return record.get_status_display()

@@ -3,7 +3,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.tables import DayColumn, Table, WhenColumn
+from parkbeat.core.tables import DayColumn, StatusBadgeColumn, Table, WhenColumn
 from parkbeat.hazards.services import today_in_shanghai
 
 NARROW = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
@@ -13,10 +13,12 @@ class HazardTable(Table):
     found_at = WhenColumn(verbose_name=_("Found at"), orderable=True)
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"))
     description = tables.Column(verbose_name=_("Description"))
-    severity = tables.Column(verbose_name=_("Severity"))
+    severity = StatusBadgeColumn(verbose_name=_("Severity"), css={"major": "text-bg-danger"})
     disposition = tables.Column(verbose_name=_("Disposition"), attrs=NARROW)
     deadline = DayColumn(verbose_name=_("Rectify by"), orderable=True)
-    state = tables.Column(verbose_name=_("State"))
+    state = StatusBadgeColumn(verbose_name=_("State"), css="state_badge", suffix=lambda record: format_html(
+        '<span class="badge badge-status-overdue">{}</span>', _("Overdue")) if record.is_overdue(
+        today_in_shanghai()) else None)
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), attrs=NARROW)
 
     export_filename = ("安全隐患", "hazards")
@@ -33,21 +35,5 @@ class HazardTable(Table):
     def value_description(self, value):
         return value
 
-    def render_severity(self, record, value):
-        css = "text-bg-danger" if record.severity == "major" else "text-bg-secondary"
-        return format_html('<span class="badge {}">{}</span>', css, value)
-
-    def value_severity(self, record, value):
-        return record.get_severity_display()
-
     def value_disposition(self, record, value):
         return record.get_disposition_display()
-
-    def render_state(self, record, value):
-        badge = format_html('<span class="badge {}">{}</span>', record.state_badge, value)
-        if record.is_overdue(today_in_shanghai()):
-            return format_html('{} <span class="badge badge-status-overdue">{}</span>', badge, _("Overdue"))
-        return badge
-
-    def value_state(self, record, value):
-        return record.get_state_display()

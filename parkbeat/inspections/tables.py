@@ -3,7 +3,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.tables import DayColumn, Table, WhenColumn
+from parkbeat.core.tables import DayColumn, StatusBadgeColumn, Table, WhenColumn
 
 NARROW = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
 
@@ -13,9 +13,10 @@ class InspectionTable(Table):
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"))
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), attrs=NARROW)
     led_by = tables.Column(accessor="led_by__full_name", verbose_name=_("Led by"), attrs=NARROW)
-    status = tables.Column(verbose_name=_("Status"))
+    status = StatusBadgeColumn(verbose_name=_("Status"))
     happened_at = WhenColumn(verbose_name=_("Inspected at"))
-    coverage = tables.Column(verbose_name=_("Coverage"))
+    coverage = StatusBadgeColumn(verbose_name=_("Coverage"), css={"full": "text-bg-success"},
+                                 default_css="text-bg-warning")
 
     export_filename = ("安全检查", "inspections")
     export_noun = _("%(count)s inspections")
@@ -30,15 +31,4 @@ class InspectionTable(Table):
     def value_enterprise(self, value):
         return value
 
-    def render_status(self, record, value):
-        return format_html('<span class="badge badge-status-{}">{}</span>', record.status, value)
 
-    def value_status(self, record, value):
-        return record.get_status_display()
-
-    def render_coverage(self, record, value):
-        css = "text-bg-success" if record.coverage == "full" else "text-bg-warning"
-        return format_html('<span class="badge {}">{}</span>', css, value)
-
-    def value_coverage(self, record, value):
-        return record.get_coverage_display()

@@ -314,7 +314,7 @@ def seed_staff(ctx, rng):
     demo_station = org_demo.demo_station()
     stations = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.STATION).order_by("id"))
     stations.sort(key=lambda s: s.pk != demo_station.pk)
-    parks = list(Park.objects.select_related("station").order_by("id"))
+    parks = list(Park.objects.filter(kind="industrial").select_related("station").order_by("id"))  # areas: none
     existing = {u.username: u for u in User.objects.all()}
     new_users, assignments = [], []
 

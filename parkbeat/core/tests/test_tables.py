@@ -112,3 +112,37 @@ def test_a_strict_list_says_it_shows_nothing_when_a_filter_is_wrong(world, clien
 
     assert 'id="filter-errors"' in html
     assert "未显示任何记录" in html or "no row is shown" in html
+
+
+def test_a_status_badge_column_renders_the_house_badge_and_exports_the_label(world):
+    from django.utils.html import format_html
+
+    from parkbeat.core.tables import StatusBadgeColumn
+    from parkbeat.crime.models import Case
+    from parkbeat.crime.tables import CaseTable
+    from parkbeat.crime.tests.helpers import case
+    from parkbeat.hazards.tables import HazardTable
+    from parkbeat.inspections.tables import InspectionTable
+
+    made = case(world)
+
+    class Plain(Table):
+        status = StatusBadgeColumn(verbose_name="Status")
+        by_property = StatusBadgeColumn(accessor="status", verbose_name="By property", css="status_badge")
+        by_map = StatusBadgeColumn(accessor="status", verbose_name="By map", css={"solved": "text-bg-success"},
+                                   default_css="text-bg-light")
+        flagged = StatusBadgeColumn(accessor="status", verbose_name="Flagged",
+                                    suffix=lambda record: format_html('<i class="bi bi-flag"></i>'))
+
+    with translation.override("en"):
+        row = Plain(Case.objects.filter(pk=made.pk)).rows[0]
+        assert row.get_cell("status") == '<span class="badge badge-status-open">Under investigation</span>'
+        assert row.get_cell("by_property") == (
+            f'<span class="badge {made.status_badge}">Under investigation</span>')
+        assert row.get_cell("by_map") == '<span class="badge text-bg-light">Under investigation</span>'
+        assert row.get_cell("flagged").endswith('</span> <i class="bi bi-flag"></i>')
+        assert row.get_cell_value("status") == "Under investigation"
+    # the apps' tables use it for their badges
+    for table, names in ((CaseTable, ("status",)), (HazardTable, ("severity", "state")),
+                         (InspectionTable, ("status", "coverage"))):
+        assert all(isinstance(table.base_columns[name], StatusBadgeColumn) for name in names)
