@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "parkbeat.hazards",
     "parkbeat.checks",
     "parkbeat.crime",  # enterprise-related crime (涉企案件): leads and cases
+    "parkbeat.outreach",  # publicity (宣传): campaigns, lectures outside production hours, coverage, rules
     # login and sessions (part A): lockout, second factor (TOTP + recovery codes), session index
     "axes",
     "django_otp",
@@ -323,6 +324,11 @@ SPECTACULAR_SETTINGS = {
         "CrimeCaseKindEnum": "parkbeat.crime.models.Case.Kind",
         "CrimeCaseStatusEnum": "parkbeat.crime.models.Case.Status",
         "CrimeCaseEventKindEnum": "parkbeat.crime.models.CaseEvent.Kind",
+        "OutreachThemeEnum": "parkbeat.outreach.models.Theme",
+        "OutreachLectureStatusEnum": "parkbeat.outreach.models.Lecture.Status",
+        "OutreachCampaignStatusEnum": "parkbeat.outreach.models.Campaign.Status",
+        "OutreachLectureEventKindEnum": "parkbeat.outreach.models.LectureEvent.Kind",
+        "OutreachSpeakerKindEnum": "parkbeat.outreach.models.Speaker.Kind",
     },
 }
 # ---------------------------------------------------------------- API schema: documented errors (part C, E2)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inspections/", include("parkbeat.inspections.urls")),
     path("hazards/", include("parkbeat.hazards.urls")),
     path("crime/", include("parkbeat.crime.urls")),
+    path("outreach/", include("parkbeat.outreach.urls")),
     path("checks/", include("parkbeat.checks.urls")),
     path("volunteers/", include("parkbeat.volunteers.urls")),
     path("inbox/", include("parkbeat.notifications.urls")),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("parkbeat.inspections.api.urls")),
     path("", include("parkbeat.hazards.api.urls")),
     path("", include("parkbeat.crime.api.urls")),
+    path("", include("parkbeat.outreach.api.urls")),
     path("", include("parkbeat.checks.api.urls")),
     path("", include("parkbeat.volunteers.api.urls")),
     path("", include("parkbeat.notifications.api.urls")),

@@ -17,6 +17,8 @@ NAV = [
     ("enterprises:enterprise_list", "building", _("Enterprises"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON}),
     ("enterprises:visit_list", "clipboard-check", _("Visits"), {LEADER, OFFICER, AUXILIARY}),
     ("enterprises:demand_list", "chat-square-text", _("Demands"), {LEADER, OFFICER, AUXILIARY, AGENCY, LIAISON}),
+    ("outreach:lecture_list", "megaphone", _("Publicity"), {LEADER, OFFICER, AUXILIARY, LIAISON, VOLUNTEER}),
+    ("outreach:coverage", "pie-chart", _("Publicity coverage"), {LEADER, OFFICER, AUXILIARY, LIAISON}),
     ("incidents:incident_list", "broadcast", _("Incidents"), {LEADER, OFFICER, AUXILIARY, AGENCY, LIAISON, VOLUNTEER}),
     ("incidents:quick_report", "megaphone", _("Quick report"), {LIAISON, VOLUNTEER}),
     ("disputes:dispute_list", "people-fill", _("Disputes"), {LEADER, OFFICER, AUXILIARY, MEDIATOR, AGENCY, LIAISON}),
@@ -55,7 +57,8 @@ NAV = [
 # (label, icon, entries): an area's menu, placed where its first entry the user sees would stand
 GROUPS = [
     (_("Parks and enterprises"), "buildings", ("org:park_list", "enterprises:enterprise_list",
-                                               "enterprises:visit_list", "enterprises:demand_list")),
+                                               "enterprises:visit_list", "enterprises:demand_list",
+                                               "outreach:lecture_list", "outreach:coverage")),
     (_("Incidents and disputes"), "broadcast", ("incidents:incident_list", "incidents:quick_report",
                                                 "disputes:dispute_list", "disputes:dispute_figures",
                                                 "crime:case_list", "crime:lead_list")),

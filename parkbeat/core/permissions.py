@@ -96,6 +96,12 @@ PERMISSIONS = {
     "crime.view": POLICE | {LIAISON},
     "crime.handle": {LEADER, OFFICER},
     "crime.export": POLICE,
+    # publicity (宣传): the police of the park plan campaigns and lectures and record attendance and rules; the
+    # enterprise's liaison sees its own lectures, coverage and adopted rules; a volunteer the lectures they speak at
+    "outreach.view": POLICE | {LIAISON, VOLUNTEER},
+    "outreach.manage": POLICE,
+    "outreach.coverage": POLICE | {LIAISON},
+    "outreach.export": POLICE | {LIAISON},
     "audit.view": {AUDITOR},
     "user.manage": {SYSTEM_ADMIN},
     "role.assign": {SECURITY_ADMIN},

@@ -48,7 +48,8 @@ class ProductionHoursField(forms.CharField):
 
 class EnterpriseForm(VersionedModelForm):
     production_hours = ProductionHoursField(label=_("Production hours"), required=False,
-                                            help_text=_("One day a line, e.g. “周一 08:00-12:00, 13:30-17:30”."))
+                                            help_text=_("One day a line, e.g. “周一 08:00-12:00, 13:30-17:30”; a "
+                                                        "night shift into the next morning as “周五 22:00-06:00”."))
 
     class Meta:
         model = Enterprise

@@ -30,7 +30,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def validate_production_hours(value):
-    """{"mon": [["08:00", "12:00"], ["13:00", "17:30"]], ...}: a weekly timetable of production periods."""
+    """{"mon": [["08:00", "12:00"], ["13:00", "17:30"]], "fri": [["22:00", "06:00"]], ...}: a weekly timetable of
+    production periods. A period whose start lies after its end runs across midnight into the next day (Friday's
+    22:00–06:00 makes Saturday 00:00–06:00 production time); "23:59" as an end means midnight; a start equal to its
+    end, or a time that is not HH:MM of a day (24:00 included), is refused. outreach.timetable reads it."""
     if value in (None, {}):
         return
     if not isinstance(value, dict) or set(value) - set(WEEKDAYS):
@@ -40,9 +43,17 @@ def validate_production_hours(value):
             raise ValidationError(_("Production hours for %(day)s must be a list of periods.") % {"day": day})
         for period in periods:
             if (not isinstance(period, (list, tuple)) or len(period) != 2
-                    or not all(isinstance(t, str) and len(t) == 5 and t[2] == ":" for t in period)
-                    or not period[0] < period[1]):
-                raise ValidationError(_("Each period is [\"HH:MM\", \"HH:MM\"] with the start before the end."))
+                    or not all(_clock_minutes(t) is not None for t in period) or period[0] == period[1]):
+                raise ValidationError(_("Each period is [\"HH:MM\", \"HH:MM\"] from 00:00 to 23:59, the start "
+                                        "different from the end (a start after the end runs past midnight)."))
+
+
+def _clock_minutes(text):
+    """Minutes after midnight of "HH:MM" (00:00…23:59), else None."""
+    if not isinstance(text, str) or len(text) != 5 or text[2] != ":" or not (text[:2] + text[3:]).isdigit():
+        return None
+    hours, mins = int(text[:2]), int(text[3:])
+    return hours * 60 + mins if hours < 24 and mins < 60 else None
 
 
 class Industry(models.TextChoices):

@@ -1,8 +1,8 @@
 """Hours served, points and rankings of volunteers: declarations the database computes.
 
 Hours are never typed in. They come from HOUR_SOURCES, each a queryset of rows (hour_user, hour_start, hour_end):
-the time a person served, as it happened: completed patrol runs and ended guard shifts; another source is one
-more entry in the list. Reliability is counted only where a person was assigned (guard shifts). For a
+the time a person served, as it happened: completed patrol runs, ended guard shifts, lectures held (outreach);
+another source is one more entry in the list. Reliability is counted only where a person was assigned (guard shifts). For a
 period [start, end) each row counts only its part inside the period (a run across midnight on the 1st counts in
 both months), so any period sums exactly. Points are POINTS_PER_HOUR × hours plus each BONUS_SOURCES row × its
 points: one table, here.
@@ -70,6 +70,14 @@ def _guarding_rows():
                       hour_end=F("shift__ends_at")))
 
 
+def _outreach_rows():
+    """Each speaker at a lecture held (outreach), from the lecture's start to its end."""
+    from parkbeat.outreach.models import Lecture, Speaker
+
+    return (Speaker.objects.filter(lecture__status=Lecture.Status.HELD)
+            .annotate(hour_user=F("user_id"), hour_start=F("lecture__starts_at"), hour_end=F("lecture__ends_at")))
+
+
 def _finding_rows():
     """Each finding reported on a patrol (every finding is reported as an incident), by who reported it."""
     from parkbeat.patrols.models import Finding
@@ -80,6 +88,7 @@ def _finding_rows():
 HOUR_SOURCES = [
     HourSource("patrol", _("Patrols"), _patrol_rows),
     HourSource("guarding", _("Guard shifts"), _guarding_rows),
+    HourSource("outreach", _("Publicity lectures"), _outreach_rows),
 ]
 POINTS_PER_HOUR = 10
 BONUS_SOURCES = [

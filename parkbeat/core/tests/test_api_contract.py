@@ -7,7 +7,9 @@ from parkbeat.core.tests.contract import ContractViolation, schema_dict, violati
 UPLOADS = {"/api/v1/incidents/", "/api/v1/incidents/{id}/photos/", "/api/v1/obligations/{id}/pay/",
            "/api/v1/enterprises/import/", "/api/v1/disputes/ledger-import/",
            "/api/v1/background-checks/",  # a check is requested with its consent file
-           "/api/v1/hazards/", "/api/v1/hazards/{id}/evidence/"}  # a hazard fixed on the spot comes with evidence
+           "/api/v1/hazards/", "/api/v1/hazards/{id}/evidence/",  # a hazard fixed on the spot comes with evidence
+           "/api/v1/outreach/lectures/",  # a lecture inside production hours comes with the written agreement
+           "/api/v1/outreach/campaigns/{id}/materials/"}
 
 
 def report(world):
