@@ -45,6 +45,8 @@ def test_the_segments_read_as_blocks_on_a_phone_and_as_a_table_on_the_desktop(ph
     expect(desk.locator(".guard-segments thead")).to_be_visible()
     heights = desk.evaluate("[...document.querySelectorAll('.guard-segments tbody tr')].map(r => r.offsetHeight)")
     assert max(heights) < 60  # one line per segment
+    # the map's own controls speak the page's language (Leaflet ships "Zoom in")
+    expect(desk.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "放大")
     screenshot(desk, "guarding-segments-desktop")
 
 
