@@ -20,6 +20,7 @@ class AssetTable(Table):
     status = BadgeColumn("guarding/partials/asset_status.html", as_name="asset", verbose_name=_("Status"),
                          orderable=True)
 
+    card_template = "guarding/partials/asset_card.html"
     export_filename = ("专项守护", "guarded_assets")
     export_noun = _("%(count)s guarded assets")
 

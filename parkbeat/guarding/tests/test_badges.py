@@ -26,7 +26,9 @@ def test_the_asset_list_shows_the_status_as_a_badge_and_exports_its_label(world,
     html = client.get(reverse("guarding:asset_list")).content.decode()
     export = client.get(reverse("guarding:asset_list"), {"export": "csv"})
 
-    assert sorted(_statuses(html)) == ["active", "finished"]
+    # once in the table's row and once in the phone card of each asset
+    assert sorted(_statuses(html)) == ["active", "active", "finished", "finished"]
+    assert html.count('class="list-item guard-asset-item"') == 2
     assert "guarding/guarding.css" in html
     text = b"".join(export.streaming_content).decode("utf-8-sig") if export.streaming else export.content.decode(
         "utf-8-sig")
