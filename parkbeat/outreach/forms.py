@@ -82,7 +82,7 @@ class LectureForm(BootstrapFormMixin, forms.Form):
                                                        placeholder=_("Type an enterprise name")))
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none(), required=False)
     theme = forms.ChoiceField(label=_("Theme"), choices=[("", _("The campaign's")), *Theme.choices], required=False)
-    topic = forms.CharField(label=_("Topic"), max_length=200)
+    topic = forms.CharField(label=_("Lecture topic"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput(), validators=[plausible])
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput(), validators=[plausible])
     speakers = SpeakerField(label=_("Speakers"), queryset=User.objects.none(), required=False,

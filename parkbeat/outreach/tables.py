@@ -14,7 +14,7 @@ BAND_LABELS = {"never": _("Never reached"), "under_half": _("Under 50 %"), "half
 class LectureTable(Table):
     starts_at = WhenColumn(verbose_name=_("Starts at"), orderable=True)
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"))
-    topic = tables.Column(verbose_name=_("Topic"))
+    topic = tables.Column(verbose_name=_("Lecture topic"))
     theme = tables.Column(verbose_name=_("Theme"), attrs=NARROW)
     campaign = tables.Column(accessor="campaign__title", verbose_name=_("Campaign"), attrs=NARROW)
     status = tables.Column(verbose_name=_("Status"))

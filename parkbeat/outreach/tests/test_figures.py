@@ -3,6 +3,7 @@ shown at 100 %, bands), per campaign's targets, a period, the liaison's scope; a
 queries whatever the rows."""
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -102,3 +103,24 @@ def test_the_coverage_page_and_the_map(world, page_as, english_pages):
     Enterprise.objects.filter(pk=world.enterprise.pk).update(lon=113.1, lat=27.8)
     body = page_as(world.leader).get("/outreach/coverage/map/").content.decode()
     assert '"band": "half_and_over"' in body and '"reached": 55' in body
+
+
+def test_the_coverage_command(world, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from openpyxl import load_workbook
+
+    setup(world)
+    out = StringIO()
+    call_command("outreach_coverage", "--band", "never", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert lines[0].startswith("enterprise_id,") and len(lines) == 3  # park2's enterprise and another station's
+    assert any(line.startswith(f"{world.park2_enterprise.pk},") for line in lines[1:])
+    path = tmp_path / "coverage.xlsx"
+    call_command("outreach_coverage", "--output", str(path), stdout=StringIO())
+    rows = list(load_workbook(path).active.iter_rows(min_row=2, values_only=True))
+    assert {r[0]: (r[5], r[6]) for r in rows}[world.enterprise2.pk] == (50, 100)
+    with pytest.raises(CommandError):
+        call_command("outreach_coverage", "--from", "2026-13-01", stdout=StringIO())
