@@ -267,17 +267,37 @@ OLDER_ODDS = {"open": 4, "in_progress": 6, "answered": 15, "closed": 75}
 STEP_NOTES = {"in_progress": "已受理，正在协调", "answered": "已答复企业", "closed": "企业确认，办结"}
 
 
+KEY_OVERDUE_EVERY = 5  # one key enterprise in five is overdue (应访未访): last visited 35–60 days ago
+KEY_ON_TIME_DAYS = (1, 26)  # the others last visited within the month (the weekend shift keeps them inside 30)
+KEY_OVERDUE_DAYS = (35, 60)
+
+
+def _visit_days(rng, today, enterprises, count):
+    """[(park index, enterprise, day)]: each key enterprise visited twice about a month apart — most last visited
+    within the month, a fifth 35–60 days ago (overdue by days to weeks) — and the other visits on the other
+    enterprises, any day of the last three months."""
+    plan = []
+    for k, park_enterprises in enumerate(enterprises):
+        for i, enterprise in enumerate(e for e in park_enterprises if e.is_key):
+            span = KEY_OVERDUE_DAYS if i % KEY_OVERDUE_EVERY == KEY_OVERDUE_EVERY - 1 else KEY_ON_TIME_DAYS
+            last = today - timedelta(days=rng.randint(*span))
+            plan += [(k, enterprise, last), (k, enterprise, last - timedelta(days=rng.randint(28, 32)))]
+    others = [[e for e in park_enterprises if not e.is_key] for park_enterprises in enterprises]
+    while len(plan) < count:
+        k = rng.randrange(3)
+        plan.append((k, rng.choice(others[k] or enterprises[k]), today - timedelta(days=rng.randint(1, 90))))
+    return plan[:count]
+
+
 def seed_visits(rng, now, enterprises, heads, accounts, count=300):
-    """Visits on working days of the last three months, by each park's officer and auxiliary."""
+    """Visits on working days of the last three months, by each park's officer and auxiliary: the key enterprises
+    monthly (a fifth of them overdue), the others now and then (`_visit_days`)."""
     today = timezone.localdate(now)
     fire = accounts["agency_fire"]
     visits = []
-    for _ in range(count):
-        k = rng.randrange(3)
-        enterprise = rng.choice(enterprises[k])
+    for k, enterprise, day in _visit_days(rng, today, enterprises, count):
         officer, auxiliary = accounts[f"officer{k + 1}"], accounts[f"auxiliary{k + 1}"]
         visitor, companion = (officer, auxiliary) if rng.random() < 0.65 else (auxiliary, officer)
-        day = today - timedelta(days=rng.randint(1, 90))
         if day.weekday() >= 5 and rng.random() < 0.8:
             day -= timedelta(days=day.weekday() - 4)
         head = heads[enterprise.pk]

@@ -188,25 +188,27 @@ def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode):
 
     assert second == first
     assert list(first[0].items()) == [
-        ("stations", 1), ("parks", 3), ("prevention areas", 1), ("duty shifts", 84), ("enterprises", 900), ("key enterprises", 60),
-        ("liaisons", 1800), ("visits", 300), ("demands", 150), ("volunteer teams", 12), ("volunteers", 113),
-        ("volunteer trainings", 184), ("volunteer support records", 103),
-        ("incidents", 360), ("disputes", 100), ("agreements", 84), ("checkpoints", 17), ("patrol routes", 4),
-        ("patrol plans", 6), ("patrol runs", 12), ("check-ins", 60), ("missed checkpoints", 1), ("flagged scans", 1),
-        ("findings", 1), ("open patrol runs", 0), ("guarded assets", 1), ("guard segments", 4), ("guard shifts", 24),
-        ("uncovered intervals ahead", 1), ("key dates", 3), ("campaigns", 2), ("campaign inspections", 57),
-        ("inspections", 225), ("inspections done", 194), ("inspections planned", 31), ("inspection results", 4885),
-        ("joint inspections", 103), ("hazards", 192), ("hazards struck off", 58), ("hazards being rectified", 96),
-        ("hazards awaiting review", 38), ("hazards referred", 12), ("hazard reminders", 48),
+        ("stations", 1), ("parks", 3), ("prevention areas", 1), ("duty shifts", 84), ("enterprises", 900),
+        ("key enterprises", 60), ("liaisons", 1800), ("visits", 300), ("demands", 150), ("volunteer teams", 12),
+        ("volunteers", 113), ("volunteer trainings", 184), ("volunteer support records", 103), ("incidents", 360),
+        ("disputes", 100), ("agreements", 84), ("checkpoints", 17), ("patrol routes", 4), ("patrol plans", 6),
+        ("patrol runs", 12), ("check-ins", 60), ("missed checkpoints", 1), ("flagged scans", 1), ("findings", 1),
+        ("open patrol runs", 0), ("guarded assets", 1), ("guard segments", 4), ("guard shifts", 24),
+        ("uncovered intervals ahead", 1), ("key dates", 3), ("campaigns", 2), ("campaign inspections", 61),
+        ("inspections", 226), ("inspections done", 196), ("inspections planned", 30), ("inspection results", 4941),
+        ("joint inspections", 119), ("hazards", 204), ("hazards struck off", 61), ("hazards being rectified", 102),
+        ("hazards awaiting review", 41), ("hazards referred", 12), ("hazard reminders", 52),
         ("background checks", 36), ("background checks answered", 30), ("background checks erased", 21),
-        ("criminal cases", 2), ("leads", 1),
-        ("demo accounts", 24), ("notifications", 23)]
-    assert first[1]["User"] == 24 and first[1]["Notification"] == 25 + 48  # + the hazards' reminders
+        ("criminal cases", 2), ("leads", 1), ("publicity campaigns", 3), ("lectures held", 30),
+        ("lectures by written agreement", 0), ("lectures planned", 4), ("rules adopted", 4), ("demo accounts", 24),
+        ("notifications", 23)]
+    assert first[1]["User"] == 24 and first[1]["Notification"] == 25 + 52  # + the hazards' reminders
     # the import itself, and the patrols', guarding's, inspections', key dates', campaigns', hazards' (registered,
     # evidence and its files, reviews, referrals, follow-ups) and background checks' rows, written through the
     # services with their real trail
-    # + the crime demo's (2 cases, 1 lead, observations, key times), the school surroundings' 2 checkpoints and route
-    assert first[1]["AuditEvent"] == 1343 + 14 + 3
+    # + the crime demo's (2 cases, 1 lead, observations, key times), the school surroundings' 2 checkpoints and route,
+    # the publicity demo's; the key enterprises visited monthly (a fifth overdue) change the inspections and hazards
+    assert first[1]["AuditEvent"] == 1510
 
 
 # ---------------------------------------------------------------- the runner
@@ -236,7 +238,7 @@ def test_the_installed_demo_modules_run_org_first_and_the_inbox_last():
     order = [m.app for m in demo.demo_modules()]
 
     assert order == ["org", "enterprises", "volunteers", "incidents", "disputes", "notifications", "patrols", "guarding",
-                     "inspections", "hazards", "checks", "crime"]
+                     "inspections", "hazards", "checks", "crime", "outreach"]
     assert all(set(m.requires) <= set(order[:index]) for index, m in enumerate(demo.demo_modules()))
 
 
@@ -582,7 +584,9 @@ def test_home_shows_each_role_the_case_figures_of_its_scope(demo_mode, client):
     assert counts["enterprises"] == 1  # the registry's figures are still there
     html = response.content.decode()
     shown = {card.key for cards in response.context["rows"].values() for card, _value, _href in cards}
-    assert shown == {"open_incidents", "unsettled_disputes", "open_demands", "overdue_demands"}  # the liaison's work
+    # the liaison's work: incidents, disputes, demands, and since: its cases, checks and lectures
+    assert shown == {"open_incidents", "unsettled_disputes", "open_demands", "overdue_demands", "cases_open",
+                     "checks_waiting", "lectures_upcoming"}
     assert all(f'data-count="{key}">{counts[key]}<' in html for key in shown)
     for name, query in (("incidents:incident_list", "?open=true"), ("disputes:dispute_list", "?open=true")):
         assert f'href="{reverse(name)}{query}"' in html
