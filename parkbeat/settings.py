@@ -108,8 +108,8 @@ MIDDLEWARE = [
     "parkbeat.security.middleware.SessionSecurityMiddleware",  # part A: timeouts, 2FA, expiry, no-store
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "parkbeat.core.middleware.MethodNotAllowedPageMiddleware",  # a page's 405 as a page, not a blank one
     "csp.middleware.CSPMiddleware",  # part A
+    "parkbeat.core.middleware.MethodNotAllowedPageMiddleware",  # a page's 405 as a page (inside CSP: it gets the header)
     "axes.middleware.AxesMiddleware",  # part A: last, turns a lockout into the readable 429 page
 ]
 

@@ -14,6 +14,7 @@ def test_a_get_on_an_action_url_shows_a_page_that_says_so(world, page_as, englis
     assert response.status_code == 405 and "POST" in response["Allow"]
     assert "Submit the form instead" in body and f'href="http://testserver/hazards/{hazard.pk}/"' in body
     assert 'id="inbox-bell"' in body  # the house page, with the navigation
+    assert "default-src" in response["Content-Security-Policy"]  # and the house's headers
 
 
 @pytest.mark.django_db
