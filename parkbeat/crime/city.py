@@ -15,7 +15,6 @@ Audit events as the services write them (create, key-time updates, transitions).
 options."""
 import random
 
-
 from parkbeat.core.demo import person_name
 from parkbeat.org.city import commit
 
