@@ -167,7 +167,8 @@ def hazard_create(*, actor, description, disposition, enterprise=None, severity=
 
 
 def hazard_follow_up(*, actor, hazard, note, at=None, late_reason=""):
-    """A follow-up visit (跟踪回访): when it happened and what was seen; it changes nothing on the hazard itself."""
+    """A follow-up visit (跟踪回访) of a hazard not yet struck off: when it happened and what was seen; it changes
+    nothing on the hazard itself."""
     require(actor, "hazard.follow_up", hazard)
     note = (note or "").strip()
     if not note:
@@ -179,6 +180,8 @@ def hazard_follow_up(*, actor, hazard, note, at=None, late_reason=""):
                               _("the time the hazard was found"))])
     with transaction.atomic():
         lock_for_update(hazard)
+        if hazard.state == State.STRUCK_OFF:  # its page no longer offers one; the API refuses it the same
+            raise ValidationError({"note": _("This hazard is struck off: it takes no more follow-up visits.")})
         row = _event(hazard, Kind.FOLLOW_UP, actor=actor, when=when, note=note)
         record(actor=actor, verb="create", obj=row, after=snapshot(row, ["hazard", "kind", "at", "note"]))
     return row
