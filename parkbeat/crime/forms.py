@@ -107,6 +107,8 @@ class CaseEditForm(BootstrapFormMixin, forms.Form):
                                    min_value=0)
     loss_items = forms.CharField(label=_("Items lost"), max_length=500, required=False)
     cross_region = forms.BooleanField(label=_("Cross-region"), required=False)
+    late_reason = forms.CharField(label=_("Why entered only now"), max_length=200, required=False,
+                                  help_text=_("Needed when the report time moves back more than the back-entry window."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +116,7 @@ class CaseEditForm(BootstrapFormMixin, forms.Form):
             "name")
 
     def field_data(self):
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "late_reason")}
 
 
 class LeadAgencyForm(BootstrapFormMixin, forms.Form):

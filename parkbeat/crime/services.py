@@ -227,20 +227,35 @@ def case_update(*, actor, case, data, expected_version=None, late_reason=""):
         if field in clean:
             if clean[field] is None:
                 raise ValidationError({field: _("Give the time.")})
-            if clean[field] > timezone.now():
-                raise ValidationError({field: _("This time is in the future.")})
+            current = getattr(case, field)
+            if clean[field] in (current, current.replace(second=0, microsecond=0)):
+                del clean[field]  # unchanged (a form writes the minute): no check, no back-entry reason asked
+    if "occurred_at" in clean:  # an old occurrence needs no reason
+        clean["occurred_at"] = event_time(clean["occurred_at"], actor=None, field="occurred_at").at
+    reported = None
+    if "reported_at" in clean:  # a report time moved back is entered late as at case_create: a reason or a leader
+        reported = event_time(clean["reported_at"], actor=actor, field="reported_at", reason=late_reason)
+        clean["reported_at"] = reported.at
+        clean.update(_late(reported))
     with transaction.atomic():
         lock_for_update(case, expected_version)
         if "loss_yuan" in clean and case.recovered_yuan > clean["loss_yuan"] > 0:  # recovered meanwhile
             raise ValidationError({"loss_yuan": _("The loss cannot be below the value already recovered.")})
-        occurred, reported = clean.get("occurred_at", case.occurred_at), clean.get("reported_at", case.reported_at)
-        if occurred > reported:
-            raise ValidationError({"occurred_at": _("The case cannot have occurred after it was reported.")})
+        occurred_at, reported_at = clean.get("occurred_at", case.occurred_at), clean.get("reported_at", case.reported_at)
+        if occurred_at > reported_at:
+            field = "reported_at" if "occurred_at" not in clean else "occurred_at"
+            raise ValidationError({field: _("The case cannot have occurred after it was reported.")})
         first_key = min((t for t in (case.suspect_identified_at, case.arrested_at, case.recovered_at) if t),
                         default=None)
-        if first_key is not None and occurred > first_key:
+        if first_key is not None and occurred_at > first_key:
             raise ValidationError({"occurred_at": _("The case cannot have occurred after its key times.")})
+        if first_key is not None and reported_at > first_key:  # the 48 h figures read report → identified
+            raise ValidationError({"reported_at": _(
+                "The case cannot have been reported after its first key time (%(at)s).") % {
+                "at": timezone.localtime(first_key).strftime("%Y-%m-%d %H:%M")}})
         model_update(actor=actor, obj=case, data=clean)
+        if reported is not None:  # the timeline's report moves with it
+            CaseEvent.objects.filter(case=case, kind=Kind.REPORTED).update(at=reported.at, **_late(reported))
     return case
 
 

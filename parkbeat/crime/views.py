@@ -306,7 +306,8 @@ class CaseEditView(CaseMixin, ServiceFormView):
         if data.get("enterprise") is None and self.case.enterprise_id is None:
             data.pop("enterprise", None)
         return services.case_update(actor=self.request.user, case=self.case, data=data,
-                                    expected_version=form.cleaned_data["version"])
+                                    expected_version=form.cleaned_data["version"],
+                                    late_reason=form.cleaned_data["late_reason"])
 
 
 class CaseActionView(CaseMixin, ActionView):

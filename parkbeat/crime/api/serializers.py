@@ -141,6 +141,8 @@ class CaseUpdateSerializer(StrictSerializer):
     loss_yuan = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, min_value=0)
     loss_items = serializers.CharField(max_length=500, required=False, allow_blank=True)
     cross_region = serializers.BooleanField(required=False)
+    late_reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text=_(
+        "Why a report time moved back more than the back-entry window is entered only now."))
 
 
 class LeadAgencySerializer(StrictSerializer):

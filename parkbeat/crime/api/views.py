@@ -151,7 +151,8 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """Change the case's details (leader or officer) with the `version` you loaded; a stale one is 409."""
         case = self._handled(request)
         data = _body(CaseUpdateSerializer, request)
-        services.case_update(actor=request.user, case=case, expected_version=data.pop("version"), data=data)
+        services.case_update(actor=request.user, case=case, expected_version=data.pop("version"),
+                             late_reason=data.pop("late_reason", ""), data=data)
         return self._detail(request)
 
     @extend_schema(request=KeyTimeSerializer, responses=CaseSerializer)
