@@ -85,5 +85,8 @@ class LiaisonCaseTable(Table):
         attrs = {**Table.Meta.attrs, "id": "case-results"}
         empty_text = _("No case matches these filters.")
 
+    def render_kind(self, record, value):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.get_kind_display())
+
     def value_kind(self, record, value):
         return record.get_kind_display()

@@ -38,7 +38,8 @@ class LeadListView(ScopedListView):
         return selectors.lead_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_add": can(self.request.user, "lead.add")}
+        return {**super().get_context_data(**kwargs), "can_add": can(self.request.user, "lead.add"),
+                "cases_crumb": can(self.request.user, "crime.view")}
 
 
 class LeadMixin:
@@ -60,6 +61,7 @@ class LeadDetailView(LeadMixin, PermissionRequiredMixin, TemplateView):
         case = Case.objects.visible_to(user).filter(lead=lead).first()
         return {**super().get_context_data(**kwargs), "lead": lead, "case": case,
                 "observations": selectors.observation_list(user=user, lead=lead),
+                "cases_crumb": can(user, "crime.view"),
                 "can_observe": open_ and can(user, "lead.observe", lead),
                 "can_decide": open_ and can(user, "lead.decide", lead),
                 "observe_form": ObserveForm(initial={"at": _now()}, auto_id="observe_%s"),
@@ -78,6 +80,10 @@ class LeadCreateView(ServiceFormView):
 
     def get_initial(self):
         return {"received_at": _now(), "park": self.request.GET.get("park")}
+
+    def get_context_data(self, **kwargs):  # the crumbs of a lead's pages: (涉企案件 /) 线索 / 登记线索
+        return {**super().get_context_data(**kwargs), "lead_form": True,
+                "cases_crumb": can(self.request.user, "crime.view")}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -151,7 +157,7 @@ class LeadAgencyView(LeadMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "back": self.lead.get_absolute_url(), "subject": self.lead,
-                "form_id": "lead-agency-form"}
+                "form_id": "lead-agency-form", "cases_crumb": can(self.request.user, "crime.view")}
 
     def perform(self, form):
         return services.lead_set_agency(actor=self.request.user, lead=self.lead, agency=form.cleaned_data["agency"],
