@@ -5,7 +5,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.tables import Table, WhenColumn
+from parkbeat.notifications.models import Notification
 
+_K = Notification.Kind
+LATE = frozenset({_K.INCIDENT_ESCALATED, _K.DEMAND_OVERDUE, _K.PATROL_MISSED, _K.GUARDING_GAP, _K.HAZARD_OVERDUE})
+SOON = frozenset({_K.OBLIGATION_DUE, _K.VOLUNTEER_SUPPORT_DUE, _K.GUARD_SHIFT_SOON, _K.HAZARD_DUE,
+                  _K.INSPECTION_DUE, _K.VISIT_DUE})
+
+
+def kind_badge(kind):
+    """Red for what is already late or missed, amber for what falls due soon, grey for the rest."""
+    return "text-bg-danger" if kind in LATE else "text-bg-warning" if kind in SOON else "text-bg-secondary"
 
 class NotificationTable(Table):
     title = tables.Column(verbose_name=_("Notification"), attrs={"td": {"class": "text-break"}})
@@ -37,4 +47,5 @@ class NotificationTable(Table):
         return record.get_kind_display()
 
     def render_kind(self, record):
-        return format_html('<span class="badge text-bg-secondary fw-normal">{}</span>', record.get_kind_display())
+        return format_html('<span class="badge {} fw-normal" data-kind="{}">{}</span>', kind_badge(record.kind),
+                           record.kind, record.get_kind_display())

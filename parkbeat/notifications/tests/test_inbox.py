@@ -71,7 +71,7 @@ def test_every_user_has_an_inbox_with_the_bell(world, page_as, name):
     assert [n.title for n in response.context["object_list"]] == [f"给{name}的通知"]
     html = response.content.decode()
     assert "别人的通知" not in html
-    assert 'id="inbox-bell"' in html and '<span class="position-absolute top-0 start-100 translate-middle badge ' \
+    assert 'id="inbox-bell"' in html and '<span class="position-absolute top-0 end-0 translate-middle-y badge ' \
         'rounded-pill text-bg-danger" id="inbox-unread-count">1</span>' in html
 
 
@@ -285,3 +285,13 @@ def test_notification_routes_are_in_the_schema(world, tmp_path):
     assert {"unread", "kind", "page"} <= params
     assert schema["components"]["schemas"]["NotificationKindEnum"]["enum"] == list(Notification.Kind.values)
     assert schema["components"]["schemas"]["UnreadCount"]["properties"] == {"unread": {"type": "integer"}}
+
+
+def test_the_kind_badge_says_how_urgent_it_is(world, page_as):
+    """Overdue and missed in red, due soon in amber, the rest grey: 隐患逾期 no longer looks like 隐患整改到期."""
+    for kind in (Notification.Kind.HAZARD_OVERDUE, Notification.Kind.HAZARD_DUE, Notification.Kind.OTHER):
+        tell(world.officer, title=kind, kind=kind)
+    html = page_as(world.officer).get(INBOX).content.decode()
+    assert 'class="badge text-bg-danger fw-normal" data-kind="hazard_overdue"' in html
+    assert 'class="badge text-bg-warning fw-normal" data-kind="hazard_due"' in html
+    assert 'class="badge text-bg-secondary fw-normal" data-kind="other"' in html
