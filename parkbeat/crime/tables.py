@@ -4,10 +4,13 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkbeat.core.tables import StatusBadgeColumn, Table, WhenColumn
+from parkbeat.core.tables import AmountColumn, StatusBadgeColumn, Table, WhenColumn
+from parkbeat.core.templatetags.parkbeat import format_yuan
 from parkbeat.crime.selectors import STATUS, row_view
 
 NARROW = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
+NARROW_AMOUNT = {"td": {"class": "text-end text-nowrap d-none d-md-table-cell"},
+                 "th": {"class": "text-end d-none d-md-table-cell"}}
 
 
 class LeadTable(Table):
@@ -42,8 +45,8 @@ class CaseTable(Table):
     title = tables.Column(verbose_name=_("Title"))
     kind = tables.Column(verbose_name=_("Type"))
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"), default="—")
-    loss_yuan = tables.Column(verbose_name=_("Loss (yuan)"), attrs=NARROW)
-    recovered_yuan = tables.Column(verbose_name=_("Recovered (yuan)"))
+    loss_yuan = AmountColumn(verbose_name=_("Loss (yuan)"), attrs=NARROW_AMOUNT)
+    recovered_yuan = AmountColumn(verbose_name=_("Recovered (yuan)"))
     status = StatusBadgeColumn(verbose_name=_("Status"), css="status_badge")
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), attrs=NARROW)
 
@@ -64,7 +67,7 @@ class CaseTable(Table):
         return record.get_kind_display() if row_view(record) == STATUS else value
 
     def render_loss_yuan(self, record, value):
-        return "—" if row_view(record) == STATUS else value
+        return "—" if row_view(record) == STATUS else format_yuan(value)
 
     def value_loss_yuan(self, record, value):
         return "" if row_view(record) == STATUS else value
@@ -79,7 +82,7 @@ class LiaisonCaseTable(Table):
     reported_at = WhenColumn(verbose_name=_("Reported at"), orderable=True)
     kind = tables.Column(verbose_name=_("Type"))
     status = StatusBadgeColumn(verbose_name=_("Status"), css="status_badge")
-    recovered_yuan = tables.Column(verbose_name=_("Recovered (yuan)"))
+    recovered_yuan = AmountColumn(verbose_name=_("Recovered (yuan)"))
 
     class Meta(Table.Meta):
         attrs = {**Table.Meta.attrs, "id": "case-results"}

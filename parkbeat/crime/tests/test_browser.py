@@ -44,5 +44,5 @@ def test_cases_and_a_lead_in_the_browser(browser_page, phone_page, live_server, 
 
     phone = login(phone_page, live_server.url, world.liaison.username, PASSWORD)
     phone.goto(f"{live_server.url}/crime/cases/{case.pk}/")
-    assert "86000" in phone.inner_text("#case-recovered") and phone.locator("#case-loss").count() == 0
+    assert "86,000.00" in phone.inner_text("#case-recovered") and phone.locator("#case-loss").count() == 0
     screenshot(phone, "crime-case-liaison-phone")

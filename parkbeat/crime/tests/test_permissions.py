@@ -67,7 +67,7 @@ def test_police_see_their_parks_cases_and_another_station_gets_404(world, cases,
 def test_the_auxiliary_sees_a_summary(world, cases, page, api_as):
     ours, _neighbour, _theirs = cases
     body = page(world.auxiliary).get(f"/crime/cases/{ours.pk}/").content.decode()
-    assert "数控模板被盗" in body and "86000" in body  # title and the loss total
+    assert "数控模板被盗" in body and "86,000.00" in body  # title and the loss total
     assert "数控模板 12 套" not in body and "车间内" not in body and "李**" not in body and "case-timeline" not in body
     data = api_as(world.auxiliary).get(f"/api/v1/crime/cases/{ours.pk}/").json()
     assert "description" not in data and "loss_items" not in data and data["loss_yuan"] == "86000.00"
@@ -95,9 +95,9 @@ def test_the_liaison_sees_only_status_and_recovered_value_of_their_own(world, ca
     assert api_as(world.liaison).get(f"/api/v1/crime/cases/{neighbour.pk}/").status_code == 404
     assert page(world.liaison).get(f"/crime/cases/{neighbour.pk}/").status_code == 404
     body = page(world.liaison).get(f"/crime/cases/{ours.pk}/").content.decode()
-    assert "50000" in body and "86000" not in body and "数控模板 12 套" not in body and "李**" not in body
+    assert "50,000.00" in body and "86000" not in body and "86,000" not in body and "数控模板 12 套" not in body and "李**" not in body
     listing = page(world.liaison).get("/crime/cases/").content.decode()
-    assert "86000" not in listing and "case-figures" not in listing
+    assert "86000" not in listing and "86,000" not in listing and "case-figures" not in listing
     assert page(world.liaison).get("/crime/cases/?export=xlsx").status_code == 403
     assert api_as(world.liaison).get("/api/v1/crime/cases/figures/").status_code == 403
     other = assign(UserFactory(username="t_liaison2"), Role.LIAISON, enterprise=world.enterprise2)
