@@ -16,7 +16,7 @@ class LeadForm(BootstrapFormMixin, forms.Form):
     area = forms.CharField(label=_("Area outside the park"), max_length=200, required=False,
                            help_text=_("e.g. a campus's surroundings (护校安园); empty: inside the park"))
     source = forms.ChoiceField(label=_("Source"), choices=Lead.Source.choices)
-    description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Lead description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     agency = forms.ModelChoiceField(label=_("Worked jointly with"), queryset=Agency.objects.none(), required=False)
     received_at = forms.DateTimeField(label=_("Received at"), widget=DateTimeInput(), validators=[happened])
     late_reason = forms.CharField(label=_("Why entered only now"), max_length=200, required=False)
@@ -46,7 +46,7 @@ class CaseForm(BootstrapFormMixin, forms.Form):
     park = forms.ModelChoiceField(label=_("Park (a case at no enterprise)"), queryset=Park.objects.none(),
                                   required=False)
     area = forms.CharField(label=_("Area outside the park"), max_length=200, required=False)
-    description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Case summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DateTimeInput(), validators=[happened])
     reported_at = forms.DateTimeField(label=_("Reported at"), widget=DateTimeInput(), validators=[happened])
     loss_yuan = forms.DecimalField(label=_("Loss (yuan)"), max_digits=12, decimal_places=2, required=False)
@@ -64,7 +64,7 @@ class CaseForm(BootstrapFormMixin, forms.Form):
 
 class KeyTimeForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    kind = forms.ChoiceField(label=_("What happened"), choices=[
+    kind = forms.ChoiceField(label=_("Kind of key time"), choices=[
         ("identified", _("Suspect identified")), ("arrested", _("Suspect arrested")),
         ("recovered", _("Property recovered"))])
     at = forms.DateTimeField(label=_("At"), widget=DateTimeInput(), validators=[happened])
@@ -100,7 +100,7 @@ class CaseEditForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False)
     area = forms.CharField(label=_("Area outside the park"), max_length=200, required=False)
-    description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Case summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DateTimeInput(), validators=[happened])
     reported_at = forms.DateTimeField(label=_("Reported at"), widget=DateTimeInput(), validators=[happened])
     loss_yuan = forms.DecimalField(label=_("Loss (yuan)"), max_digits=12, decimal_places=2, required=False,

@@ -15,7 +15,7 @@ NARROW_AMOUNT = {"td": {"class": "text-end text-nowrap d-none d-md-table-cell"},
 
 class LeadTable(Table):
     received_at = WhenColumn(verbose_name=_("Received at"), orderable=True)
-    description = tables.Column(verbose_name=_("Description"))
+    description = tables.Column(verbose_name=_("Lead description"))
     area = tables.Column(verbose_name=_("Area"), attrs=NARROW)
     source = tables.Column(verbose_name=_("Source"), attrs=NARROW)
     agency = tables.Column(accessor="agency__name", verbose_name=_("Worked with"), default="—")
@@ -23,6 +23,7 @@ class LeadTable(Table):
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), attrs=NARROW)
 
     export_filename = ("涉企线索", "crime-leads")
+    card_template = "crime/partials/lead_card.html"
     export_noun = _("%(count)s leads")
 
     class Meta(Table.Meta):
@@ -51,6 +52,7 @@ class CaseTable(Table):
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), attrs=NARROW)
 
     export_filename = ("涉企案件", "crime-cases")
+    card_template = "crime/partials/case_card.html"
     export_noun = _("%(count)s cases")
 
     class Meta(Table.Meta):
@@ -83,6 +85,8 @@ class LiaisonCaseTable(Table):
     kind = tables.Column(verbose_name=_("Type"))
     status = StatusBadgeColumn(verbose_name=_("Status"), css="status_badge")
     recovered_yuan = AmountColumn(verbose_name=_("Recovered (yuan)"))
+
+    card_template = "crime/partials/case_card.html"
 
     class Meta(Table.Meta):
         attrs = {**Table.Meta.attrs, "id": "case-results"}

@@ -41,7 +41,8 @@ class HazardForm(BootstrapFormMixin, forms.Form):
                                    widget=PickerSelect(source="enterprise-list", detail_field="park_name",
                                                        placeholder=_("Type an enterprise name")))
     severity = forms.ChoiceField(label=_("Severity"), choices=Hazard.Severity.choices, initial="general")
-    description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Hazard description"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     found_at = forms.DateTimeField(label=_("Found at"), widget=DateTimeInput(), validators=[happened])
     late_reason = forms.CharField(label=_("Why entered only now"), max_length=200, required=False,

@@ -12,7 +12,7 @@ NARROW = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-m
 class HazardTable(Table):
     found_at = WhenColumn(verbose_name=_("Found at"), orderable=True)
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"))
-    description = tables.Column(verbose_name=_("Description"))
+    description = tables.Column(verbose_name=_("Hazard description"))
     severity = StatusBadgeColumn(verbose_name=_("Severity"), css={"major": "text-bg-danger"})
     disposition = tables.Column(verbose_name=_("Disposition"), attrs=NARROW)
     deadline = DayColumn(verbose_name=_("Rectify by"), orderable=True)
@@ -22,6 +22,7 @@ class HazardTable(Table):
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), attrs=NARROW)
 
     export_filename = ("安全隐患", "hazards")
+    card_template = "hazards/partials/hazard_card.html"
     export_noun = _("%(count)s hazards")
 
     class Meta(Table.Meta):

@@ -211,7 +211,7 @@ class ChecklistForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     risk_category = forms.ChoiceField(label=_("Risk category"), required=False)
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(label=_("Checklist note"), max_length=200, required=False)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True,
                                    help_text=_("A checklist not in use is not offered for new inspections."))
 

@@ -19,6 +19,7 @@ class InspectionTable(Table):
                                  default_css="text-bg-warning")
 
     export_filename = ("安全检查", "inspections")
+    card_template = "inspections/partials/inspection_card.html"
     export_noun = _("%(count)s inspections")
 
     class Meta(Table.Meta):
