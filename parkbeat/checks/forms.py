@@ -38,7 +38,8 @@ class CheckRequestForm(BootstrapFormMixin, forms.Form):
 class CheckAnswerForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput())
     outcome = forms.ChoiceField(label=_("Outcome"), choices=BackgroundCheck.Outcome.choices,
-                                widget=forms.RadioSelect)
+                                widget=forms.RadioSelect,
+                                error_messages={"required": _("Choose the outcome of the check.")})
     advice = forms.CharField(label=_("Job-fit advice"), max_length=ADVICE_MAX, required=False,
                              widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("What the enterprise reads: the outcome and this advice, nothing else."))

@@ -103,23 +103,28 @@ class CheckDetailView(CheckMixin, PermissionRequiredMixin, TemplateView):
     template_name = "checks/check_detail.html"
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        check, user = self.check, self.request.user
-        services.checks_read(actor=user, checks=[check], via="page")
-        handler = can(user, "check.handle", check)
-        open_ = check.status == BackgroundCheck.Status.REQUESTED and not check.is_erased
-        ctx.update(check=check, handler=handler, consent=list(services.consent_of(check)),
-                   can_answer=handler and open_, answer_form=CheckAnswerForm(initial={"version": check.version}))
-        if ctx["can_answer"] and second_factor_owed(self.request):
-            ctx["second_factor_url"] = second_factor_url(self.request, check.get_absolute_url())
-        return ctx
+        return {**super().get_context_data(**kwargs), **_detail_context(self.request, self.check)}
+
+
+def _detail_context(request, check, answer_form=None):
+    """What the check page shows; `answer_form` a refused answer (its errors on its fields, the choice kept)."""
+    user = request.user
+    services.checks_read(actor=user, checks=[check], via="page")
+    handler = can(user, "check.handle", check)
+    open_ = check.status == BackgroundCheck.Status.REQUESTED and not check.is_erased
+    ctx = {"check": check, "handler": handler, "consent": list(services.consent_of(check)),
+           "can_answer": handler and open_,
+           "answer_form": answer_form or CheckAnswerForm(initial={"version": check.version})}
+    if ctx["can_answer"] and second_factor_owed(request):
+        ctx["second_factor_url"] = second_factor_url(request, check.get_absolute_url())
+    return ctx
 
 
 class CheckAnswerView(CheckMixin, ServiceFormView):
     http_method_names = ["get", "post"]
     required_perm = "check.handle"
     form_class = CheckAnswerForm
-    template_name = "checks/check_detail.html"  # never rendered: errors go back to the check page
+    template_name = "checks/check_detail.html"  # a refused answer: the check page with the form's errors
     page_title = gettext_lazy("Answer the background check")
     success_message = gettext_lazy("Answer saved; the enterprise sees the outcome and the advice.")
 
@@ -135,10 +140,16 @@ class CheckAnswerView(CheckMixin, ServiceFormView):
         return redirect(self.check.get_absolute_url())
 
     def form_invalid(self, form):
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(self.request, error)
-        return redirect(self.check.get_absolute_url())
+        """The check page again, the errors on their fields and the chosen outcome and advice kept."""
+        self.check.refresh_from_db()  # a conflict: show what is stored now
+        if self.check.status != BackgroundCheck.Status.REQUESTED or self.check.is_erased:  # answered meanwhile
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(self.request, error)
+            return redirect(self.check.get_absolute_url())
+        ctx = {**_detail_context(self.request, self.check, answer_form=form), "view": self}
+        return self.response_class(request=self.request, template=[self.template_name], context=ctx,
+                                   using=self.template_engine)
 
     def perform(self, form):
         data = form.cleaned_data
