@@ -30,9 +30,24 @@ def _agreement(rng):
 
 
 def _campaign_periods(today):
-    """(spring, autumn) of the latest year whose spring has begun."""
-    year = today.year if today >= date(today.year, 3, 1) else today.year - 1
-    return (date(year, 3, 1), date(year, 5, 31)), (date(year, 9, 1), date(year, 11, 30))
+    """(spring, autumn): the latest spring (1 March – 31 May) and the latest autumn (1 September – 30 November) that
+    have begun by `today`, so whatever the day the demo runs, each campaign's period has started (the autumn one of
+    the year before until September)."""
+    spring_year = today.year if today >= date(today.year, 3, 1) else today.year - 1
+    autumn_year = today.year if today >= date(today.year, 9, 1) else today.year - 1
+    return ((date(spring_year, 3, 1), date(spring_year, 5, 31)),
+            (date(autumn_year, 9, 1), date(autumn_year, 11, 30)))
+
+
+def _lecture_windows(today, campaigns):
+    """[(campaign, first day, last day)] for the lectures held: each campaign's days before `today`, a campaign
+    whose window is empty (it began today) left out."""
+    found = []
+    for campaign, first, last in campaigns:
+        last = min(last, today - timedelta(days=1))
+        if first <= last:
+            found.append((campaign, first, last))
+    return found
 
 
 def _evening(day, rng):
@@ -57,14 +72,14 @@ def seed(ctx):
                                       starts_on=spring_from, ends_on=spring_to, parks=parks,
                                       note="反诈知识进企业、进车间、进宿舍")
     autumn = services.campaign_create(actor=leader, theme=Theme.FIRE, title="秋冬消防安全宣传月",
-                                      starts_on=autumn_from, ends_on=min(autumn_to, today + timedelta(days=60)),
-                                      parks=parks)
+                                      starts_on=autumn_from, ends_on=autumn_to, parks=parks)
     helmet = services.campaign_create(actor=leader, theme=Theme.HELMET, title="头盔守规行动",
                                       starts_on=today - timedelta(days=330), ends_on=today + timedelta(days=35),
                                       parks=parks[:2], note="未戴头盔不得入厂")
-    campaigns = [(spring, spring_from, min(spring_to, today - timedelta(days=1))),
-                 (autumn, autumn_from, min(autumn_to, today - timedelta(days=1))),
-                 (helmet, today - timedelta(days=330), today - timedelta(days=1))]
+    campaigns = _lecture_windows(today, [(spring, spring_from, spring_to), (autumn, autumn_from, autumn_to),
+                                         (helmet, today - timedelta(days=330), today)])
+    # the coming days' lectures: of a campaign still running (the helmet one runs past today)
+    running = [c for c in (spring, autumn) if c.starts_on <= today <= c.ends_on] or [helmet]
     reached = {}
     for park, active in zip(parks, ctx.shared["active"]):
         reached[park.pk] = list(active)[:max(1, int(len(active) * REACHED_SHARE))]
@@ -114,8 +129,9 @@ def seed(ctx):
             hours=1), now=now, count=1)
         if not slots:
             continue
-        services.lecture_schedule(actor=officers[park.pk], enterprise=enterprise, campaign=autumn if n % 2 else helmet,
-                                  topic=rng.choice(TOPICS[Theme.FIRE if n % 2 else Theme.HELMET]),
+        campaign = running[0] if n % 2 else helmet
+        services.lecture_schedule(actor=officers[park.pk], enterprise=enterprise, campaign=campaign,
+                                  topic=rng.choice(TOPICS[campaign.theme]),
                                   starts_at=slots[0][0], ends_at=slots[0][1], speakers=[officers[park.pk]])
         planned += 1
     # the helmet rule, adopted by a few enterprises of the first park

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkbeat.core.bounds import plausible
 from parkbeat.core.filters import ListFilterSet, visible_parks
 from parkbeat.enterprises.filters import EnterpriseFilter
 from parkbeat.outreach.models import Campaign, Lecture, Rule, RuleAdoption, Theme
@@ -37,8 +38,10 @@ class LectureFilterSet(ListFilterSet):
     theme = django_filters.ChoiceFilter(choices=Theme.choices, label=_("Theme"))
     status = django_filters.ChoiceFilter(choices=Lecture.Status.choices, label=_("Status"))
     upcoming = django_filters.BooleanFilter(method="filter_upcoming", label=_("Planned, in the next 7 days"))
-    starts_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label=_("From"))
-    starts_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("To"))
+    starts_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label=_("From"),
+                                         validators=[plausible])
+    starts_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("To"),
+                                       validators=[plausible])
 
     class Meta:
         model = Lecture
@@ -70,8 +73,8 @@ class CoverageFilterSet(ListFilterSet):
     campaign = django_filters.ModelChoiceFilter(queryset=visible_campaigns, label=_("Campaign"), method="keep")
     park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=_("Park"))
     band = django_filters.ChoiceFilter(choices=BAND_CHOICES, label=_("Coverage"))
-    start = django_filters.DateFilter(label=_("From"), method="keep")
-    end = django_filters.DateFilter(label=_("To"), method="keep")
+    start = django_filters.DateFilter(label=_("From"), method="keep", validators=[plausible])
+    end = django_filters.DateFilter(label=_("To"), method="keep", validators=[plausible])
 
     class Meta:
         model = Lecture.enterprise.field.related_model
@@ -90,8 +93,10 @@ class AdoptionFilterSet(ListFilterSet):
     park = django_filters.ModelChoiceFilter(queryset=visible_parks, label=_("Park"))
     enterprise = EnterpriseFilter()
     in_force = django_filters.BooleanFilter(field_name="ended_on", lookup_expr="isnull", label=_("In force"))
-    since_from = django_filters.DateFilter(field_name="since", lookup_expr="gte", label=_("Adopted from"))
-    since_to = django_filters.DateFilter(field_name="since", lookup_expr="lte", label=_("Adopted to"))
+    since_from = django_filters.DateFilter(field_name="since", lookup_expr="gte", label=_("Adopted from"),
+                                            validators=[plausible])
+    since_to = django_filters.DateFilter(field_name="since", lookup_expr="lte", label=_("Adopted to"),
+                                          validators=[plausible])
 
     class Meta:
         model = RuleAdoption

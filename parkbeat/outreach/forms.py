@@ -1,17 +1,16 @@
 """Publicity forms: a campaign, scheduling a lecture (with the written agreement), holding or cancelling it, its
 attendance, a rule and an adoption. Each posts plainly and carries the version the user loaded where it changes a row."""
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.bounds import happened, plausible
 from parkbeat.core.forms import BootstrapFormMixin, DateTimeInput
 from parkbeat.core.permissions import POLICE
-from parkbeat.core.scoping import access_for
 from parkbeat.core.widgets import ObjectChoiceField, PickerSelect
 from parkbeat.enterprises.models import Enterprise
-from parkbeat.org.models import Park, Role, User
+from parkbeat.org.models import Park, User
 from parkbeat.outreach.models import Campaign, Rule, Theme
+from parkbeat.outreach.selectors import speaker_choices
 
 
 class DateInput(forms.DateInput):
@@ -40,18 +39,6 @@ class FilesField(forms.FileField):
 class SpeakerField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
-
-
-def speaker_choices(user):
-    """The police of the parks the user polices and the active volunteers of those parks' teams."""
-    parks = sorted(access_for(user).park_ids(POLICE))
-    from parkbeat.volunteers.models import Volunteer
-
-    volunteers = Volunteer.objects.filter(status=Volunteer.Status.ACTIVE, team__park_id__in=parks,
-                                          user__isnull=False).values("user_id")
-    police = User.objects.filter(role_assignments__role__in=[Role.PARK_OFFICER, Role.AUXILIARY],
-                                 role_assignments__park_id__in=parks).values("pk")
-    return User.objects.filter(Q(pk__in=police) | Q(pk__in=volunteers), is_active=True).order_by("full_name", "id")
 
 
 class CampaignForm(BootstrapFormMixin, forms.Form):
@@ -107,10 +94,30 @@ class LectureForm(BootstrapFormMixin, forms.Form):
         return cleaned
 
 
+class LectureUpdateForm(LectureForm):
+    """A planned lecture changed: its enterprise stays; a new time inside production hours needs a fresh written
+    agreement (the one given for the old time does not carry over)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    field_order = ["version", "campaign", "theme", "topic", "starts_at", "ends_at", "speakers", "notes", "agreement"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["enterprise"]
+        self.fields["theme"].choices = Theme.choices
+        self.fields["theme"].required = True
+        self.fields["agreement"].help_text = _("Needed when the new time lies inside the enterprise's production "
+                                               "hours, even if the lecture had an agreement for its old time.")
+        self.order_fields(self.field_order)
+
+
 class TransitionForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     to = forms.ChoiceField(choices=[("held", _("Held")), ("cancelled", _("Cancelled"))], widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    late_reason = forms.CharField(label=_("Why entered only now"), max_length=1000, required=False,
+                                  help_text=_("Needed when the lecture took place more than the back-entry days "
+                                              "ago."))
 
 
 class AttendanceForm(BootstrapFormMixin, forms.Form):
@@ -118,7 +125,7 @@ class AttendanceForm(BootstrapFormMixin, forms.Form):
     attendance = forms.IntegerField(label=_("People reached"), min_value=0, max_value=100000)
     at = forms.DateTimeField(label=_("Counted at"), widget=DateTimeInput(), validators=[happened], required=False,
                              help_text=_("Default: the lecture's end."))
-    late_reason = forms.CharField(label=_("Why entered only now"), max_length=200, required=False)
+    late_reason = forms.CharField(label=_("Why entered only now"), max_length=1000, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
@@ -146,3 +153,5 @@ class AdoptionForm(BootstrapFormMixin, forms.Form):
 class AdoptionEndForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), validators=[plausible])
+    note = forms.CharField(label=_("Note"), max_length=500, required=False,
+                           help_text=_("Why the enterprise no longer keeps the rule (optional)."))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.bounds import BoundedTextField, happened, plausible
-from parkbeat.core.models import ChoiceLabels, ScopedQuerySet, TimestampedModel, VersionedModel
+from parkbeat.core.models import ChoiceLabels, EventRow, ScopedQuerySet, TimestampedModel, VersionedModel
 from parkbeat.core.permissions import AUXILIARY, LEADER, OFFICER, VOLUNTEER
 
 
@@ -213,7 +213,7 @@ class LectureEventQuerySet(LectureQuerySet.through("lecture__")):
     scope_participant_roles = {VOLUNTEER}
 
 
-class LectureEvent(ChoiceLabels):
+class LectureEvent(EventRow):
     """One step of a lecture's history: when it happened, when and by whom it was recorded."""
 
     class Kind(models.TextChoices):
@@ -226,12 +226,8 @@ class LectureEvent(ChoiceLabels):
 
     lecture = models.ForeignKey(Lecture, models.CASCADE, related_name="events", verbose_name=_("lecture"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    at = models.DateTimeField(_("time"))  # when it happened (core.events)
-    recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by"))
-    entered_late = models.BooleanField(_("entered late"), default=False)
-    late_reason = models.CharField(_("why entered late"), max_length=200, blank=True)
     note = BoundedTextField(_("note"), max_length=2000, blank=True)
 
     objects = LectureEventQuerySet.as_manager()

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from parkbeat.audit.services import record
 from parkbeat.core.events import event_time
@@ -48,8 +49,6 @@ def today_in_shanghai(now=None):
 def _event(lecture, kind, *, actor, when=None, note=""):
     now = timezone.now()
     fields = when.row_fields() if when is not None else {"at": now, "recorded_at": now}
-    if "late_reason" in fields:
-        fields["late_reason"] = fields["late_reason"][:200]
     return LectureEvent.objects.create(lecture=lecture, kind=kind, recorded_by=actor, note=(note or "")[:2000],
                                        **fields)
 
@@ -109,10 +108,33 @@ def _store_files(actor, obj, uploads, *, field, kinds):
     return len(uploads)
 
 
+def campaign_planner(actor):
+    """Whether the actor plans campaigns at all: the police of the park plan them (a station leader or a park
+    officer); an auxiliary assists at lectures but does not set a campaign."""
+    return bool(access_for(actor).roles & {LEADER, OFFICER})
+
+
+def campaign_changeable_by(actor, campaign):
+    """A campaign whose targets (its parks, its enterprises' parks) reach beyond the actor's parks is the station
+    leader's to change, as a station-wide inspections campaign is: the edit page is offered, and the change taken,
+    only when every park it targets is the actor's (as leader or officer)."""
+    if not campaign_planner(actor):
+        return False
+    parks = set(campaign.parks.values_list("pk", flat=True)) | set(
+        campaign.enterprises.values_list("park_id", flat=True))
+    return parks <= access_for(actor).park_ids({LEADER, OFFICER})
+
+
+NOT_A_PLANNER = _lazy("A campaign is planned by a station leader or a park officer.")
+BEYOND_YOURS = _lazy("This campaign covers parks beyond yours; the station's leader changes it.")
+
+
 def campaign_create(*, actor, theme, title, starts_on, ends_on, parks=(), enterprises=(), note="", materials=()):
-    """A campaign of the actor's station: theme, period, the parks and enterprises it targets (only within the
-    actor's reach), and its materials (files)."""
+    """A campaign of the actor's station (a leader or officer): theme, period, the parks and enterprises it targets
+    (only within the actor's reach), and its materials (files)."""
     require(actor, "outreach.manage")
+    if not campaign_planner(actor):
+        raise PermissionDenied(NOT_A_PLANNER)
     parks, enterprises = list(parks or ()), list(enterprises or ())
     if theme not in Theme.values:
         raise ValidationError({"theme": _("Choose a theme.")})
@@ -146,6 +168,8 @@ def campaign_update(*, actor, campaign, data, parks=None, enterprises=None, mate
         raise ValidationError({"theme": _("Choose a theme.")})
     with transaction.atomic():
         lock_for_update(campaign, expected_version)
+        if not campaign_changeable_by(actor, campaign):
+            raise PermissionDenied(BEYOND_YOURS if campaign_planner(actor) else NOT_A_PLANNER)
         _check_period(data.get("starts_on", campaign.starts_on), data.get("ends_on", campaign.ends_on))
         obj, changed = model_update(actor=actor, obj=campaign, data=data, expected_version=expected_version)
         reach = access_for(actor).park_ids(POLICE)
@@ -192,11 +216,30 @@ def busy_lectures(enterprise, *, exclude=None):
     return list(rows.values_list("starts_at", "ends_at"))
 
 
+def unreadable_hours(enterprise, exc):
+    """The refusal when the enterprise's stored production hours cannot be read (never a 500)."""
+    return ValidationError({"starts_at": [_("The production hours of %(enterprise)s cannot be read (%(part)s): "
+                                            "correct them on the enterprise's page first.") % {
+        "enterprise": enterprise.name, "part": exc.text}]})
+
+
+def production_overlap(enterprise, starts_at, ends_at):
+    """The production periods of the enterprise that [starts_at, ends_at) overlaps (timetable.overlapping); a
+    timetable that cannot be read is a ValidationError naming it."""
+    try:
+        return timetable.overlapping(enterprise.production_hours, starts_at, ends_at)
+    except timetable.UnreadableTimetable as exc:
+        raise unreadable_hours(enterprise, exc) from None
+
+
 def suggested_slots(enterprise, *, starts_at, duration, now=None, exclude=None, count=timetable.SLOT_COUNT):
     """The next free slots of `duration` from the day of `starts_at` (not before now) and the seven days after."""
     now = now or timezone.now()
-    return timetable.free_slots(enterprise.production_hours, duration=duration, after=max(starts_at, now),
-                                busy=busy_lectures(enterprise, exclude=exclude), not_before=now, count=count)
+    try:
+        return timetable.free_slots(enterprise.production_hours, duration=duration, after=max(starts_at, now),
+                                    busy=busy_lectures(enterprise, exclude=exclude), not_before=now, count=count)
+    except timetable.UnreadableTimetable as exc:
+        raise unreadable_hours(enterprise, exc) from None
 
 
 def check_slot(enterprise, starts_at, ends_at, *, agreement, exclude=None, now=None):
@@ -208,7 +251,7 @@ def check_slot(enterprise, starts_at, ends_at, *, agreement, exclude=None, now=N
     if ends_at - starts_at > MAX_LECTURE:
         raise ValidationError({"ends_at": _("A lecture lasts at most 12 hours.")})
     clash = [(a, b) for a, b in busy_lectures(enterprise, exclude=exclude) if a < ends_at and starts_at < b]
-    inside = timetable.overlapping(enterprise.production_hours, starts_at, ends_at)
+    inside = production_overlap(enterprise, starts_at, ends_at)
     if clash or (inside and not agreement):
         slots = suggested_slots(enterprise, starts_at=starts_at, duration=ends_at - starts_at, now=now,
                                 exclude=exclude)
@@ -291,7 +334,8 @@ def lecture_schedule(*, actor, enterprise, topic, starts_at, ends_at, campaign=N
 
 def lecture_update(*, actor, lecture, data, speakers=None, agreement=None, expected_version=None, now=None):
     """Change a planned lecture's topic, time, campaign, notes or speakers (a new time is checked as a new
-    schedule). A stale version is a conflict."""
+    schedule: inside production hours it needs a fresh written `agreement`, the one given for the old time does not
+    carry over). A stale version is a conflict."""
     require(actor, "outreach.manage", lecture)
     allowed = {k: v for k, v in data.items() if k in ("topic", "starts_at", "ends_at", "notes", "campaign", "theme")}
     if "topic" in allowed:
@@ -308,9 +352,9 @@ def lecture_update(*, actor, lecture, data, speakers=None, agreement=None, expec
         starts_at, ends_at = allowed.get("starts_at", lecture.starts_at), allowed.get("ends_at", lecture.ends_at)
         enterprise = lock_for_update(lecture.enterprise)
         if (starts_at, ends_at) != (lecture.starts_at, lecture.ends_at) or agreement:
-            allowed["by_agreement"] = check_slot(enterprise, starts_at, ends_at,
-                                                 agreement=agreement or lecture.by_agreement, exclude=lecture,
-                                                 now=now)
+            # an agreement is for the time it was given for: a new time inside production hours needs a new one
+            allowed["by_agreement"] = check_slot(enterprise, starts_at, ends_at, agreement=agreement,
+                                                 exclude=lecture, now=now)
         obj, changed = model_update(actor=actor, obj=lecture, data=allowed, expected_version=expected_version)
         if speakers is not None:
             cast = _speakers(enterprise, speakers)

@@ -1,5 +1,6 @@
 """The lecture, coverage and adoption lists as tables (core.tables): what the page shows is what ?export=xlsx writes."""
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -95,7 +96,9 @@ class AdoptionTable(Table):
     ended_on = DayColumn(verbose_name=_("Ended on"))
     park = tables.Column(accessor="park__name", verbose_name=_("Park"), attrs=NARROW)
     note = tables.Column(verbose_name=_("Note"), attrs=NARROW)
+    end = tables.Column(accessor="pk", verbose_name="", orderable=False, exclude_from_export=True, empty_values=())
 
+    role_columns = {"end": "outreach.manage"}
     export_filename = ("企业规矩", "rules")
     export_noun = _("%(count)s adoptions")
 
@@ -105,6 +108,12 @@ class AdoptionTable(Table):
 
     def render_rule(self, record, value):
         return format_html('<span id="adoption-{}">{}</span>', record.pk, value)
+
+    def render_end(self, record):
+        if record.ended_on is not None:
+            return ""
+        return format_html('<a class="btn btn-sm btn-outline-danger py-0" id="adoption-end-{}" href="{}">{}</a>',
+                           record.pk, reverse("outreach:adoption_end", args=[record.pk]), _("End…"))
 
     def value_rule(self, value):
         return value

@@ -3,8 +3,10 @@
 A timetable maps weekdays to periods, `{"mon": [["08:00", "12:00"], ["22:00", "06:00"]], ...}`, wall-clock times in
 Asia/Shanghai (no daylight saving, so a local day is always 24 hours). A period whose start lies after its end runs
 across midnight into the next day: Monday's ["22:00", "06:00"] makes Tuesday 00:00–06:00 production time too, and
-Sunday's runs into Monday. "23:59" as an end means midnight (the registry's round-the-clock shifts end so). A day
-absent from the timetable (or with no periods) has no production of its own. Pure functions: no database.
+Sunday's runs into Monday. "23:59" and "24:00" as an end mean midnight (the registry's round-the-clock shifts end
+so; older rows stored "24:00"). A day absent from the timetable (or with no periods) has no production of its own.
+A timetable that cannot be read (a time that is no "HH:MM", a period that is no pair) raises UnreadableTimetable, a
+ValueError the services turn into a refusal naming the enterprise's production hours. Pure functions: no database.
 """
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -18,24 +20,42 @@ SLOT_DAYS = 7
 SLOT_COUNT = 5
 
 
+class UnreadableTimetable(ValueError):
+    """A stored timetable this module cannot read: `text` is the part that failed."""
+
+    def __init__(self, text):
+        super().__init__(text)
+        self.text = str(text)[:40]
+
+
 def minutes(text):
-    """"HH:MM" -> minutes after midnight; ValueError for anything else ("24:00" included)."""
+    """"HH:MM" -> minutes after midnight, "24:00" (the end of the day) -> 1440; UnreadableTimetable for anything
+    else."""
+    if text == "24:00":
+        return DAY_MINUTES
     if not isinstance(text, str) or len(text) != 5 or text[2] != ":" or not (text[:2] + text[3:]).isdigit():
-        raise ValueError(text)
+        raise UnreadableTimetable(text)
     hours, mins = int(text[:2]), int(text[3:])
     if hours > 23 or mins > 59:
-        raise ValueError(text)
+        raise UnreadableTimetable(text)
     return hours * 60 + mins
 
 
 def day_periods(timetable):
     """{weekday index: [(start, end) in minutes from that day's midnight]}, an overnight period's end past 1440."""
     found = {}
+    if not isinstance(timetable or {}, dict):
+        raise UnreadableTimetable(timetable)
     for day, periods in (timetable or {}).items():
         if day not in WEEKDAYS:
             continue
         index = WEEKDAYS.index(day)
-        for start_text, end_text in periods or ():
+        if not isinstance(periods or [], (list, tuple)):
+            raise UnreadableTimetable(periods)
+        for period in periods or ():
+            if not isinstance(period, (list, tuple)) or len(period) != 2:
+                raise UnreadableTimetable(period)
+            start_text, end_text = period
             start, end = minutes(start_text), minutes(end_text)
             if end_text == "23:59":
                 end = DAY_MINUTES

@@ -2,6 +2,7 @@
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -9,14 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from parkbeat.core.events import back_entry_window
 from parkbeat.core.permissions import can, require
 from parkbeat.core.views import PermissionRequiredMixin, ScopedListView, ServiceFormView
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.outreach import selectors, services
 from parkbeat.outreach.figures import coverage_rows, outreach_figures, shown_percent
 from parkbeat.outreach.filters import AdoptionFilterSet, CoverageFilterSet, LectureFilterSet
-from parkbeat.outreach.forms import (AdoptionForm, AttendanceForm, CampaignForm, LectureForm,
-                                     RuleForm, TransitionForm)
+from parkbeat.outreach.forms import (AdoptionEndForm, AdoptionForm, AttendanceForm, CampaignForm, LectureForm,
+                                     LectureUpdateForm, RuleForm, TransitionForm)
 from parkbeat.outreach.models import Lecture
 from parkbeat.outreach.tables import AdoptionTable, CoverageTable, LectureTable
 from parkbeat.outreach.timetable import SHANGHAI
@@ -39,7 +41,8 @@ class CampaignListView(PermissionRequiredMixin, TemplateView):
             n_planned=Count("lectures", filter=Q(lectures__status=Lecture.Status.PLANNED)),
             reached=Sum("lectures__attendance", filter=Q(lectures__status=Lecture.Status.HELD)))
             .order_by("-starts_on", "-id")[:200])
-        return {**super().get_context_data(**kwargs), "campaigns": rows}
+        return {**super().get_context_data(**kwargs), "campaigns": rows,
+                "can_add": services.campaign_planner(self.request.user)}
 
 
 class CampaignMixin:
@@ -59,6 +62,7 @@ class CampaignDetailView(CampaignMixin, PermissionRequiredMixin, TemplateView):
         figures = outreach_figures(user=user, campaign=campaign)
         never = coverage_rows(user=user, campaign=campaign, band="never").order_by("name", "id")
         return {**super().get_context_data(**kwargs), "campaign": campaign, "figures": figures,
+                "can_edit": services.campaign_changeable_by(user, campaign),
                 "materials": list(Attachment.objects.for_object(campaign).order_by("id")),
                 "parks": list(campaign.parks.order_by("name")), "enterprises": list(campaign.enterprises.order_by(
                     "name").only("id", "name")),
@@ -73,6 +77,14 @@ class CampaignCreateView(ServiceFormView):
     template_name = "outreach/campaign_form.html"
     page_title = gettext_lazy("New publicity campaign")
     success_message = gettext_lazy("Campaign saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        """An auxiliary assists at lectures; a campaign is planned by a leader or officer (refused before the form
+        is filled in)."""
+        if request.user.is_authenticated and not services.campaign_planner(request.user) and can(
+                request.user, "outreach.manage"):
+            raise PermissionDenied(services.NOT_A_PLANNER)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -91,6 +103,14 @@ class CampaignCreateView(ServiceFormView):
 
 class CampaignUpdateView(CampaignMixin, CampaignCreateView):
     page_title = gettext_lazy("Edit the campaign")
+
+    def dispatch(self, request, *args, **kwargs):
+        """Refused before the form is filled in, not after: the change would be refused on saving."""
+        if request.user.is_authenticated and can(request.user, "outreach.manage") and \
+                services.campaign_planner(request.user) and not services.campaign_changeable_by(request.user,
+                                                                                              self.campaign):
+            raise PermissionDenied(services.BEYOND_YOURS)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         c = self.campaign
@@ -113,8 +133,24 @@ class CampaignUpdateView(CampaignMixin, CampaignCreateView):
             parks=data["parks"], enterprises=data["enterprises"], materials=data["materials"])
 
 
+class ExportRequiredMixin:
+    """The list's export (xlsx / csv) needs outreach.export (a volunteer sees the lectures they speak at, but does
+    not take a list of them away); without it the export buttons are not offered."""
+
+    def export(self, fmt, valid):
+        if not can(self.request.user, "outreach.export"):
+            raise PermissionDenied(_("You are not allowed to export this list."))
+        return super().export(fmt, valid)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if not can(self.request.user, "outreach.export"):
+            ctx["export_formats"] = ()
+        return ctx
+
+
 # ---------------------------------------------------------------- lectures
-class LectureListView(ScopedListView):
+class LectureListView(ExportRequiredMixin, ScopedListView):
     model = Lecture
     required_perm = "outreach.view"
     filterset_class = LectureFilterSet
@@ -154,6 +190,8 @@ class LectureDetailView(LectureMixin, PermissionRequiredMixin, TemplateView):
                 "events": selectors.event_list(user=user, lecture=lecture),
                 "files": services.lecture_files(lecture),
                 "can_hold": manage and planned and lecture.starts_at <= timezone.now(),
+                "held_late": timezone.now() - lecture.starts_at > back_entry_window(),
+                "can_edit": manage and planned,
                 "can_cancel": manage and planned, "can_attend": manage and lecture.status == Lecture.Status.HELD,
                 "transition_form": TransitionForm(initial={"version": lecture.version}, auto_id="transition_%s"),
                 "attendance_form": AttendanceForm(initial={"version": lecture.version,
@@ -195,9 +233,7 @@ class LectureCreateView(ServiceFormView):
                 theme=data["theme"] or None, speakers=data["speakers"], notes=data["notes"],
                 agreement=data["agreement"])
         except services.ProductionHoursConflict as exc:
-            self.slots = [{"starts_at": _local_minute(a).strftime("%Y-%m-%dT%H:%M"),
-                           "ends_at": _local_minute(b).strftime("%Y-%m-%dT%H:%M"), "day": timezone.localtime(a),
-                           "until": timezone.localtime(b)} for a, b in exc.free_slots]
+            self.slots = _slot_buttons(exc)
             raise
 
     def get_context_data(self, **kwargs):
@@ -212,6 +248,58 @@ class LectureCreateView(ServiceFormView):
                 "hours": _timetable_lines(enterprise.production_hours) if enterprise else None}
 
 
+def _slot_buttons(exc):
+    """The free slots of a refusal as the form's buttons (each fills the start and end)."""
+    return [{"starts_at": _local_minute(a).strftime("%Y-%m-%dT%H:%M"),
+             "ends_at": _local_minute(b).strftime("%Y-%m-%dT%H:%M"), "day": timezone.localtime(a),
+             "until": timezone.localtime(b)} for a, b in exc.free_slots]
+
+
+class LectureUpdateView(LectureMixin, LectureCreateView):
+    """Change a planned lecture (the police of its park): the same checks as scheduling it — a time inside
+    production hours is refused with the free slots as buttons, unless a fresh written agreement is attached; a
+    stale version is a form error."""
+
+    form_class = LectureUpdateForm
+    page_title = gettext_lazy("Edit the lecture")
+    success_message = gettext_lazy("Lecture changed.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and can(request.user, "outreach.manage"):
+            if self.lecture.status != Lecture.Status.PLANNED:
+                messages.error(request, _("Only a planned lecture is changed."))
+                return redirect(self.lecture.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        lecture = self.lecture
+        return {"version": lecture.version, "campaign": lecture.campaign_id, "theme": lecture.theme,
+                "topic": lecture.topic, "starts_at": _local_minute(lecture.starts_at),
+                "ends_at": _local_minute(lecture.ends_at), "notes": lecture.notes,
+                "speakers": list(lecture.speakers.values_list("user_id", flat=True))}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if data.get("version") is None:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(_("This form is missing the version you loaded. Reload the page and try again."))
+        try:
+            return services.lecture_update(
+                actor=self.request.user, lecture=self.lecture, expected_version=data["version"],
+                data={k: data[k] for k in ("campaign", "theme", "topic", "starts_at", "ends_at", "notes")},
+                speakers=data["speakers"], agreement=data["agreement"])
+        except services.ProductionHoursConflict as exc:
+            self.slots = _slot_buttons(exc)
+            raise
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        enterprise = self.lecture.enterprise
+        return {**ctx, "lecture": self.lecture, "enterprise": enterprise,
+                "hours": _timetable_lines(enterprise.production_hours)}
+
+
 WEEKDAY_LABELS = {"mon": gettext_lazy("Mon"), "tue": gettext_lazy("Tue"), "wed": gettext_lazy("Wed"),
                   "thu": gettext_lazy("Thu"), "fri": gettext_lazy("Fri"), "sat": gettext_lazy("Sat"),
                   "sun": gettext_lazy("Sun")}
@@ -222,9 +310,12 @@ def _timetable_lines(hours):
     from parkbeat.outreach.timetable import WEEKDAYS
 
     lines = []
+    hours = hours if isinstance(hours, dict) else {}
     for day in WEEKDAYS:
-        periods = (hours or {}).get(day) or []
-        text = ", ".join(f"{a}–{b}" + (_(" (next day)") if b < a else "") for a, b in periods)
+        periods = hours.get(day) or []
+        periods = periods if isinstance(periods, (list, tuple)) else [periods]
+        text = ", ".join(f"{p[0]}–{p[1]}" + (_(" (next day)") if str(p[1]) < str(p[0]) else "")
+                         if isinstance(p, (list, tuple)) and len(p) == 2 else str(p) for p in periods)
         lines.append((WEEKDAY_LABELS[day], text or _("no production")))
     return lines
 
@@ -255,7 +346,8 @@ class LectureTransitionView(LectureActionView):
         data = form.cleaned_data
         self.done_message = _("Lecture marked held.") if data["to"] == "held" else _("Lecture cancelled.")
         return services.lecture_transition(actor=self.request.user, lecture=self.lecture, to=data["to"],
-                                           note=data["note"], expected_version=data["version"])
+                                           note=data["note"], late_reason=data["late_reason"],
+                                           expected_version=data["version"])
 
 
 class LectureAttendanceView(LectureActionView):
@@ -278,7 +370,7 @@ def _period(filterset):
     return start, end, data.get("campaign")
 
 
-class CoverageListView(ScopedListView):
+class CoverageListView(ExportRequiredMixin, ScopedListView):
     """Coverage per enterprise in scope: people reached / headcount, for a period or a campaign's targets."""
 
     model = Enterprise
@@ -336,7 +428,7 @@ class CoverageMapView(PermissionRequiredMixin, TemplateView):
 
 
 # ---------------------------------------------------------------- rules
-class AdoptionListView(ScopedListView):
+class AdoptionListView(ExportRequiredMixin, ScopedListView):
     required_perm = "outreach.coverage"
     filterset_class = AdoptionFilterSet
     table_class = AdoptionTable
@@ -364,6 +456,40 @@ class RuleCreateView(ServiceFormView):
     def perform(self, form):
         return services.rule_create(actor=self.request.user, text=form.cleaned_data["text"],
                                     theme=form.cleaned_data["theme"])
+
+
+class AdoptionEndView(ServiceFormView):
+    """End an adoption in force (the police of the enterprise's park), after a confirmation."""
+
+    required_perm = "outreach.manage"
+    form_class = AdoptionEndForm
+    template_name = "outreach/adoption_end.html"
+    page_title = gettext_lazy("End the adoption")
+    success_message = gettext_lazy("Adoption ended.")
+
+    @cached_property
+    def adoption(self):
+        adoption = selectors.adoption_get(user=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, "outreach.manage", adoption)
+        return adoption
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and can(request.user, "outreach.manage"):
+            if self.adoption.ended_on is not None:
+                messages.error(request, _("This adoption has ended already."))
+                return redirect(self.adoption.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"version": self.adoption.version, "ended_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "adoption": self.adoption}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.adoption_end(actor=self.request.user, adoption=self.adoption, ended_on=data["ended_on"],
+                                     note=data["note"], expected_version=data["version"])
 
 
 class AdoptionCreateView(ServiceFormView):

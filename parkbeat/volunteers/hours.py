@@ -71,10 +71,11 @@ def _guarding_rows():
 
 
 def _outreach_rows():
-    """Each speaker at a lecture held (outreach), from the lecture's start to its end."""
+    """Each volunteer speaking at a lecture held (outreach), from the lecture's start to its end: the speakers who
+    spoke as police (an officer, an auxiliary) are on duty, not volunteering, and are not credited."""
     from parkbeat.outreach.models import Lecture, Speaker
 
-    return (Speaker.objects.filter(lecture__status=Lecture.Status.HELD)
+    return (Speaker.objects.filter(lecture__status=Lecture.Status.HELD, kind=Speaker.Kind.VOLUNTEER)
             .annotate(hour_user=F("user_id"), hour_start=F("lecture__starts_at"), hour_end=F("lecture__ends_at")))
 
 

@@ -9,6 +9,7 @@ UPLOADS = {"/api/v1/incidents/", "/api/v1/incidents/{id}/photos/", "/api/v1/obli
            "/api/v1/background-checks/",  # a check is requested with its consent file
            "/api/v1/hazards/", "/api/v1/hazards/{id}/evidence/",  # a hazard fixed on the spot comes with evidence
            "/api/v1/outreach/lectures/",  # a lecture inside production hours comes with the written agreement
+           "/api/v1/outreach/lectures/{id}/",  # ... and one moved into production hours with a fresh one
            "/api/v1/outreach/campaigns/{id}/materials/"}
 
 

@@ -4,6 +4,7 @@ obligations, notifications and the audit trail, and the pages' lean table reads 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 
 from parkbeat.disputes.models import DisputeParty
@@ -75,3 +76,36 @@ def test_the_pages_read_only_their_columns(world, client):
               and '"incidents_incident"."kind"' in q["sql"]]
     assert listed, "the list query was not found"
     assert all('"boundary"' not in sql and '"description"' not in sql for sql in listed)
+
+
+def _add_publicity(world, n, start):
+    """`n` planned lectures (a speaker each) and `n` campaigns with a material each, from week `start` on."""
+    from datetime import timedelta
+
+    from parkbeat.outreach import services
+    from parkbeat.outreach.tests import helpers as h
+
+    day = timezone.localdate()
+    for i in range(start, start + n):
+        enterprise = world.enterprise if i % 2 else world.enterprise2
+        when = h.next_weekday(i % 5, 18, weeks=1 + i // 5)
+        h.planned(world, enterprise=enterprise, when=(when, when + timedelta(hours=1)), speakers=[world.officer])
+        services.campaign_create(actor=world.officer, theme="helmet", title=f"头盔守规{i}", starts_on=day,
+                                 ends_on=day, parks=[world.park], materials=[h.pdf()])
+
+
+@pytest.mark.parametrize("url", ["/api/v1/outreach/lectures/", "/api/v1/outreach/campaigns/"])
+def test_the_publicity_api_lists_do_not_grow_with_rows(world, api_as, url):
+    api = api_as(world.officer)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.get(url)
+        assert response.status_code == 200, url
+        return len(ctx.captured_queries), len(response.json()["results"])
+
+    _add_publicity(world, 2, 0)
+    few, rows = count()
+    _add_publicity(world, 18, 2)
+    many, more = count()
+    assert (rows, more) == (2, 20) and many == few, f"{url}: {few} queries with 2 rows, {many} with 20"

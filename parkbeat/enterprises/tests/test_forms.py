@@ -20,10 +20,15 @@ def test_production_hours_round_trip_through_the_text_form():
     assert field.clean(field.prepare_value(timetable)) == timetable
 
 
-@pytest.mark.parametrize("text", ["xx 08:00-09:00", "mon 09:00-08:00", "mon 8-9", "周一 08:00"])
+@pytest.mark.parametrize("text", ["xx 08:00-09:00", "mon 09:00-09:00", "mon 8-9", "周一 08:00"])
 def test_production_hours_refuse_what_is_not_a_timetable(text):
     with pytest.raises(forms.ValidationError):
         ProductionHoursField(required=False).clean(text)
+
+
+def test_an_overnight_period_is_a_timetable():
+    """A period whose end lies before its start runs across midnight (a night shift): accepted as given."""
+    assert ProductionHoursField(required=False).clean("mon 22:00-06:00") == {"mon": [["22:00", "06:00"]]}
 
 
 def test_empty_production_hours_mean_no_timetable():

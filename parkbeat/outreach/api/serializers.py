@@ -20,6 +20,9 @@ class OutreachCampaignSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_materials(self, obj) -> list[str]:
+        materials = self.context.get("materials")
+        if materials is not None:  # the list: the viewset reads every campaign's files in one query
+            return [a.get_absolute_url() for a in materials.get(obj.pk, ())]
         from parkbeat.files.models import Attachment
 
         return [a.get_absolute_url() for a in Attachment.objects.for_object(obj)]
@@ -55,6 +58,24 @@ class OutreachMaterialsSerializer(StrictSerializer):
                                   help_text=_("Images, PDF or Excel files (multipart)."))
 
 
+class OutreachSpeakerField(serializers.PrimaryKeyRelatedField):
+    """A speaker among those the requesting user may choose (outreach.selectors.speaker_choices): any other id,
+    another station's officer or a resident's account, is refused without saying whose it is."""
+
+    default_error_messages = {"does_not_exist": _("User {pk_value} is not among the speakers you can choose."),
+                              "incorrect_type": _("Give a user's id.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", User.objects.all())  # the type for the schema; get_queryset narrows it
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        from parkbeat.outreach.selectors import speaker_choices
+
+        request = self.context.get("request")
+        return speaker_choices(request.user) if request is not None else User.objects.none()
+
+
 class OutreachLectureSerializer(ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     speakers = serializers.SerializerMethodField()
@@ -67,8 +88,9 @@ class OutreachLectureSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_speakers(self, obj) -> list[dict]:
+        # the viewsets prefetch the speakers with their users (ordered by id): one query for the page
         return [{"user": s.user_id, "name": s.user.display_name, "kind": s.kind}
-                for s in obj.speakers.select_related("user").order_by("id")]
+                for s in sorted(obj.speakers.all(), key=lambda s: s.pk)]
 
 
 class OutreachLectureCreateSerializer(StrictSerializer):
@@ -79,8 +101,7 @@ class OutreachLectureCreateSerializer(StrictSerializer):
     topic = serializers.CharField(max_length=200)
     starts_at = serializers.DateTimeField(validators=[plausible])
     ends_at = serializers.DateTimeField(validators=[plausible])
-    speakers = serializers.ListField(child=serializers.PrimaryKeyRelatedField(queryset=User.objects.all()),
-                                     required=False, default=list,
+    speakers = serializers.ListField(child=OutreachSpeakerField(), required=False, default=list,
                                      help_text=_("Police of the park or volunteers of its teams."))
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     agreement = serializers.FileField(required=False, allow_null=True, help_text=_(
@@ -94,9 +115,11 @@ class OutreachLectureUpdateSerializer(StrictSerializer):
     topic = serializers.CharField(max_length=200, required=False)
     starts_at = serializers.DateTimeField(validators=[plausible], required=False)
     ends_at = serializers.DateTimeField(validators=[plausible], required=False)
-    speakers = serializers.ListField(child=serializers.PrimaryKeyRelatedField(queryset=User.objects.all()),
-                                     required=False)
+    speakers = serializers.ListField(child=OutreachSpeakerField(), required=False)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    agreement = serializers.FileField(required=False, allow_null=True, help_text=_(
+        "The liaison's written agreement for the new time (image or PDF, multipart): needed when the new time lies "
+        "inside production hours; the one given for the old time does not carry over."))
 
 
 class OutreachTransitionSerializer(StrictSerializer):
@@ -105,7 +128,7 @@ class OutreachTransitionSerializer(StrictSerializer):
                                                                                 _("Cancelled"))])
     at = serializers.DateTimeField(validators=[happened], required=False, allow_null=True,
                                    help_text=_("When it was held or called off; default: its start, or now."))
-    late_reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    late_reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -114,7 +137,7 @@ class OutreachAttendanceSerializer(StrictSerializer):
     attendance = serializers.IntegerField(min_value=0, max_value=100000, help_text=_("People reached."))
     at = serializers.DateTimeField(validators=[happened], required=False, allow_null=True,
                                    help_text=_("When they were counted; default: the lecture's end (or now)."))
-    late_reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    late_reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

@@ -2,6 +2,7 @@
 A lecture refused inside production hours answers 400 with `starts_at` and the `free_slots`."""
 from datetime import datetime, time, timedelta
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -18,7 +19,8 @@ from parkbeat.outreach import services
 from parkbeat.outreach.api import serializers as s
 from parkbeat.outreach.figures import coverage_rows, outreach_figures
 from parkbeat.outreach.filters import AdoptionFilterSet, LectureFilterSet
-from parkbeat.outreach.models import Campaign, Lecture, LectureEvent, Rule, RuleAdoption
+from parkbeat.outreach.models import Campaign, Lecture, LectureEvent, Rule, RuleAdoption, Speaker
+from parkbeat.outreach.selectors import campaign_materials
 from parkbeat.outreach.timetable import SHANGHAI
 
 VIEW = require_perm("outreach.view")
@@ -67,6 +69,15 @@ class CampaignViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Update
         return Response(s.OutreachCampaignSerializer(self.get_object(), context={"request": request}).data,
                         status=status)
 
+    def list(self, request, *args, **kwargs):
+        """The page's campaigns with their materials read in one query (not one per campaign)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        context = {**self.get_serializer_context(), "materials": campaign_materials(rows)}
+        data = s.OutreachCampaignSerializer(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     @extend_schema(summary="新建宣传活动 / Create a campaign", request=s.OutreachCampaignCreateSerializer,
                    responses={201: s.OutreachCampaignSerializer})
     def create(self, request):
@@ -102,14 +113,15 @@ class LectureViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Lectures: the police of the park, the enterprise's liaisons, the volunteers who speak at them."""
 
     permission_classes = [VIEW]
-    queryset = Lecture.objects.select_related("enterprise")
+    queryset = Lecture.objects.select_related("enterprise").prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.select_related("user").order_by("id")))
     serializer_class = s.OutreachLectureSerializer
     filterset_class = LectureFilterSet
 
     def get_parsers(self):
-        """JSON; the create also as multipart (the liaison's written agreement)."""
+        """JSON; the create and the change also as multipart (the liaison's written agreement)."""
         method = getattr(self.request, "method", "").lower()
-        if getattr(self, "action_map", {}).get(method) == "create":
+        if getattr(self, "action_map", {}).get(method) in ("create", "partial_update"):
             return [JSONParser(), MultiPartParser()]
         return super().get_parsers()
 
@@ -136,16 +148,21 @@ class LectureViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         self.kwargs["pk"] = lecture.pk
         return self._detail(request, status=201)
 
-    @extend_schema(summary="修改宣讲 / Change a lecture", request=s.OutreachLectureUpdateSerializer,
+    @extend_schema(summary="修改宣讲 / Change a lecture",
+                   request={"application/json": s.OutreachLectureUpdateSerializer,
+                            "multipart/form-data": s.OutreachLectureUpdateSerializer},
                    responses={200: s.OutreachLectureSerializer, 400: s.OutreachRefusalSerializer})
     def partial_update(self, request, pk=None):
+        """Change a planned lecture; a new time inside production hours needs a fresh written agreement
+        (`agreement`, multipart): the one given for the old time does not carry over."""
         lecture = self.get_object()
         _manage(request, lecture)
         data = _body(s.OutreachLectureUpdateSerializer, request)
         version, speakers = data.pop("version"), data.pop("speakers", None)
+        agreement = data.pop("agreement", None)
         try:
             services.lecture_update(actor=request.user, lecture=lecture, data=data, speakers=speakers,
-                                    expected_version=version)
+                                    agreement=agreement, expected_version=version)
         except services.ProductionHoursConflict as exc:
             return refusal(exc)
         return self._detail(request)

@@ -37,3 +37,61 @@ def test_the_demo_has_a_year_of_publicity(demo_mode):
         transaction.set_rollback(True)
 
     assert facts == (True,) * 11
+
+
+def _campaigns_windows(today):
+    from parkbeat.outreach.demo import _campaign_periods
+
+    return _campaign_periods(today)
+
+
+@pytest.mark.parametrize("today", ["2026-01-10", "2026-03-01", "2026-04-15", "2026-07-01", "2026-07-15",
+                                   "2026-08-31", "2026-09-01", "2026-12-28"])
+def test_every_campaign_period_has_begun_whatever_the_day(today):
+    from datetime import date
+
+    today = date.fromisoformat(today)
+    (spring_from, spring_to), (autumn_from, autumn_to) = _campaigns_windows(today)
+    assert (spring_from <= today, autumn_from <= today, spring_from < spring_to, autumn_from < autumn_to,
+            (today - autumn_from).days < 366, (today - spring_from).days < 366) == (True,) * 6
+
+
+def _seed_publicity(now):
+    """The publicity demo with only the modules it builds on (org, enterprises, volunteers), as seed_demo runs them,
+    with the clock at `now`."""
+    import time_machine
+
+    from parkbeat.core.demo import DemoContext, demo_modules
+
+    ctx = DemoContext(now=now, seed=2026)
+    wanted = {"org", "enterprises", "volunteers", "outreach"}
+    with time_machine.travel(now, tick=False):
+        for module in demo_modules():
+            if module.app in wanted:
+                counted = module.module.seed(ctx)
+    return counted
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", [(2026, 4, 15), (2026, 7, 15), (2026, 12, 28)], ids=["spring", "july", "year-end"])
+def test_the_demo_seeds_in_spring_in_july_and_at_the_year_end(demo_mode, moment):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    now = timezone.make_aware(datetime(*moment, 10, 0))
+    with transaction.atomic():
+        counted = _seed_publicity(now)
+        today = timezone.localdate(now)
+        held = Lecture.objects.filter(status="held")
+        facts = (
+            counted["publicity campaigns"] == Campaign.objects.count() == 3,
+            not Campaign.objects.filter(starts_on__gt=today).exists(),
+            20 <= held.count() <= 30, not held.filter(starts_at__gte=now).exists(),
+            not held.filter(attendance__isnull=True).exists(),
+            not Lecture.objects.filter(status="planned", starts_at__lt=now).exists(),
+            not Lecture.objects.filter(status="planned", campaign__ends_on__lt=today).exists(),
+        )
+        transaction.set_rollback(True)
+
+    assert facts == (True,) * 7

@@ -135,8 +135,8 @@ def test_team_sums_and_points(crew, world):
     assert [(p.name, p.points, p.rank) for p in people] == [("队员李", 35.0, 1), ("队长张", 20.0, 2),
                                                             ("电子王", 15.0, 3)]
     assert hours.person_service(crew.mate, T(1, 0), T(30, 0)) == {
-        "seconds": 9000.0, "hours": 2.5, "by_source": {"patrol": 9000.0, "guarding": 0.0}, "bonuses": {"findings": 2},
-        "points": 35.0}
+        "seconds": 9000.0, "hours": 2.5, "by_source": {"patrol": 9000.0, "guarding": 0.0, "outreach": 0.0},
+        "bonuses": {"findings": 2}, "points": 35.0}
 
 
 def test_enterprise_scope_liaison_sees_their_enterprise_only(crew, world):
@@ -190,7 +190,7 @@ def test_guard_shifts_credit_from_arrival_to_the_end_once_ended(crew, world):
     guard_shift(world, now - timedelta(hours=1), now + timedelta(hours=3), {world.volunteer: now - timedelta(hours=1)})
     crew.run([world.volunteer], now - timedelta(hours=3), now - timedelta(hours=2))
     service = hours.person_service(crew.captain, now - timedelta(days=1), now)
-    assert service["by_source"] == {"patrol": 3600.0, "guarding": 3 * 3600.0}  # the shift under way: nothing yet
+    assert service["by_source"] == {"patrol": 3600.0, "guarding": 3 * 3600.0, "outreach": 0.0}  # the shift under way: nothing yet
     assert service["seconds"] == 4 * 3600 and service["points"] == 40.0
     assert hours.person_service(crew.mate, now - timedelta(days=1), now)["seconds"] == 4 * 3600  # not before start
     teams = {t.name: t.seconds for t in hours.team_ranking(user=world.officer, start=now - timedelta(days=1), end=now)}

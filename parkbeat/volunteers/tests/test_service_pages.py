@@ -174,7 +174,7 @@ def test_ranking_refused_to_roles_without_volunteers(world, page_as, api_as):
 def test_api_hours_of_a_volunteer(crew, world, api_as):
     body = api_as(world.officer).get(f"/api/v1/volunteers/{crew.mate.pk}/hours/", period_query()).json()
     assert body["seconds"] == 7200.0 and body["hours"] == 2.0 and body["points"] == 20.0
-    assert body["by_source"] == {"patrol": 7200.0, "guarding": 0.0} and body["bonuses"] == {"findings": 0}
+    assert body["by_source"] == {"patrol": 7200.0, "guarding": 0.0, "outreach": 0.0} and body["bonuses"] == {"findings": 0}
     assert body["reliability"] == {"assigned": 0, "attended": 0, "no_shows": 0, "rate": None}
 
 
@@ -243,7 +243,7 @@ def test_api_the_captain_reads_a_members_hours_not_another_teams(crew, world, ap
 def test_api_ranking_for_the_liaison_and_by_source(crew, world, api_as):
     body = api_as(world.liaison).get("/api/v1/volunteer-rankings/", period_query()).json()
     assert {r["name"] for r in body["results"]} == {"队长张", "队员李"}
-    assert body["results"][0]["by_source"] == {"patrol": 7200.0, "guarding": 0.0}
+    assert body["results"][0]["by_source"] == {"patrol": 7200.0, "guarding": 0.0, "outreach": 0.0}
     teams = api_as(world.liaison).get("/api/v1/volunteer-rankings/", {**period_query(), "by": "team"}).json()
     assert [(r["name"], r["hours"], r["enterprise"]) for r in teams["results"]] == [
         (world.team.name, 4.0, world.enterprise.name)]

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date
 
+from parkbeat.core.exports import escape_cell
 from parkbeat.enterprises.models import Enterprise
 from parkbeat.outreach.figures import BANDS, coverage_rows, shown_percent
 from parkbeat.outreach.models import Campaign
@@ -48,13 +49,13 @@ class Command(BaseCommand):
             sheet = book.create_sheet("宣传覆盖")
             sheet.append(HEADERS)
             for row in table:
-                sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@\t" else v for v in row])
+                sheet.append([escape_cell(v) for v in row])
             book.save(options["output"])
             self.stdout.write(f"{len(table)} enterprise(s) written to {options['output']}.")
             return
         writer = csv.writer(self.stdout)
         writer.writerow(HEADERS)
-        writer.writerows(table)
+        writer.writerows([escape_cell(v) for v in row] for row in table)  # a name read as a formula: escaped
 
     def _day(self, raw, name, next_day=False):
         if not raw:
