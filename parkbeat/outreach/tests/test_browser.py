@@ -84,3 +84,44 @@ def test_a_lecture_refused_inside_production_hours_takes_a_free_slot_and_is_coun
     page.goto(f"{live_server.url}/enterprises/{enterprise.pk}/")
     assert page.locator("#file-outreach-coverage").is_visible()
     screenshot(page, "outreach-enterprise-panel")
+
+
+def test_a_planned_lecture_is_edited_and_an_adoption_ended_on_the_page(browser_page, live_server, world):
+    from parkbeat.outreach import services
+    from parkbeat.outreach.models import RuleAdoption
+
+    lecture = h.planned(world, speakers=[world.officer])
+    rule = services.rule_create(actor=world.officer, text="未戴头盔不得入厂", theme="helmet")
+    adoption = services.adoption_record(actor=world.officer, rule=rule, enterprise=world.enterprise,
+                                        since=timezone.localdate() - timedelta(days=30))
+    page = login(browser_page, live_server.url, world.officer.username, PASSWORD)
+    page.goto(f"{live_server.url}/outreach/{lecture.pk}/")
+    with page.expect_navigation():
+        page.click("#lecture-edit")
+    assert page.locator("#production-hours").is_visible()
+    starts_at, ends_at = h.inside()
+    page.fill("#id_starts_at", timezone.localtime(starts_at).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_ends_at", timezone.localtime(ends_at).strftime("%Y-%m-%dT%H:%M"))
+    with page.expect_navigation():
+        page.click("#lecture-save")
+    assert page.locator("#lecture-refusal").is_visible() and page.locator("#slot-0").is_visible()
+    screenshot(page, "outreach-lecture-edit-desktop")
+    page.set_viewport_size({"width": 360, "height": 800})
+    screenshot(page, "outreach-lecture-edit-phone")
+    page.click("#slot-0")
+    with page.expect_navigation():
+        page.click("#lecture-save")
+    lecture.refresh_from_db()
+    assert lecture.starts_at != starts_at and lecture.version == 2
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/outreach/rules/")
+    with page.expect_navigation():
+        page.click(f"#adoption-end-{adoption.pk}")
+    screenshot(page, "outreach-adoption-end-desktop")
+    page.set_viewport_size({"width": 360, "height": 800})
+    screenshot(page, "outreach-adoption-end-phone")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#adoption-end-save")
+    assert RuleAdoption.objects.get(pk=adoption.pk).ended_on == timezone.localdate()
