@@ -430,7 +430,8 @@ class CampaignUpdateView(CampaignMixin, CampaignFormMixin, ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         """Refused before the form is filled in, not after: the change would be refused on saving."""
-        if request.user.is_authenticated and not services.campaign_changeable_by(request.user, self.campaign):
+        if (request.user.is_authenticated and can(request.user, "inspection.plan")
+                and not services.campaign_changeable_by(request.user, self.campaign)):
             raise PermissionDenied(_("This campaign covers parks beyond yours; the station's leader changes it."))
         return super().dispatch(request, *args, **kwargs)
 
