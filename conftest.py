@@ -56,6 +56,21 @@ def english_pages(client, settings):
 
 
 @pytest.fixture
+def demo_clock():
+    """The clock at the demo tests' fixed "now" (org.tests.test_seed_demo.NOW), ticking: the demo dates its
+    records from that now, and the services check each time against the clock (a patrol run 12 days before
+    NOW is "more than 30 days ago" once the real date passes NOW + 18 days)."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from parkbeat.org.tests.test_seed_demo import NOW
+
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=True):
+        yield NOW
+
+
+@pytest.fixture
 def world(db):
     return World()
 

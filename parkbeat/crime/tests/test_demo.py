@@ -9,6 +9,8 @@ from parkbeat.crime.models import Case, Lead
 from parkbeat.org.models import User
 from parkbeat.org.tests.test_seed_demo import NOW
 
+pytestmark = pytest.mark.usefixtures("demo_clock")  # the clock at NOW, as the demo's dates
+
 
 @pytest.fixture
 def demo_mode(settings):

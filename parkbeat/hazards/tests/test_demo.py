@@ -10,6 +10,8 @@ from parkbeat.inspections.models import InspectionResult
 from parkbeat.org.models import User
 from parkbeat.org.tests.test_seed_demo import NOW
 
+pytestmark = pytest.mark.usefixtures("demo_clock")  # the clock at NOW, as the demo's dates
+
 
 @pytest.fixture
 def demo_mode(settings):

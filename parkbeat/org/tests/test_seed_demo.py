@@ -174,7 +174,7 @@ NOW = timezone.make_aware(datetime(2026, 11, 20, 10, 0))
 
 
 @pytest.mark.django_db
-def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode):
+def test_seeding_twice_from_scratch_gives_the_same_counts(demo_mode, demo_clock):
     def seeded():
         with transaction.atomic():
             summary = demo.seed(seed=2026, now=NOW)

@@ -6,6 +6,8 @@ from django.db import transaction
 from parkbeat.core import demo
 from parkbeat.org.models import User
 from parkbeat.org.tests.test_seed_demo import NOW
+
+pytestmark = pytest.mark.usefixtures("demo_clock")  # the clock at NOW, as the demo's dates
 from parkbeat.outreach.figures import coverage_rows, outreach_figures
 from parkbeat.outreach.models import Campaign, Lecture, LectureEvent, RuleAdoption
 
