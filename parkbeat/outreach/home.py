@@ -3,13 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from parkbeat.core.home import Card
-from parkbeat.core.permissions import LIAISON, POLICE, VOLUNTEER
+from parkbeat.core.permissions import LIAISON, POLICE
 from parkbeat.outreach.filters import LectureFilterSet
 from parkbeat.outreach.models import Lecture
 
 CARDS = (
     Card("lectures_upcoming", _("Lectures in the next 7 days"), "outreach:lecture_list", "?upcoming=true",
-         row="home-counts", roles=POLICE | {LIAISON, VOLUNTEER}, icon="megaphone"),
+         row="home-counts", roles=POLICE | {LIAISON}, icon="megaphone"),
 )
 
 

@@ -30,7 +30,8 @@ SYSTEM_SET = {"enterprises.Demand.answered_at", "enterprises.Demand.closed_at", 
 EVENT_TIMES = {"incidents.Incident.reported_at", "incidents.Incident.accepted_at", "incidents.Incident.on_scene_at",
                "incidents.Incident.closed_at", "incidents.IncidentTransition.at",
                "incidents.IncidentTransition.recorded_at", "disputes.Dispute.settled_at",
-               "disputes.DisputeTransition.at", "disputes.DisputeTransition.recorded_at"}
+               "disputes.DisputeTransition.at", "disputes.DisputeTransition.recorded_at",
+               "volunteers.VolunteerTransition.recorded_at"}  # core.models.EventRow: the clock's, as the others
 # Texts the system writes from bounded inputs (an audit note, a notification's body), and ciphertext
 # columns whose plaintext has its own format check.
 SYSTEM_TEXT = {"audit.AuditEvent.note", "notifications.Notification.body", "volunteers.Volunteer.resident_id"}

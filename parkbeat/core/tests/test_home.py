@@ -30,7 +30,9 @@ def test_the_leader_sees_the_case_figures_first_then_the_registry_with_links_to_
         "home-cases": ["open_incidents", "incidents_awaiting", "incidents_overdue", "unsettled_disputes",
                        "agreements_performing", "instalments_overdue"],
         "home-counts": ["parks", "enterprises", "key_enterprises", "open_demands", "overdue_demands",
-                        "visits_this_month", "visits_due"],
+                        "visits_this_month", "visits_due", "inspections_this_week", "inspections_past_due",
+                        "hazards_to_review", "hazards_rectifying", "hazards_overdue", "checks_waiting",
+                        "cases_open", "leads_open", "lectures_upcoming"],
     }
     links = {card.key: href for cards in page["rows"].values() for card, _value, href in cards}
     assert links["incidents_overdue"] == reverse("incidents:incident_list") + "?overdue=true"

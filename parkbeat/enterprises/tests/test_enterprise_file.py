@@ -24,7 +24,8 @@ def panel(html, key):
 
 
 def test_the_panels_are_declared_by_the_later_apps():
-    assert [p.key for p in file_panels()] == ["incidents", "disputes", "inspections", "hazards", "checks"]
+    assert [p.key for p in file_panels()] == ["incidents", "disputes", "inspections", "hazards", "checks", "crime",
+                                                 "outreach"]
 
 
 def test_the_officer_sees_the_enterprises_incidents_and_disputes(world, page_as):
