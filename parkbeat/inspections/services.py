@@ -466,7 +466,6 @@ def campaign_update(*, actor, campaign, data, enterprises=None, parks=(), risk_c
                     expected_version=None):
     """Theme, period, note; with `enterprises` (and the open ones of `parks`, of `risk_categories` when given),
     the set (all of the campaign's station)."""
-    from parkbeat.core.scoping import access_for
 
     require(actor, "inspection.plan")
     if not campaign_list_for(actor).filter(pk=campaign.pk).exists():
