@@ -37,10 +37,22 @@ class EventTime:
     late: bool = False
     reason: str = ""
 
+    def late_fields(self):
+        """Whether it came in late and why: the fields of a record carrying `core.models.LateEntry`."""
+        return {"entered_late": self.late, "late_reason": self.reason if self.late else ""}
+
     def row_fields(self):
-        """The fields a transition row stores for this event."""
-        return {"at": self.at, "recorded_at": self.recorded_at, "entered_late": self.late,
-                "late_reason": self.reason if self.late else ""}
+        """The fields a transition row (`core.models.EventRow`) stores for this event."""
+        return {"at": self.at, "recorded_at": self.recorded_at, **self.late_fields()}
+
+
+def row_fields(when=None):
+    """An event row's time fields: from a checked EventTime, or now for a step taken as it happens (a sweep,
+    a reminder, a step whose time nobody gives)."""
+    if when is not None:
+        return when.row_fields()
+    now = timezone.now()
+    return {"at": now, "recorded_at": now}
 
 
 def back_entry_window():

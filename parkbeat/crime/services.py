@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkbeat.audit.services import record, snapshot
-from parkbeat.core.events import event_time
+from parkbeat.core.events import event_time, row_fields
 from parkbeat.core.permissions import LEADER, OFFICER, POLICE, require
 from parkbeat.core.personal import validate_resident_id
 from parkbeat.core.scoping import is_visible
@@ -26,14 +26,8 @@ Source, Kind = Lead.Source, CaseEvent.Kind
 MAX_YUAN = Decimal("9999999999.99")
 
 
-def _late(when):
-    return {"entered_late": when.late, "late_reason": when.reason[:200] if when.late else ""}
-
-
 def _event(case, kind, *, actor, when=None, note=""):
-    now = timezone.now()
-    fields = ({"at": when.at, "recorded_at": when.recorded_at, **_late(when)} if when is not None
-              else {"at": now, "recorded_at": now})
+    fields = row_fields(when)
     return CaseEvent.objects.create(case=case, kind=kind, recorded_by=actor, note=(note or "")[:2000], **fields)
 
 
@@ -92,7 +86,7 @@ def lead_create(*, actor, park, description, source, area="", enterprise=None, a
     when = event_time(received_at or default_at, actor=actor, field="received_at", reason=late_reason)
     lead = Lead(park=park, area=area, enterprise=enterprise, source=source, finding=finding, incident=incident,
                 description=description, agency=agency, received_at=when.at, recorded_at=when.recorded_at,
-                recorded_by=actor, **_late(when))
+                recorded_by=actor, **when.late_fields())
     model_create(actor=actor, obj=lead)
     return lead
 
@@ -110,7 +104,7 @@ def lead_observe(*, actor, lead, note, at=None, late_reason=""):
         if lead.status != Lead.Status.OPEN:  # closed or made a case meanwhile
             raise ValidationError(_("This lead is no longer being worked."))
         row = LeadObservation.objects.create(lead=lead, at=when.at, recorded_at=when.recorded_at, recorded_by=actor,
-                                             note=note, **_late(when))
+                                             note=note, **when.late_fields())
         record(actor=actor, verb="create", obj=row, after=snapshot(row, ["lead", "at", "note"]))
     return row
 
@@ -175,7 +169,7 @@ def case_create(*, actor, kind, title, description, occurred_at, reported_at=Non
                 description=description, occurred_at=occurred.at, reported_at=reported.at,
                 recorded_at=reported.recorded_at, recorded_by=actor, loss_yuan=loss,
                 loss_items=_text(loss_items, "loss_items", 500, None), cross_region=bool(cross_region),
-                incident=incident, lead=lead, **_late(reported))
+                incident=incident, lead=lead, **reported.late_fields())
     with transaction.atomic():
         if lead is not None:
             lock_for_update(lead, expected_version)
@@ -236,7 +230,7 @@ def case_update(*, actor, case, data, expected_version=None, late_reason=""):
     if "reported_at" in clean:  # a report time moved back is entered late as at case_create: a reason or a leader
         reported = event_time(clean["reported_at"], actor=actor, field="reported_at", reason=late_reason)
         clean["reported_at"] = reported.at
-        clean.update(_late(reported))
+        clean.update(reported.late_fields())
     with transaction.atomic():
         lock_for_update(case, expected_version)
         if "loss_yuan" in clean and case.recovered_yuan > clean["loss_yuan"] > 0:  # recovered meanwhile
@@ -255,7 +249,7 @@ def case_update(*, actor, case, data, expected_version=None, late_reason=""):
                 "at": timezone.localtime(first_key).strftime("%Y-%m-%d %H:%M")}})
         model_update(actor=actor, obj=case, data=clean)
         if reported is not None:  # the timeline's report moves with it
-            CaseEvent.objects.filter(case=case, kind=Kind.REPORTED).update(at=reported.at, **_late(reported))
+            CaseEvent.objects.filter(case=case, kind=Kind.REPORTED).update(at=reported.at, **reported.late_fields())
     return case
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkbeat.audit.services import record, snapshot
-from parkbeat.core.events import event_time
+from parkbeat.core.events import event_time, row_fields
 from parkbeat.core.permissions import POLICE, require
 from parkbeat.core.scoping import is_visible
 from parkbeat.core.services import ConflictError, claim_next_version, lock_for_update, model_create, model_update
@@ -36,8 +36,7 @@ def today_in_shanghai(now=None):
 
 def _event(hazard, kind, *, actor, when=None, note="", tier=""):
     """One row of the hazard's history; `when` (a core.events EventTime) says when it happened, else now."""
-    now = timezone.now()
-    fields = when.row_fields() if when is not None else {"at": now, "recorded_at": now}
+    fields = row_fields(when)
     return HazardEvent.objects.create(hazard=hazard, kind=kind, recorded_by=actor, note=(note or "")[:2000],
                                       tier=tier, **fields)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from parkbeat.audit.services import record
-from parkbeat.core.events import event_time
+from parkbeat.core.events import event_time, row_fields
 from parkbeat.core.permissions import LEADER, OFFICER, POLICE, require
 from parkbeat.core.scoping import access_for
 from parkbeat.core.services import ConflictError, claim_next_version, lock_for_update, model_create, model_update
@@ -47,8 +47,7 @@ def today_in_shanghai(now=None):
 
 
 def _event(lecture, kind, *, actor, when=None, note=""):
-    now = timezone.now()
-    fields = when.row_fields() if when is not None else {"at": now, "recorded_at": now}
+    fields = row_fields(when)
     return LectureEvent.objects.create(lecture=lecture, kind=kind, recorded_by=actor, note=(note or "")[:2000],
                                        **fields)
 
